@@ -1,0 +1,74 @@
+# lianyun: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LIANYUN_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+DEMO_DIR := var/demo
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: demo test install dev lint unit unit-postgres browser chromium messages screenshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+# The whole demo county in its own SQLite database under var/demo, reloaded on every run.
+demo: install
+	mkdir -p $(DEMO_DIR)
+	LIANYUN_DATA_DIR=$(DEMO_DIR) $(BIN)/lianyun migrate --noinput -v0
+	LIANYUN_DATA_DIR=$(DEMO_DIR) $(BIN)/lianyun load_demo --reset
+	@echo "Serving the demo county on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	LIANYUN_DATA_DIR=$(DEMO_DIR) $(BIN)/lianyun runserver 127.0.0.1:8000
+
+test: dev chromium lint unit unit-postgres browser
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy lianyun config
+	$(BIN)/lint-imports
+
+unit: dev
+	$(PYTEST) -m "not browser"
+
+unit-postgres: dev
+	DATABASE_URL=$(LIANYUN_TEST_DATABASE_URL) $(PYTEST) -m "not browser"
+
+browser: dev chromium
+	$(PYTEST) -m browser tests/e2e
+
+# Debian's Chromium drives the browser journeys; Playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser journeys"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Regenerate the translation catalogue after changing strings (needs GNU gettext).
+messages: dev
+	$(BIN)/lianyun makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests \
+	  --ignore=bench --add-location=file --no-obsolete
+	$(BIN)/lianyun compilemessages --ignore=.venv
+
+# README screenshots; CJK fonts make the Chinese legible in headless Chromium.
+screenshots: dev chromium
+	@fc-list :lang=zh | grep -q . || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+	$(BIN)/python bench/screenshots.py
+
+bench: dev
+	$(BIN)/python bench/demo_load.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -1,0 +1,216 @@
+"""lianyun settings, read top to bottom; every variable is listed in .env.example."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from lianyun.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# development: demo and tests, with built-in throwaway keys; production: every secret explicit.
+LIANYUN_ENV = env_str("LIANYUN_ENV", "development")
+if LIANYUN_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"LIANYUN_ENV must be development or production, got {LIANYUN_ENV!r}")
+PRODUCTION = LIANYUN_ENV == "production"
+
+DEBUG = env_bool("LIANYUN_DEBUG", not PRODUCTION)
+
+# Throwaway development secrets. Production refuses to start without real ones (below).
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-lianyun-demo-and-tests-0123456789"
+_DEV_DATA_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1kYXRhLWtleS0wMDAwMDA="
+_DEV_INDEX_KEY = "bGlhbnl1bi1kZXYtb25seS1pbmRleC1rZXktMDAwMDAwMA=="
+
+SECRET_KEY = env_str("LIANYUN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
+# Encryption keys for personal data at rest: "id:base64key,..." (32-byte AES-256-GCM keys).
+# The first key encrypts; all of them decrypt, so a key can be rotated in.
+LIANYUN_DATA_KEYS = env_str("LIANYUN_DATA_KEYS", "" if PRODUCTION else _DEV_DATA_KEYS)
+# Key of the keyed HMAC blind index that finds an encrypted ID number.
+LIANYUN_INDEX_KEY = env_str("LIANYUN_INDEX_KEY", "" if PRODUCTION else _DEV_INDEX_KEY)
+if PRODUCTION:
+    for _name, _value in [
+        ("LIANYUN_SECRET_KEY", SECRET_KEY),
+        ("LIANYUN_DATA_KEYS", LIANYUN_DATA_KEYS),
+        ("LIANYUN_INDEX_KEY", LIANYUN_INDEX_KEY),
+    ]:
+        if not _value:
+            raise ImproperlyConfigured(f"{_name} must be set in production")
+        if _value in {_DEV_SECRET_KEY, _DEV_DATA_KEYS, _DEV_INDEX_KEY}:
+            raise ImproperlyConfigured(f"{_name} is the public development value")
+
+ALLOWED_HOSTS = env_list("LIANYUN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("LIANYUN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "lianyun.core",
+    "lianyun.regions",
+    "lianyun.people",
+    "lianyun.accounts",
+    "lianyun.portal",
+    "lianyun.workspace",
+    "lianyun.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lianyun.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Axes last: it turns a locked-out login into our lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite (WAL, synchronous=FULL) unless DATABASE_URL names another.
+DATA_DIR = Path(env_str("LIANYUN_DATA_DIR", str(BASE_DIR / "var")))
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "lianyun.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE: writers take the lock up front instead of failing on upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=5000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis, when given, carries the cache (and with it login throttling counters).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Official sessions: idle and absolute limits (SECURITY.md: ≤ 30 min, ≤ 12 h).
+LIANYUN_SESSION_IDLE_MINUTES = env_int("LIANYUN_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=30)
+LIANYUN_SESSION_ABSOLUTE_HOURS = env_int(
+    "LIANYUN_SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=12
+)
+SESSION_COOKIE_AGE = LIANYUN_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling keyed on the account, not the IP (a village shares one address):
+# the sixth bad try is refused, and the lock lifts by itself after the cool-off.
+AXES_FAILURE_LIMIT = env_int("LIANYUN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LIANYUN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lianyun.accounts.views.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# axes.W006 asks to key on the IP too; we key on the account on purpose (see above).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "lianyun" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "static"
+
+# Security headers. CSP: nonces for scripts, nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("LIANYUN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LIANYUN_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,1 @@
+"""lianyun (廉韵): a county integrity-supervision platform."""

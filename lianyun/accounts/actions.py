@@ -1,0 +1,71 @@
+"""Writes on accounts: creating officials with their second factor, checking TOTP codes."""
+
+from dataclasses import dataclass
+
+import pyotp
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, Role, User
+from lianyun.core import audit, crypto
+from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
+
+TOTP_CONTEXT = "accounts.User.totp_secret"
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    totp_secret: str | None  # shown once, to be put into the authenticator app
+
+
+@transaction.atomic
+def create_account(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    region: Region,
+    unit: Unit | None = None,
+    display_name: str = "",
+    totp_secret: str | None = None,
+    actor: User | None = None,
+) -> NewAccount:
+    """Create an account scoped to its region; every official gets a TOTP secret."""
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
+    level = SCOPE_LEVEL[role]
+    if region.kind != level:
+        raise ValidationError(
+            _("A %(role)s account is scoped to a %(level)s; %(region)s (%(code)s) is a %(kind)s.")
+            % {"role": Role(role).label, "level": RegionKind(level).label, "region": region.name,
+               "code": region.code, "kind": RegionKind(region.kind).label}
+        )
+    if role == Role.COUNTY_DEPARTMENT and (unit is None or unit.kind != UnitKind.DEPARTMENT):
+        raise ValidationError(_("A county department account needs its department."))
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("The username %(username)s is taken.") % {"username": username})
+    user = User(username=username, role=role, region=region, unit=unit, display_name=display_name)
+    user.set_password(password)
+    if role in OFFICIAL_ROLES:
+        totp_secret = totp_secret or pyotp.random_base32()
+        user.totp_secret_encrypted = crypto.encrypt(totp_secret, context=TOTP_CONTEXT)
+    else:
+        totp_secret = None
+    user.save()
+    audit.record(action="create:account", actor=actor, object_type="accounts.User",
+                 object_id=user.pk, detail={"role": role, "region": region.code})
+    return NewAccount(user=user, totp_secret=totp_secret)
+
+
+def totp_is_valid(user: User, code: str) -> bool:
+    """Accept the current code and one step either side, for phones whose clocks drift."""
+    if not user.totp_secret_encrypted:
+        return False
+    secret = crypto.decrypt(user.totp_secret_encrypted, context=TOTP_CONTEXT)
+    return pyotp.TOTP(secret).verify("".join(code.split()), valid_window=1)
+
+
+def record_login(*, user: User) -> None:
+    audit.record(action="login", actor=user, object_type="accounts.User", object_id=user.pk)

@@ -1,0 +1,68 @@
+"""Accounts and roles. Each account has one role, scoped to a region (and for county
+departments a unit). Officials sign in with a password and a TOTP code; villagers need
+neither to read the public site.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianyun.people.models import Resident
+from lianyun.regions.models import Region, RegionKind, Unit
+
+
+class Role(models.TextChoices):
+    VILLAGER = "villager", _("villager")
+    INTEGRITY_OFFICER = "integrity_officer", _("integrity officer")
+    VILLAGE_CADRE = "village_cadre", _("village cadre")
+    INSPECTOR = "inspector", _("inspector")
+    TOWN_COMMISSION = "town_commission", _("town commission")
+    COUNTY_COMMISSION = "county_commission", _("county commission")
+    COUNTY_DEPARTMENT = "county_department", _("county department")
+    CUSTODIAN = "custodian", _("custodian")
+    AUDITOR = "auditor", _("auditor")
+    ADMINISTRATOR = "administrator", _("administrator")
+
+
+# The level of region each role is scoped to; create_account enforces it.
+SCOPE_LEVEL: dict[str, RegionKind] = {
+    Role.VILLAGER: RegionKind.VILLAGE,
+    Role.INTEGRITY_OFFICER: RegionKind.VILLAGE,
+    Role.VILLAGE_CADRE: RegionKind.VILLAGE,
+    Role.INSPECTOR: RegionKind.TOWN,
+    Role.TOWN_COMMISSION: RegionKind.TOWN,
+    Role.COUNTY_COMMISSION: RegionKind.COUNTY,
+    Role.COUNTY_DEPARTMENT: RegionKind.COUNTY,
+    Role.CUSTODIAN: RegionKind.COUNTY,
+    Role.AUDITOR: RegionKind.COUNTY,
+    Role.ADMINISTRATOR: RegionKind.COUNTY,
+}
+
+OFFICIAL_ROLES = frozenset(Role.values) - {Role.VILLAGER}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.VILLAGER)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts"
+    )
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    totp_secret_encrypted = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+        ]
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES
+
+    def __str__(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,91 @@
+"""Encryption of personal data at rest and the blind index that finds it.
+
+Ciphertext layout: one byte format version, one byte key id, 12-byte nonce, AES-256-GCM
+ciphertext with tag. The associated data names the field ("people.Resident.id_number"),
+so a ciphertext copied into another field or table does not decrypt.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+FORMAT_VERSION = 1
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """The ciphertext was tampered with, truncated, or made with an unknown key."""
+
+
+@cache
+def _parse_keys(spec: str) -> tuple[int, dict[int, AESGCM]]:
+    keys: dict[int, AESGCM] = {}
+    current: int | None = None
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key_id_text, _, encoded = part.partition(":")
+        try:
+            key_id = int(key_id_text)
+            raw = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise ImproperlyConfigured(
+                "LIANYUN_DATA_KEYS entries look like 1:<base64 of 32 bytes>"
+            ) from None
+        if not 0 < key_id < 256 or len(raw) != 32:
+            raise ImproperlyConfigured("each LIANYUN_DATA_KEYS key needs an id 1-255 and 32 bytes")
+        keys[key_id] = AESGCM(raw)
+        if current is None:
+            current = key_id
+    if current is None:
+        raise ImproperlyConfigured("LIANYUN_DATA_KEYS holds no key")
+    return current, keys
+
+
+def _keys() -> tuple[int, dict[int, AESGCM]]:
+    return _parse_keys(settings.LIANYUN_DATA_KEYS)
+
+
+def encrypt(plaintext: str, *, context: str) -> bytes:
+    key_id, keys = _keys()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = keys[key_id].encrypt(nonce, plaintext.encode(), context.encode())
+    return bytes([FORMAT_VERSION, key_id]) + nonce + sealed
+
+
+def decrypt(blob: bytes, *, context: str) -> str:
+    blob = bytes(blob)
+    if len(blob) < 2 + NONCE_BYTES + 16 or blob[0] != FORMAT_VERSION:
+        raise DecryptionError("not a lianyun ciphertext")
+    _, keys = _keys()
+    key = keys.get(blob[1])
+    if key is None:
+        raise DecryptionError(f"unknown key id {blob[1]}")
+    nonce, sealed = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]
+    try:
+        return key.decrypt(nonce, sealed, context.encode()).decode()
+    except InvalidTag:
+        raise DecryptionError("ciphertext failed authentication") from None
+
+
+def key_id_of(blob: bytes) -> int:
+    return bytes(blob)[1]
+
+
+def current_key_id() -> int:
+    return _keys()[0]
+
+
+def blind_index(value: str, *, context: str) -> str:
+    """Keyed HMAC-SHA256 of a normalised value: equal inputs give equal, unguessable tokens."""
+    key = base64.b64decode(settings.LIANYUN_INDEX_KEY)
+    message = context.encode() + b"\x00" + value.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

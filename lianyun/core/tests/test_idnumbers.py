@@ -1,0 +1,77 @@
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils.translation import override
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lianyun.core.idnumbers import facts, synthetic_id_number, validate_id_number
+
+VALID = ["360426199101010071", "120103198806018241", "110101202311012176", "11010519491231002X"]
+
+
+@pytest.mark.parametrize("number", VALID)
+def test_known_valid_numbers_pass(number: str) -> None:
+    assert validate_id_number(number) == number
+
+
+def test_lowercase_x_and_blanks_are_normalised() -> None:
+    assert validate_id_number(" 11010519491231002x ") == "11010519491231002X"
+
+
+@pytest.mark.parametrize(
+    ("number", "code", "chinese"),
+    [
+        ("360426199101010072", "checksum", "校验码"),
+        ("360426910101007", "legacy", "15 位"),
+        ("36042619910101007", "length", "17 位"),
+        ("3604261991010100711", "length", "19 位"),
+        ("36042619911301007X", "birth_date", "19911301"),
+        ("3604261991A101007X", "format", "17 位数字"),
+    ],
+)
+def test_invalid_numbers_say_which_part_is_wrong(number: str, code: str, chinese: str) -> None:
+    with pytest.raises(ValidationError) as caught, override("zh-hans"):
+        validate_id_number(number)
+    assert caught.value.code == code
+    with override("zh-hans"):
+        assert chinese in " ".join(caught.value.messages)
+
+
+def test_messages_exist_in_english_too() -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_id_number("360426199101010072")
+    with override("en"):
+        assert "last character" in caught.value.messages[0]
+
+
+def test_facts_read_birth_date_and_sex() -> None:
+    got = facts("360426199101010071")
+    assert got.birth_date == datetime.date(1991, 1, 1)
+    assert got.is_male is True
+    assert facts("120103198806018241").is_male is False
+
+
+@given(
+    st.dates(min_value=datetime.date(1920, 1, 1), max_value=datetime.date(2025, 12, 31)),
+    st.booleans(),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_synthetic_numbers_are_valid_and_carry_their_facts(
+    born: datetime.date, male: bool, seed: int
+) -> None:
+    number = synthetic_id_number(random.Random(seed), region_code="511923", birth_date=born, is_male=male)
+    assert validate_id_number(number) == number
+    assert facts(number).birth_date == born
+    assert facts(number).is_male is male
+
+
+def test_a_birth_date_in_the_future_is_rejected() -> None:
+    first17 = "51192321990101001"
+    from stdnum.cn import ric
+
+    with pytest.raises(ValidationError) as caught:
+        validate_id_number(first17 + ric.calc_check_digit(first17))
+    assert caught.value.code == "birth_date"

@@ -1,0 +1,113 @@
+"""Load and reset the demo county. One transaction: a failed load leaves nothing behind."""
+
+import random
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
+
+from lianyun.accounts.actions import create_account
+from lianyun.accounts.models import Role, User
+from lianyun.core import audit
+from lianyun.core.cli import LocalizedError
+from lianyun.demo.generator import SCALES, DemoCounty, Generator, Progress, reset_sequences, totp_secret
+from lianyun.people.models import Household, Post, Relative, Resident
+from lianyun.regions.models import Region, Unit
+
+DEMO_PASSWORD = "pingchang-demo"  # noqa: S105 - printed to the operator; demo only
+
+
+class DemoError(LocalizedError):
+    """The demo cannot be loaded as asked; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region: str
+    totp_secret: str | None
+
+
+@dataclass
+class DemoSummary:
+    county: DemoCounty
+    accounts: list[DemoAccount]
+
+
+# (username, role, region: "county", a town code, or a village code, unit key)
+DEMO_ACCOUNTS = [
+    ("villager", Role.VILLAGER, "511923103201", None),
+    ("integrity", Role.INTEGRITY_OFFICER, "511923103201", None),
+    ("cadre", Role.VILLAGE_CADRE, "511923103201", None),
+    ("inspector", Role.INSPECTOR, "511923104000", None),
+    ("town", Role.TOWN_COMMISSION, "511923103000", None),
+    ("county", Role.COUNTY_COMMISSION, "county", None),
+    ("department", Role.COUNTY_DEPARTMENT, "county", "平昌县民政局"),
+    ("custodian", Role.CUSTODIAN, "county", None),
+    ("auditor", Role.AUDITOR, "county", None),
+    ("admin", Role.ADMINISTRATOR, "county", None),
+]
+
+
+def demo_is_loaded() -> bool:
+    return Region.objects.exists()
+
+
+@transaction.atomic
+def load_demo(*, seed: int, scale: str, reset: bool = False, progress: Progress | None = None) -> DemoSummary:
+    if scale not in SCALES:
+        raise DemoError(_("Unknown scale %(scale)s; choose one of %(choices)s."),
+                        {"scale": scale, "choices": ", ".join(SCALES)})
+    if demo_is_loaded():
+        if not reset:
+            raise DemoError(_("The database already holds a county. Run again with --reset to "
+                              "replace it with the demo county."))
+        reset_demo()
+    generator = Generator(seed, SCALES[scale])
+    made = generator.regions()
+    generator.units(made)
+    generator.people(made, progress or (lambda done: None))
+    reset_sequences([Household, Resident])
+    accounts = _demo_accounts(made, random.Random(seed))
+    audit.record(action="load:demo", detail={"seed": seed, "scale": scale,
+                                              "residents": made.residents})
+    return DemoSummary(county=made, accounts=accounts)
+
+
+def _demo_accounts(made: DemoCounty, rng: random.Random) -> list[DemoAccount]:
+    accounts = []
+    for username, role, where, unit_key in DEMO_ACCOUNTS:
+        region = made.county if where == "county" else made.towns.get(where) or made.villages[where]
+        new = create_account(
+            username=username, password=DEMO_PASSWORD, role=role, region=region,
+            unit=made.units[unit_key] if unit_key else None,
+            display_name=f"{region.name} {Role(role).label}",
+            totp_secret=totp_secret(rng),
+        )
+        if role == Role.VILLAGE_CADRE:
+            new.user.resident_id = made.village_secretary[where]
+            new.user.save(update_fields=["resident"])
+        elif role == Role.VILLAGER:
+            new.user.resident_id = made.first_villager[where]
+            new.user.save(update_fields=["resident"])
+        accounts.append(DemoAccount(username, role, region.code, new.totp_secret))
+    return accounts
+
+
+def reset_demo() -> None:
+    """Remove the county and everyone in it. The audit log stays: it is append-only."""
+    with connection.cursor() as cursor:
+        # Raw deletes in dependency order: a county-size ORM delete would collect millions of
+        # objects first. Foreign keys are deferred to the end of the transaction.
+        cursor.execute(f"UPDATE {Household._meta.db_table} SET head_id = NULL")  # noqa: S608
+        for model in (Relative, Post):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+        user_ids = list(User.objects.filter(region__isnull=False).values_list("id", flat=True))
+        User.objects.filter(id__in=user_ids).delete()
+        for model in (Resident, Household, Unit):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'village'")  # noqa: S608
+        cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'town'")  # noqa: S608
+        cursor.execute(f"DELETE FROM {Region._meta.db_table}")  # noqa: S608
+    audit.record(action="reset:demo")

@@ -1,0 +1,106 @@
+"""The test cast: a small county with two towns, and one persona per kind of user.
+
+Built through the same actions as production data, so tests exercise the real write paths.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+import pyotp
+
+from lianyun.accounts.actions import create_account
+from lianyun.accounts.models import Role, User
+from lianyun.core.idnumbers import synthetic_id_number
+from lianyun.people.models import Household, Post, Relation, Relative, Resident
+from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
+
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test only
+
+
+@dataclass
+class Persona:
+    user: User
+    totp_secret: str | None
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    def code(self) -> str:
+        assert self.totp_secret  # noqa: S101
+        return pyotp.TOTP(self.totp_secret).now()
+
+
+@dataclass
+class Cast:
+    county: Region
+    town_a: Region  # 佛楼镇
+    town_b: Region  # 西兴镇
+    village_a1: Region  # 三官寨村, in town A
+    village_a2: Region
+    village_b1: Region  # 黄柳村, in town B
+    county_inspector: Persona  # county commission: sees the whole county
+    town_secretary: Persona  # town A's commission: sees town A only
+    village_cadre: Persona  # village A1's secretary, who may also be the subject of a report
+    villager: Persona  # lives in village A1; no workspace at all
+    outsider: Persona  # town B's commission: must never see town A's data
+    cadre_resident: Resident
+    relative_resident: Resident  # declared by the cadre
+    residents: dict[str, Resident]  # by ID number, plaintext known to the tests
+
+
+def _region(code: str, name: str, kind: RegionKind, form: RegionForm, parent: Region | None) -> Region:
+    return Region.objects.create(code=code, name=name, kind=kind, form=form, parent=parent)
+
+
+def build_cast() -> Cast:
+    rng = random.Random(7)
+    county = _region("511923000000", "平昌县", RegionKind.COUNTY, RegionForm.COUNTY, None)
+    town_a = _region("511923103000", "佛楼镇", RegionKind.TOWN, RegionForm.TOWN, county)
+    town_b = _region("511923102000", "西兴镇", RegionKind.TOWN, RegionForm.TOWN, county)
+    village_a1 = _region("511923103201", "三官寨村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_a)
+    village_a2 = _region("511923103202", "石林村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_a)
+    village_b1 = _region("511923102201", "黄柳村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_b)
+    committee = Unit.objects.create(name="三官寨村村民委员会", kind=UnitKind.VILLAGE_COMMITTEE, region=village_a1)
+
+    residents: dict[str, Resident] = {}
+
+    def resident(name: str, village: Region, household: Household, born: datetime.date, male: bool) -> Resident:
+        number = synthetic_id_number(rng, region_code="511923", birth_date=born, is_male=male)
+        person = Resident(name=name, birth_date=born, is_male=male, village=village, household=household)
+        person.set_id_number(number)
+        person.save()
+        residents[number] = person
+        return person
+
+    household_a = Household.objects.create(number="0001", village=village_a1)
+    cadre = resident("袁建国", village_a1, household_a, datetime.date(1970, 3, 5), True)
+    spouse = resident("彭秀英", village_a1, household_a, datetime.date(1972, 8, 9), False)
+    household_a.head = cadre
+    household_a.save()
+    household_b = Household.objects.create(number="0001", village=village_b1)
+    resident("冯用武", village_b1, household_b, datetime.date(1965, 1, 20), True)
+    household_a2 = Household.objects.create(number="0001", village=village_a2)
+    resident("欧阳娜娜", village_a2, household_a2, datetime.date(1990, 6, 1), False)
+    Post.objects.create(unit=committee, holder=cadre, title="党组织书记、主任", start=datetime.date(2021, 4, 1))
+    Relative.objects.create(cadre=cadre, relative=spouse, relation=Relation.SPOUSE,
+                            declared_on=datetime.date(2021, 4, 1))
+
+    def persona(username: str, role: Role, region: Region) -> Persona:
+        new = create_account(username=username, password=PASSWORD, role=role, region=region)
+        return Persona(new.user, new.totp_secret)
+
+    village_cadre = persona("village_cadre", Role.VILLAGE_CADRE, village_a1)
+    village_cadre.user.resident = cadre
+    village_cadre.user.save()
+    return Cast(
+        county=county, town_a=town_a, town_b=town_b,
+        village_a1=village_a1, village_a2=village_a2, village_b1=village_b1,
+        county_inspector=persona("county_inspector", Role.COUNTY_COMMISSION, county),
+        town_secretary=persona("town_secretary", Role.TOWN_COMMISSION, town_a),
+        village_cadre=village_cadre,
+        villager=persona("villager", Role.VILLAGER, village_a1),
+        outsider=persona("outsider", Role.TOWN_COMMISSION, town_b),
+        cadre_resident=cadre, relative_resident=spouse, residents=residents,
+    )

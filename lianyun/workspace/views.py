@@ -1,0 +1,67 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from lianyun.people.access import access_resident_by_id_number
+from lianyun.people.actions import record_resident_lookup
+from lianyun.people.queries import households_within, residents_within
+from lianyun.regions.access import access_region, scope_of
+from lianyun.regions.models import RegionKind
+from lianyun.workspace.forms import ResidentLookupForm
+from lianyun.workspace.queries import child_rows
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)  # type: ignore[arg-type]
+    return render(request, "workspace/home.html", _region_context(scope))
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)  # type: ignore[arg-type]
+    return render(request, "workspace/region_detail.html", _region_context(region))
+
+
+def _region_context(region):  # type: ignore[no-untyped-def]
+    rows = child_rows(region)
+    return {
+        "region": region,
+        "rows": rows,
+        "chart_max": max((row.residents for row in rows), default=0),
+        "resident_count": residents_within(region).count(),
+        "household_count": households_within(region).count(),
+        "is_village": region.kind == RegionKind.VILLAGE,
+    }
+
+
+@login_required
+@never_cache
+def resident_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)  # type: ignore[arg-type]
+    residents = residents_within(region).select_related("household").order_by("household__number", "id")
+    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    return render(request, "workspace/resident_list.html", {"region": region, "page": page})
+
+
+@login_required
+@never_cache
+def resident_lookup(request: HttpRequest) -> HttpResponse:
+    """Find a resident by ID number; the number travels only in the POST body."""
+    scope = scope_of(request.user)  # type: ignore[arg-type]
+    form = ResidentLookupForm(request.POST or None)
+    searched = False
+    resident = None
+    if request.method == "POST" and form.is_valid():
+        searched = True
+        resident = access_resident_by_id_number(request.user, form.cleaned_data["id_number"])  # type: ignore[arg-type]
+        record_resident_lookup(
+            actor=request.user, resident=resident, purpose=form.cleaned_data["purpose"]
+        )
+    return render(
+        request,
+        "workspace/resident_lookup.html",
+        {"form": form, "resident": resident, "searched": searched, "scope": scope},
+    )
