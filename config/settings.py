@@ -14,13 +14,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # development: demo and tests, with built-in throwaway keys; production: every secret explicit.
 LIANYUN_ENV = env_str("LIANYUN_ENV", "development")
 if LIANYUN_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"LIANYUN_ENV must be development or production, got {LIANYUN_ENV!r}")
+    raise ImproperlyConfigured(
+        f"LIANYUN_ENV must be development or production, got {LIANYUN_ENV!r}"
+    )
 PRODUCTION = LIANYUN_ENV == "production"
 
 DEBUG = env_bool("LIANYUN_DEBUG", not PRODUCTION)
 
 # Throwaway development secrets. Production refuses to start without real ones (below).
-_DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-lianyun-demo-and-tests-0123456789"
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-lianyun-demo-and-tests-0123456789"  # noqa: S105
 _DEV_DATA_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1kYXRhLWtleS0wMDAwMDA="
 _DEV_INDEX_KEY = "bGlhbnl1bi1kZXYtb25seS1pbmRleC1rZXktMDAwMDAwMA=="
 
@@ -70,8 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "lianyun.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lianyun.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last: it turns a locked-out login into our lockout page.
@@ -107,7 +109,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lianyun.sqlite3",
+            "NAME": str(DATA_DIR / "lianyun.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE: writers take the lock up front instead of failing on upgrade.
                 "transaction_mode": "IMMEDIATE",
@@ -122,8 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis, when given, carries the cache (and with it login throttling counters).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -138,8 +141,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -50,7 +50,9 @@ class Cast:
     residents: dict[str, Resident]  # by ID number, plaintext known to the tests
 
 
-def _region(code: str, name: str, kind: RegionKind, form: RegionForm, parent: Region | None) -> Region:
+def _region(
+    code: str, name: str, kind: RegionKind, form: RegionForm, parent: Region | None
+) -> Region:
     return Region.objects.create(code=code, name=name, kind=kind, form=form, parent=parent)
 
 
@@ -62,13 +64,19 @@ def build_cast() -> Cast:
     village_a1 = _region("511923103201", "三官寨村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_a)
     village_a2 = _region("511923103202", "石林村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_a)
     village_b1 = _region("511923102201", "黄柳村", RegionKind.VILLAGE, RegionForm.VILLAGE, town_b)
-    committee = Unit.objects.create(name="三官寨村村民委员会", kind=UnitKind.VILLAGE_COMMITTEE, region=village_a1)
+    committee = Unit.objects.create(
+        name="三官寨村村民委员会", kind=UnitKind.VILLAGE_COMMITTEE, region=village_a1
+    )
 
     residents: dict[str, Resident] = {}
 
-    def resident(name: str, village: Region, household: Household, born: datetime.date, male: bool) -> Resident:
+    def resident(
+        name: str, village: Region, household: Household, born: datetime.date, male: bool
+    ) -> Resident:
         number = synthetic_id_number(rng, region_code="511923", birth_date=born, is_male=male)
-        person = Resident(name=name, birth_date=born, is_male=male, village=village, household=household)
+        person = Resident(
+            name=name, birth_date=born, is_male=male, village=village, household=household
+        )
         person.set_id_number(number)
         person.save()
         residents[number] = person
@@ -83,9 +91,15 @@ def build_cast() -> Cast:
     resident("冯用武", village_b1, household_b, datetime.date(1965, 1, 20), True)
     household_a2 = Household.objects.create(number="0001", village=village_a2)
     resident("欧阳娜娜", village_a2, household_a2, datetime.date(1990, 6, 1), False)
-    Post.objects.create(unit=committee, holder=cadre, title="党组织书记、主任", start=datetime.date(2021, 4, 1))
-    Relative.objects.create(cadre=cadre, relative=spouse, relation=Relation.SPOUSE,
-                            declared_on=datetime.date(2021, 4, 1))
+    Post.objects.create(
+        unit=committee, holder=cadre, title="党组织书记、主任", start=datetime.date(2021, 4, 1)
+    )
+    Relative.objects.create(
+        cadre=cadre,
+        relative=spouse,
+        relation=Relation.SPOUSE,
+        declared_on=datetime.date(2021, 4, 1),
+    )
 
     def persona(username: str, role: Role, region: Region) -> Persona:
         new = create_account(username=username, password=PASSWORD, role=role, region=region)
@@ -95,12 +109,18 @@ def build_cast() -> Cast:
     village_cadre.user.resident = cadre
     village_cadre.user.save()
     return Cast(
-        county=county, town_a=town_a, town_b=town_b,
-        village_a1=village_a1, village_a2=village_a2, village_b1=village_b1,
+        county=county,
+        town_a=town_a,
+        town_b=town_b,
+        village_a1=village_a1,
+        village_a2=village_a2,
+        village_b1=village_b1,
         county_inspector=persona("county_inspector", Role.COUNTY_COMMISSION, county),
         town_secretary=persona("town_secretary", Role.TOWN_COMMISSION, town_a),
         village_cadre=village_cadre,
         villager=persona("villager", Role.VILLAGER, village_a1),
         outsider=persona("outsider", Role.TOWN_COMMISSION, town_b),
-        cadre_resident=cadre, relative_resident=spouse, residents=residents,
+        cadre_resident=cadre,
+        relative_resident=spouse,
+        residents=residents,
     )

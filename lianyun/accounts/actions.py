@@ -39,8 +39,13 @@ def create_account(
     if region.kind != level:
         raise ValidationError(
             _("A %(role)s account is scoped to a %(level)s; %(region)s (%(code)s) is a %(kind)s.")
-            % {"role": Role(role).label, "level": RegionKind(level).label, "region": region.name,
-               "code": region.code, "kind": RegionKind(region.kind).label}
+            % {
+                "role": Role(role).label,
+                "level": RegionKind(level).label,
+                "region": region.name,
+                "code": region.code,
+                "kind": RegionKind(region.kind).label,
+            }
         )
     if role == Role.COUNTY_DEPARTMENT and (unit is None or unit.kind != UnitKind.DEPARTMENT):
         raise ValidationError(_("A county department account needs its department."))
@@ -54,8 +59,13 @@ def create_account(
     else:
         totp_secret = None
     user.save()
-    audit.record(action="create:account", actor=actor, object_type="accounts.User",
-                 object_id=user.pk, detail={"role": role, "region": region.code})
+    audit.record(
+        action="create:account",
+        actor=actor,
+        object_type="accounts.User",
+        object_id=user.pk,
+        detail={"role": role, "region": region.code},
+    )
     return NewAccount(user=user, totp_secret=totp_secret)
 
 

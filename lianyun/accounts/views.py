@@ -2,7 +2,6 @@ import time
 from typing import Any
 
 from django.conf import settings
-
 from django.contrib.auth import authenticate, login, logout, user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +31,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("The username or password is wrong."))
-        elif isinstance(user, User) and user.is_official and not totp_is_valid(
-            user, form.cleaned_data["otp_code"]
+        elif (
+            isinstance(user, User)
+            and user.is_official
+            and not totp_is_valid(user, form.cleaned_data["otp_code"])
         ):
             # A wrong code counts toward the account's lockout like a wrong password.
             user_login_failed.send(
@@ -55,8 +56,8 @@ def locked_out(request: HttpRequest, response: Any = None, credentials: Any = No
     form.is_valid()
     form.add_error(
         None,
-        _("Too many failed sign-ins for this account. It unlocks by itself in %(minutes)d "
-          "minutes.") % {"minutes": _cooloff_minutes()},
+        _("Too many failed sign-ins for this account. It unlocks by itself in %(minutes)d minutes.")
+        % {"minutes": _cooloff_minutes()},
     )
     return render(request, "accounts/login.html", {"form": form, "next": ""}, status=429)
 

@@ -54,7 +54,9 @@ class Deadline:
 def _add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def _advance(
@@ -64,8 +66,10 @@ def _advance(
         due = work.add_working_days(start, amount)
         skipped = (due - start).days - amount
         steps.append(
-            _("%(amount)d working days after %(start)s is %(due)s (%(skipped)d non-working days "
-              "skipped).")
+            _(
+                "%(amount)d working days after %(start)s is %(due)s (%(skipped)d non-working days "
+                "skipped)."
+            )
             % {"amount": amount, "start": start, "due": due, "skipped": skipped}
         )
         return due
@@ -84,8 +88,10 @@ def _advance(
     due = work.next_working_day(end)
     if due != end:
         steps.append(
-            _("%(end)s is not a working day (%(why)s), so the period ends on the next working day, "
-              "%(due)s.")
+            _(
+                "%(end)s is not a working day (%(why)s), so the period ends on the next working day, "
+                "%(due)s."
+            )
             % {"end": end, "why": work.why_not_working(end), "due": due}
         )
     return due
@@ -101,8 +107,12 @@ def compute_deadline(
     work = work or calendar_for(start)
     steps = [
         _("Rule: %(amount)d %(unit)s (%(basis)s), counted from %(start)s.")
-        % {"amount": rule.amount, "unit": PeriodUnit(rule.unit).label, "basis": rule.basis,
-           "start": start}
+        % {
+            "amount": rule.amount,
+            "unit": PeriodUnit(rule.unit).label,
+            "basis": rule.basis,
+            "start": start,
+        }
     ]
     due = _advance(work, start, rule.amount, rule.unit, steps)
     for extension in extensions:
@@ -113,13 +123,18 @@ def compute_deadline(
     provisional = sorted(touched & work.provisional_years)
     if gaps:
         steps.append(
-            _("The holiday calendar for %(years)s is not loaded; weekends alone were skipped, so "
-              "this date is approximate.") % {"years": ", ".join(map(str, gaps))}
+            _(
+                "The holiday calendar for %(years)s is not loaded; weekends alone were skipped, so "
+                "this date is approximate."
+            )
+            % {"years": ", ".join(map(str, gaps))}
         )
     if provisional:
         steps.append(
-            _("The calendar for %(years)s holds only the statutory holidays; swapped working days "
-              "are not yet published, so this date is approximate.")
+            _(
+                "The calendar for %(years)s holds only the statutory holidays; swapped working days "
+                "are not yet published, so this date is approximate."
+            )
             % {"years": ", ".join(map(str, provisional))}
         )
     return Deadline(

@@ -44,9 +44,7 @@ def env_int(
     try:
         value = int(source[name].strip())
     except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number, got {source[name]!r}"
-        ) from None
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {source[name]!r}") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     if maximum is not None and value > maximum:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
+
 def normalise(value: str) -> str:
     """Strip blanks and turn a lowercase check character x into X."""
     return "".join(value.split()).upper()
@@ -23,8 +24,10 @@ def validate_id_number(value: str) -> str:
     number = normalise(value)
     if len(number) == 15 and number.isdigit():
         raise ValidationError(
-            _("This is an old 15-digit ID number; please enter the 18-digit number on the "
-              "current ID card."),
+            _(
+                "This is an old 15-digit ID number; please enter the 18-digit number on the "
+                "current ID card."
+            ),
             code="legacy",
         )
     if len(number) != 18:
@@ -51,8 +54,10 @@ def validate_id_number(value: str) -> str:
     # stays valid for life (GB 11643 keeps the code of the place of first registration).
     if ric.calc_check_digit(number) != number[17]:
         raise ValidationError(
-            _("The last character of the ID number does not match the others; please check "
-              "each digit."),
+            _(
+                "The last character of the ID number does not match the others; please check "
+                "each digit."
+            ),
             code="checksum",
         )
     return number
@@ -78,6 +83,9 @@ def synthetic_id_number(
     rng: random.Random, *, region_code: str, birth_date: datetime.date, is_male: bool
 ) -> str:
     """Make a well-formed number for demo data: right region, birth date, sex and check."""
-    sequence = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if is_male else (0, 2, 4, 6, 8))
+    sequence = rng.randrange(0, 100) * 10 + rng.choice(
+        (1, 3, 5, 7, 9) if is_male else (0, 2, 4, 6, 8)
+    )
     first17 = f"{region_code}{birth_date:%Y%m%d}{sequence:03d}"
-    return first17 + ric.calc_check_digit(first17)
+    # calc_check_digit reads the first 17 of an 18-character number.
+    return first17 + ric.calc_check_digit(first17 + "0")

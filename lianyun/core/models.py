@@ -20,7 +20,9 @@ class CalendarDay(models.Model):
     class Meta:
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=DayKind.values), name="calendar_kind")
+            models.CheckConstraint(
+                condition=models.Q(kind__in=DayKind.values), name="calendar_kind"
+            )
         ]
 
     def __str__(self) -> str:
@@ -45,6 +47,9 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     count = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head at {self.count}"
 
 
 class AuditEntry(models.Model):

@@ -12,9 +12,7 @@ def normalise_phone(value: str) -> str:
     except phonenumbers.NumberParseException:
         raise ValidationError(_("This is not a phone number."), code="invalid") from None
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(
-            _("This is not a valid mainland China phone number."), code="invalid"
-        )
+        raise ValidationError(_("This is not a valid mainland China phone number."), code="invalid")
     return phonenumbers.national_significant_number(parsed)
 
 

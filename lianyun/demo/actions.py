@@ -10,7 +10,14 @@ from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
 from lianyun.core import audit
 from lianyun.core.cli import LocalizedError
-from lianyun.demo.generator import SCALES, DemoCounty, Generator, Progress, reset_sequences, totp_secret
+from lianyun.demo.generator import (
+    SCALES,
+    DemoCounty,
+    Generator,
+    Progress,
+    reset_sequences,
+    totp_secret,
+)
 from lianyun.people.models import Household, Post, Relative, Resident
 from lianyun.regions.models import Region, Unit
 
@@ -55,14 +62,22 @@ def demo_is_loaded() -> bool:
 
 
 @transaction.atomic
-def load_demo(*, seed: int, scale: str, reset: bool = False, progress: Progress | None = None) -> DemoSummary:
+def load_demo(
+    *, seed: int, scale: str, reset: bool = False, progress: Progress | None = None
+) -> DemoSummary:
     if scale not in SCALES:
-        raise DemoError(_("Unknown scale %(scale)s; choose one of %(choices)s."),
-                        {"scale": scale, "choices": ", ".join(SCALES)})
+        raise DemoError(
+            _("Unknown scale %(scale)s; choose one of %(choices)s."),
+            {"scale": scale, "choices": ", ".join(SCALES)},
+        )
     if demo_is_loaded():
         if not reset:
-            raise DemoError(_("The database already holds a county. Run again with --reset to "
-                              "replace it with the demo county."))
+            raise DemoError(
+                _(
+                    "The database already holds a county. Run again with --reset to "
+                    "replace it with the demo county."
+                )
+            )
         reset_demo()
     generator = Generator(seed, SCALES[scale])
     made = generator.regions()
@@ -70,8 +85,9 @@ def load_demo(*, seed: int, scale: str, reset: bool = False, progress: Progress 
     generator.people(made, progress or (lambda done: None))
     reset_sequences([Household, Resident])
     accounts = _demo_accounts(made, random.Random(seed))
-    audit.record(action="load:demo", detail={"seed": seed, "scale": scale,
-                                              "residents": made.residents})
+    audit.record(
+        action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
+    )
     return DemoSummary(county=made, accounts=accounts)
 
 
@@ -80,7 +96,10 @@ def _demo_accounts(made: DemoCounty, rng: random.Random) -> list[DemoAccount]:
     for username, role, where, unit_key in DEMO_ACCOUNTS:
         region = made.county if where == "county" else made.towns.get(where) or made.villages[where]
         new = create_account(
-            username=username, password=DEMO_PASSWORD, role=role, region=region,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            region=region,
             unit=made.units[unit_key] if unit_key else None,
             display_name=f"{region.name} {Role(role).label}",
             totp_secret=totp_secret(rng),
@@ -101,12 +120,12 @@ def reset_demo() -> None:
         # Raw deletes in dependency order: a county-size ORM delete would collect millions of
         # objects first. Foreign keys are deferred to the end of the transaction.
         cursor.execute(f"UPDATE {Household._meta.db_table} SET head_id = NULL")  # noqa: S608
-        for model in (Relative, Post):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+        for table in (Relative._meta.db_table, Post._meta.db_table):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         user_ids = list(User.objects.filter(region__isnull=False).values_list("id", flat=True))
         User.objects.filter(id__in=user_ids).delete()
-        for model in (Resident, Household, Unit):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+        for table in (Resident._meta.db_table, Household._meta.db_table, Unit._meta.db_table):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'village'")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'town'")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table}")  # noqa: S608

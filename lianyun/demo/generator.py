@@ -20,8 +20,15 @@ from lianyun.core.idnumbers import synthetic_id_number
 from lianyun.core.masking import mask_id_number
 from lianyun.demo import county
 from lianyun.people.models import (
-    BANK_CONTEXT, CARD_CONTEXT, ID_CONTEXT, PHONE_CONTEXT, Household, Post, Relation,
-    Relative, Resident,
+    BANK_CONTEXT,
+    CARD_CONTEXT,
+    ID_CONTEXT,
+    PHONE_CONTEXT,
+    Household,
+    Post,
+    Relation,
+    Relative,
+    Resident,
 )
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 
@@ -84,7 +91,9 @@ class Generator:
 
     def id_number(self, birth: datetime.date, is_male: bool) -> str:
         while True:
-            number = synthetic_id_number(self.rng, region_code="511923", birth_date=birth, is_male=is_male)
+            number = synthetic_id_number(
+                self.rng, region_code="511923", birth_date=birth, is_male=is_male
+            )
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
@@ -101,12 +110,17 @@ class Generator:
         return body + _luhn_digit(body)
 
     def phone(self) -> str:
-        return "1" + self.rng.choice("3578") + "".join(str(self.rng.randrange(10)) for _ in range(9))
+        return (
+            "1" + self.rng.choice("3578") + "".join(str(self.rng.randrange(10)) for _ in range(9))
+        )
 
     # --- the tree ----------------------------------------------------------------------
     def regions(self) -> DemoCounty:
         root = Region.objects.create(
-            code=county.COUNTY_CODE, name=county.COUNTY_NAME, kind=RegionKind.COUNTY, form=RegionForm.COUNTY
+            code=county.COUNTY_CODE,
+            name=county.COUNTY_NAME,
+            kind=RegionKind.COUNTY,
+            form=RegionForm.COUNTY,
         )
         made = DemoCounty(county=root)
         towns = county.TOWNS
@@ -115,7 +129,10 @@ class Generator:
             towns = [town for town in towns if town[0] in wanted]
         town_rows = [
             Region(
-                code=f"{code}000", name=name, kind=RegionKind.TOWN, parent=root,
+                code=f"{code}000",
+                name=name,
+                kind=RegionKind.TOWN,
+                parent=root,
                 form=RegionForm.SUBDISTRICT if name.endswith("街道") else RegionForm.TOWN,
             )
             for code, name in towns
@@ -139,15 +156,35 @@ class Generator:
         if town.form == RegionForm.SUBDISTRICT:
             # Subdistricts: half communities (001-199), half villages (200-399).
             for number in range(1, count // 2 + 1):
-                name = self.rng.choice([n for n in county.COMMUNITY_NAMES if n + "社区" not in names]) + "社区"
+                name = (
+                    self.rng.choice([n for n in county.COMMUNITY_NAMES if n + "社区" not in names])
+                    + "社区"
+                )
                 names.add(name)
-                rows.append(Region(code=f"{prefix}{number:03d}", name=name, kind=RegionKind.VILLAGE,
-                                   form=RegionForm.COMMUNITY, parent=town))
+                rows.append(
+                    Region(
+                        code=f"{prefix}{number:03d}",
+                        name=name,
+                        kind=RegionKind.VILLAGE,
+                        form=RegionForm.COMMUNITY,
+                        parent=town,
+                    )
+                )
             count -= count // 2
-        named = {code: name for code, name in county.NAMED_VILLAGES.items() if code.startswith(prefix)}
+        named = {
+            code: name for code, name in county.NAMED_VILLAGES.items() if code.startswith(prefix)
+        }
         for code, name in named.items():
             names.add(name)
-            rows.append(Region(code=code, name=name, kind=RegionKind.VILLAGE, form=RegionForm.VILLAGE, parent=town))
+            rows.append(
+                Region(
+                    code=code,
+                    name=name,
+                    kind=RegionKind.VILLAGE,
+                    form=RegionForm.VILLAGE,
+                    parent=town,
+                )
+            )
         number = 201
         while sum(1 for row in rows if row.form == RegionForm.VILLAGE) < count:
             code = f"{prefix}{number:03d}"
@@ -155,33 +192,72 @@ class Generator:
             if code in named:
                 continue
             name = self.village_name(names)
-            rows.append(Region(code=code, name=name, kind=RegionKind.VILLAGE, form=RegionForm.VILLAGE, parent=town))
+            rows.append(
+                Region(
+                    code=code,
+                    name=name,
+                    kind=RegionKind.VILLAGE,
+                    form=RegionForm.VILLAGE,
+                    parent=town,
+                )
+            )
         return rows
 
     def village_name(self, taken: set[str]) -> str:
         while True:
-            name = self.rng.choice(county.VILLAGE_PREFIXES) + self.rng.choice(county.VILLAGE_SUFFIXES) + "村"
+            name = (
+                self.rng.choice(county.VILLAGE_PREFIXES)
+                + self.rng.choice(county.VILLAGE_SUFFIXES)
+                + "村"
+            )
             if name not in taken:
                 taken.add(name)
                 return name
 
     def units(self, made: DemoCounty) -> None:
-        commission = Unit.objects.create(name=county.COUNTY_COMMISSION, kind=UnitKind.COMMISSION, region=made.county)
+        commission = Unit.objects.create(
+            name=county.COUNTY_COMMISSION, kind=UnitKind.COMMISSION, region=made.county
+        )
         made.units["county_commission"] = commission
         for name in county.COUNTY_DEPARTMENTS:
-            made.units[name] = Unit.objects.create(name=name, kind=UnitKind.DEPARTMENT, region=made.county)
+            made.units[name] = Unit.objects.create(
+                name=name, kind=UnitKind.DEPARTMENT, region=made.county
+            )
         rows: list[Unit] = []
         for town in made.towns.values():
-            rows.append(Unit(name=f"{town.name}纪律检查委员会", kind=UnitKind.COMMISSION, region=town,
-                             parent=commission))
-            rows.append(Unit(name=f"中共{town.name}委员会", kind=UnitKind.PARTY_COMMITTEE, region=town))
+            rows.append(
+                Unit(
+                    name=f"{town.name}纪律检查委员会",
+                    kind=UnitKind.COMMISSION,
+                    region=town,
+                    parent=commission,
+                )
+            )
+            rows.append(
+                Unit(name=f"中共{town.name}委员会", kind=UnitKind.PARTY_COMMITTEE, region=town)
+            )
         for village in made.villages.values():
             committee = "居民委员会" if village.form == RegionForm.COMMUNITY else "村民委员会"
-            rows.append(Unit(name=f"{village.name}{committee}", kind=UnitKind.VILLAGE_COMMITTEE, region=village))
-            rows.append(Unit(name=f"{village.name}务监督委员会" if village.form == RegionForm.VILLAGE
-                             else f"{village.name}居务监督委员会", kind=UnitKind.VILLAGE_SUPERVISION, region=village))
+            rows.append(
+                Unit(
+                    name=f"{village.name}{committee}",
+                    kind=UnitKind.VILLAGE_COMMITTEE,
+                    region=village,
+                )
+            )
+            rows.append(
+                Unit(
+                    name=f"{village.name}务监督委员会"
+                    if village.form == RegionForm.VILLAGE
+                    else f"{village.name}居务监督委员会",
+                    kind=UnitKind.VILLAGE_SUPERVISION,
+                    region=village,
+                )
+            )
         Unit.objects.bulk_create(rows, batch_size=BATCH)
-        for unit in Unit.objects.filter(region__kind__in=[RegionKind.TOWN, RegionKind.VILLAGE]).select_related("region"):
+        for unit in Unit.objects.filter(
+            region__kind__in=[RegionKind.TOWN, RegionKind.VILLAGE]
+        ).select_related("region"):
             made.units[f"{unit.region.code}:{unit.kind}"] = unit
 
     # --- people ------------------------------------------------------------------------
@@ -193,7 +269,14 @@ class Generator:
         if self.rng.random() < 0.85:
             spouse_age = max(20, head_age + self.rng.randint(-5, 5))
             spouse_surname = self.surname()
-            members.append((spouse_surname + self.given_name(not head_male), not head_male, spouse_age, Relation.SPOUSE))
+            members.append(
+                (
+                    spouse_surname + self.given_name(not head_male),
+                    not head_male,
+                    spouse_age,
+                    Relation.SPOUSE,
+                )
+            )
         if head_age < 70:
             for _ in range(self.rng.choice((0, 1, 1, 2, 2, 3))):
                 age = self.rng.randint(0, max(0, min(head_age - 20, 50)))
@@ -201,8 +284,14 @@ class Generator:
                 members.append((surname + self.given_name(male), male, age, Relation.CHILD))
         if head_age < 55 and self.rng.random() < 0.25:
             age = head_age + self.rng.randint(22, 32)
-            members.append((surname + self.given_name(self.rng.random() < 0.45), self.rng.random() < 0.45,
-                            age, Relation.PARENT))
+            members.append(
+                (
+                    surname + self.given_name(self.rng.random() < 0.45),
+                    self.rng.random() < 0.45,
+                    age,
+                    Relation.PARENT,
+                )
+            )
         return members
 
     def people(self, made: DemoCounty, progress: Progress) -> None:
@@ -233,8 +322,17 @@ class Generator:
                 relations[head_pk] = []
                 for name, is_male, age, relation in members:
                     self.resident_pk += 1
-                    residents.append(self.resident(self.resident_pk, name, is_male, age, village, household,
-                                                   with_phone=relation == "head"))
+                    residents.append(
+                        self.resident(
+                            self.resident_pk,
+                            name,
+                            is_male,
+                            age,
+                            village,
+                            household,
+                            with_phone=relation == "head",
+                        )
+                    )
                     if relation != "head":
                         relations[head_pk].append((self.resident_pk, relation))
                 heads_by_village[village.code].append(head_pk)
@@ -243,12 +341,26 @@ class Generator:
         flush()
         self.cadres(made, heads_by_village, relations)
 
-    def resident(self, pk: int, name: str, is_male: bool, age: int, village: Region,
-                 household: Household, *, with_phone: bool) -> Resident:
+    def resident(
+        self,
+        pk: int,
+        name: str,
+        is_male: bool,
+        age: int,
+        village: Region,
+        household: Household,
+        *,
+        with_phone: bool,
+    ) -> Resident:
         birth = self.birth_date(age)
         number = self.id_number(birth, is_male)
         resident = Resident(
-            pk=pk, name=name, birth_date=birth, is_male=is_male, village=village, household=household,
+            pk=pk,
+            name=name,
+            birth_date=birth,
+            is_male=is_male,
+            village=village,
+            household=household,
             id_number_encrypted=crypto.encrypt(number, context=ID_CONTEXT),
             id_number_index=crypto.blind_index(number, context=ID_CONTEXT),
             id_number_masked=mask_id_number(number),
@@ -257,16 +369,26 @@ class Generator:
         resident.card_number_encrypted = crypto.encrypt(card, context=CARD_CONTEXT)
         resident.card_number_index = crypto.blind_index(card, context=CARD_CONTEXT)
         if age >= 16:
-            resident.bank_account_encrypted = crypto.encrypt(self.bank_account(), context=BANK_CONTEXT)
+            resident.bank_account_encrypted = crypto.encrypt(
+                self.bank_account(), context=BANK_CONTEXT
+            )
         if with_phone:
             resident.phone_encrypted = crypto.encrypt(self.phone(), context=PHONE_CONTEXT)
         return resident
 
-    def cadres(self, made: DemoCounty, heads_by_village: dict[str, list[int]],
-               relations: dict[int, list[tuple[int, str]]]) -> None:
+    def cadres(
+        self,
+        made: DemoCounty,
+        heads_by_village: dict[str, list[int]],
+        relations: dict[int, list[tuple[int, str]]],
+    ) -> None:
         """Four posts a village, held by heads of households, each declaring the household."""
-        titles = [("village_committee", "党组织书记、主任"), ("village_committee", "副主任"),
-                  ("village_committee", "文书"), ("village_supervision", "主任")]
+        titles = [
+            ("village_committee", "党组织书记、主任"),
+            ("village_committee", "副主任"),
+            ("village_committee", "文书"),
+            ("village_supervision", "主任"),
+        ]
         posts: list[Post] = []
         relatives: list[Relative] = []
         for code, heads in heads_by_village.items():
@@ -275,10 +397,23 @@ class Generator:
             made.first_villager[code] = next(pk for pk in heads if pk not in chosen)
             for (kind, title), holder in zip(titles, chosen, strict=False):
                 start = TODAY.replace(year=2021, month=self.rng.choice((3, 4, 5)), day=1)
-                posts.append(Post(unit=made.units[f"{code}:{kind}"], holder_id=holder, title=title, start=start))
+                posts.append(
+                    Post(
+                        unit=made.units[f"{code}:{kind}"],
+                        holder_id=holder,
+                        title=title,
+                        start=start,
+                    )
+                )
                 for member, relation in relations[holder]:
-                    relatives.append(Relative(cadre_id=holder, relative_id=member, relation=relation,
-                                              declared_on=start))
+                    relatives.append(
+                        Relative(
+                            cadre_id=holder,
+                            relative_id=member,
+                            relation=relation,
+                            declared_on=start,
+                        )
+                    )
         Post.objects.bulk_create(posts, batch_size=BATCH)
         Relative.objects.bulk_create(relatives, batch_size=BATCH)
         made.posts, made.relatives = len(posts), len(relatives)

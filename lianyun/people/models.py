@@ -35,7 +35,9 @@ class Household(models.Model):
     class Meta:
         ordering = ["village__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "number"], name="household_number_in_village")
+            models.UniqueConstraint(
+                fields=["village", "number"], name="household_number_in_village"
+            )
         ]
 
     def __str__(self) -> str:
@@ -119,7 +121,9 @@ class Post(models.Model):
 class CadreManager(models.Manager["Cadre"]):
     def get_queryset(self) -> models.QuerySet["Cadre"]:
         today = timezone.localdate()
-        current = Q(posts__start__lte=today) & (Q(posts__end__isnull=True) | Q(posts__end__gte=today))
+        current = Q(posts__start__lte=today) & (
+            Q(posts__end__isnull=True) | Q(posts__end__gte=today)
+        )
         return super().get_queryset().filter(current).distinct()
 
 

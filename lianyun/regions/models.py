@@ -89,7 +89,9 @@ class Unit(models.Model):
         ordering = ["region__code", "kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="unit_name_unique_in_region"),
-            models.CheckConstraint(condition=models.Q(kind__in=UnitKind.values), name="unit_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=UnitKind.values), name="unit_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

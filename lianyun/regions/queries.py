@@ -21,4 +21,6 @@ def towns() -> QuerySet[Region]:
 
 
 def units_within(region: Region) -> QuerySet[Unit]:
-    return Unit.objects.filter(region__code__startswith=region.scope_prefix).select_related("region")
+    return Unit.objects.filter(region__code__startswith=region.scope_prefix).select_related(
+        "region"
+    )

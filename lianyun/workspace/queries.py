@@ -30,6 +30,8 @@ def child_rows(region: Region) -> list[RegionRow]:
         key = row["village__code"][:length]
         households[key] = households.get(key, 0) + row["n"]
     return [
-        RegionRow(child, residents.get(child.code[:length], 0), households.get(child.code[:length], 0))
+        RegionRow(
+            child, residents.get(child.code[:length], 0), households.get(child.code[:length], 0)
+        )
         for child in children
     ]

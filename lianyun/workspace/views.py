@@ -8,7 +8,7 @@ from lianyun.people.access import access_resident_by_id_number
 from lianyun.people.actions import record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
 from lianyun.regions.access import access_region, scope_of
-from lianyun.regions.models import RegionKind
+from lianyun.regions.models import Region, RegionKind
 from lianyun.workspace.forms import ResidentLookupForm
 from lianyun.workspace.queries import child_rows
 
@@ -25,7 +25,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "workspace/region_detail.html", _region_context(region))
 
 
-def _region_context(region):  # type: ignore[no-untyped-def]
+def _region_context(region: Region) -> dict[str, object]:
     rows = child_rows(region)
     return {
         "region": region,
@@ -41,7 +41,9 @@ def _region_context(region):  # type: ignore[no-untyped-def]
 @never_cache
 def resident_list(request: HttpRequest, code: str) -> HttpResponse:
     region = access_region(request.user, code)  # type: ignore[arg-type]
-    residents = residents_within(region).select_related("household").order_by("household__number", "id")
+    residents = (
+        residents_within(region).select_related("household").order_by("household__number", "id")
+    )
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     return render(request, "workspace/resident_list.html", {"region": region, "page": page})
 
@@ -60,6 +62,8 @@ def resident_lookup(request: HttpRequest) -> HttpResponse:
         record_resident_lookup(
             actor=request.user, resident=resident, purpose=form.cleaned_data["purpose"]
         )
+        # The full number is not echoed back into the page once it has done its job.
+        form = ResidentLookupForm(initial={"purpose": form.cleaned_data["purpose"]})
     return render(
         request,
         "workspace/resident_lookup.html",

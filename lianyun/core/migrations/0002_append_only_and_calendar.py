@@ -14,7 +14,8 @@ SQLITE_REVERSE = [
 ]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION lianyun_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql""",
+       BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END;
+       $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry
        FOR EACH ROW EXECUTE FUNCTION lianyun_refuse_change()""",
 ]

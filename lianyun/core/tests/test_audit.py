@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _three() -> list[AuditEntry]:
-    return [audit.record(action="test", object_type="x", object_id=n, detail={"n": n}) for n in range(3)]
+    return [
+        audit.record(action="test", object_type="x", object_id=n, detail={"n": n}) for n in range(3)
+    ]
 
 
 def test_entries_chain_and_verify() -> None:

@@ -56,7 +56,9 @@ def test_a_rotated_in_key_encrypts_while_the_old_one_still_decrypts() -> None:
         crypto.decrypt(blob, context=CONTEXT)
 
 
-@pytest.mark.parametrize("spec", ["", "1:notbase64!", "1:" + base64.b64encode(b"short").decode(), "x:abc"])
+@pytest.mark.parametrize(
+    "spec", ["", "1:notbase64!", "1:" + base64.b64encode(b"short").decode(), "x:abc"]
+)
 def test_bad_key_settings_fail_loudly(spec: str) -> None:
     with override_settings(LIANYUN_DATA_KEYS=spec), pytest.raises(ImproperlyConfigured):
         crypto.encrypt("x", context=CONTEXT)

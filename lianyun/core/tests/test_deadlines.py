@@ -39,10 +39,10 @@ def test_a_calendar_day_period_ending_in_the_holiday_moves_to_the_next_working_d
     # 20 Sep + 15 days = 5 Oct, inside the holiday → 8 Oct.
     assert deadline.due == D(2026, 10, 8)
     with override("zh-hans"):
-        text = " ".join(
-            compute_deadline(RULES["petition_disposal"], D(2026, 9, 20)).explanation
-        )
-    assert "国庆节" in text and "2026-10-08" in text and "信访工作条例" in text
+        text = " ".join(compute_deadline(RULES["petition_disposal"], D(2026, 9, 20)).explanation)
+    assert "国庆节" in text
+    assert "2026-10-08" in text
+    assert "信访工作条例" in text
 
 
 def test_the_explanation_is_in_english_when_asked() -> None:
@@ -58,7 +58,8 @@ def test_a_period_ending_on_a_swapped_working_sunday_stays_there() -> None:
 
 def test_an_extension_is_added_after_the_first_period() -> None:
     deadline = compute_deadline(
-        RULES["petition_conclusion"], D(2026, 8, 3),
+        RULES["petition_conclusion"],
+        D(2026, 8, 3),
         [Extension(30, PeriodUnit.DAYS, "complex case")],
     )
     # 3 Aug + 60 = 2 Oct (holiday) → 8 Oct; + 30 = 7 Nov (Saturday) → 9 Nov.

@@ -3,7 +3,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lianyun.core.masking import (
-    MASK, mask_bank_account, mask_card_number, mask_id_number, mask_name, mask_phone,
+    MASK,
+    mask_bank_account,
+    mask_card_number,
+    mask_id_number,
+    mask_name,
+    mask_phone,
 )
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -12,8 +17,14 @@ NAMES = st.text(HAN, min_size=1, max_size=6)
 
 @pytest.mark.parametrize(
     ("name", "masked"),
-    [("张三", "张*"), ("张小三", "张*三"), ("欧阳娜娜", "欧**娜"), ("司马相如", "司**如"),
-     ("诸葛孔明亮", "诸**明亮"), ("王", "*")],
+    [
+        ("张三", "张*"),
+        ("张小三", "张*三"),
+        ("欧阳娜娜", "欧**娜"),
+        ("司马相如", "司**如"),
+        ("诸葛孔明亮", "诸**明亮"),
+        ("王", "*"),
+    ],
 )
 def test_names_follow_the_rule(name: str, masked: str) -> None:
     assert mask_name(name) == masked
@@ -49,7 +60,9 @@ def test_id_numbers_show_first_and_last_only(number: str) -> None:
 @given(st.from_regex(r"\A[A-Z0-9]{9}\Z"))
 def test_card_numbers_show_first_three_and_last_one(number: str) -> None:
     masked = mask_card_number(number)
-    assert masked[:3] == number[:3] and masked[-1] == number[-1] and masked[3:8] == "*****"
+    assert masked[:3] == number[:3]
+    assert masked[-1] == number[-1]
+    assert masked[3:8] == "*****"
     assert mask_card_number(masked) == masked
 
 

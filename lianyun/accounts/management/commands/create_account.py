@@ -27,20 +27,33 @@ class Command(BaseCommand):
         code = str(options["region"])
         region = region_by_code(code)
         if region is None:
-            raise CommandError(bilingual(LocalizedError(
-                _("Unknown region code %(code)s: no region has this code."), {"code": code})))
+            raise CommandError(
+                bilingual(
+                    LocalizedError(
+                        _("Unknown region code %(code)s: no region has this code."), {"code": code}
+                    )
+                )
+            )
         unit = None
         if options["unit"]:
             unit = Unit.objects.filter(name=options["unit"]).first()
             if unit is None:
-                raise CommandError(bilingual(LocalizedError(
-                    _("Unknown unit %(name)s."), {"name": options["unit"]})))
+                raise CommandError(
+                    bilingual(
+                        LocalizedError(_("Unknown unit %(name)s."), {"name": options["unit"]})
+                    )
+                )
         password = str(options["password"]) or getpass.getpass()
         try:
             validate_password(password)
-            new = create_account(username=str(options["username"]), password=password,
-                                 role=str(options["role"]), region=region, unit=unit,
-                                 display_name=str(options["name"]))
+            new = create_account(
+                username=str(options["username"]),
+                password=password,
+                role=str(options["role"]),
+                region=region,
+                unit=unit,
+                display_name=str(options["name"]),
+            )
         except ValidationError as error:
             raise CommandError(bilingual(error)) from None
         self.stdout.write(f"Created {new.user.username} ({new.user.role}, {region.code}).")

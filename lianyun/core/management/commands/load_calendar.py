@@ -19,9 +19,13 @@ class Command(BaseCommand):
         try:
             year = load_calendar_file(path)
         except CalendarFileError as error:
-            raise CommandError(bilingual(LocalizedError(
-                _("The calendar file was not loaded, nothing changed: %(error)s"),
-                {"error": str(error)},
-            ))) from None
+            raise CommandError(
+                bilingual(
+                    LocalizedError(
+                        _("The calendar file was not loaded, nothing changed: %(error)s"),
+                        {"error": str(error)},
+                    )
+                )
+            ) from None
         days = year.year
         self.stdout.write(f"Loaded the calendar for {days} ({year.source}).")

@@ -12,5 +12,7 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(f"entry {problem.seq}: {problem.reason}")
         if problems:
-            raise CommandError(f"审计日志校验失败 / the audit log failed verification: {len(problems)} problems")
+            raise CommandError(
+                f"审计日志校验失败 / the audit log failed verification: {len(problems)} problems"
+            )
         self.stdout.write(f"审计日志完好 / audit log intact: {AuditEntry.objects.count()} entries")

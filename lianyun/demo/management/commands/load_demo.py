@@ -13,9 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2020)
-        parser.add_argument("--scale", choices=list(SCALES), default="standard",
-                            help="small: 4 towns for tests; standard: the whole county with tens "
-                                 "of thousands of residents; county: about 1.1 million residents")
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="standard",
+            help="small: 4 towns for tests; standard: the whole county with tens "
+            "of thousands of residents; county: about 1.1 million residents",
+        )
         parser.add_argument("--reset", action="store_true", help="replace a county already loaded")
         parser.add_argument("--no-progress", action="store_true")
 
@@ -23,11 +27,16 @@ class Command(BaseCommand):
         scale = SCALES[str(options["scale"])]
         total = scale.towns * scale.villages_per_town * scale.households_per_village
         started = time.perf_counter()
-        with tqdm(total=total, unit="户", desc="households", disable=bool(options["no_progress"]) or None) as bar:
+        with tqdm(
+            total=total, unit="户", desc="households", disable=bool(options["no_progress"]) or None
+        ) as bar:
             try:
-                summary = load_demo(seed=int(options["seed"]),  # type: ignore[call-overload]
-                                    scale=str(options["scale"]), reset=bool(options["reset"]),
-                                    progress=bar.update)
+                summary = load_demo(
+                    seed=int(options["seed"]),  # type: ignore[call-overload]
+                    scale=str(options["scale"]),
+                    reset=bool(options["reset"]),
+                    progress=bar.update,
+                )
             except DemoError as error:
                 raise CommandError(bilingual(error)) from None
         elapsed = time.perf_counter() - started
