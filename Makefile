@@ -64,8 +64,8 @@ messages: dev
 # README screenshots; CJK fonts make the Chinese legible in headless Chromium.
 screenshots: dev chromium
 	@fc-list :lang=zh | grep -q . || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
-	$(BIN)/python bench/screenshots.py
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
+	$(BIN)/python docs/make_screenshots.py
 
 bench: dev
 	$(BIN)/python bench/demo_load.py

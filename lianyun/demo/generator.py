@@ -152,7 +152,8 @@ class Generator:
         prefix = town.code[:9]
         rows: list[Region] = []
         names: set[str] = set()
-        count = self.scale.villages_per_town
+        # Towns differ in size: between 60 % and 140 % of the scale's average.
+        count = max(2, round(self.scale.villages_per_town * self.rng.uniform(0.6, 1.4)))
         if town.form == RegionForm.SUBDISTRICT:
             # Subdistricts: half communities (001-199), half villages (200-399).
             for number in range(1, count // 2 + 1):
@@ -311,7 +312,8 @@ class Generator:
 
         for village in made.villages.values():
             heads_by_village[village.code] = []
-            for number in range(1, self.scale.households_per_village + 1):
+            size = max(5, round(self.scale.households_per_village * self.rng.uniform(0.5, 1.5)))
+            for number in range(1, size + 1):
                 self.household_pk += 1
                 surname = self.surname()
                 members = self.household_members(surname)
