@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lianyun.core import audit
 from lianyun.core.models import CalendarDay, CalendarYear, DayKind
 
 BUNDLED_CALENDARS = Path(__file__).resolve().parent / "data" / "calendar"
@@ -139,6 +140,12 @@ def load_calendar_year(data: Any) -> CalendarYear:
     CalendarDay.objects.bulk_create(days)
     calendar_year, _created = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source, "provisional": provisional}
+    )
+    audit.record(
+        action="load:calendar",
+        object_type="core.CalendarYear",
+        object_id=year,
+        detail={"days": len(days), "provisional": provisional},
     )
     return calendar_year
 

@@ -279,20 +279,25 @@ class Generator:
                 )
             )
         if head_age < 70:
-            for _ in range(self.rng.choice((0, 1, 1, 2, 2, 3))):
+            for _ in range(self.rng.choice((0, 1, 2, 2, 2, 3))):
                 age = self.rng.randint(0, max(0, min(head_age - 20, 50)))
                 male = self.rng.random() < 0.52
                 members.append((surname + self.given_name(male), male, age, Relation.CHILD))
-        if head_age < 55 and self.rng.random() < 0.25:
-            age = head_age + self.rng.randint(22, 32)
-            members.append(
-                (
-                    surname + self.given_name(self.rng.random() < 0.45),
-                    self.rng.random() < 0.45,
-                    age,
-                    Relation.PARENT,
+        if head_age < 58 and self.rng.random() < 0.5:
+            # One or both of the head's parents live with the household.
+            for parent_male in (
+                (True, False) if self.rng.random() < 0.5 else (self.rng.random() < 0.4,)
+            ):
+                age = head_age + self.rng.randint(22, 32)
+                parent_surname = surname if parent_male else self.surname()
+                members.append(
+                    (
+                        parent_surname + self.given_name(parent_male),
+                        parent_male,
+                        age,
+                        Relation.PARENT,
+                    )
                 )
-            )
         return members
 
     def people(self, made: DemoCounty, progress: Progress) -> None:
