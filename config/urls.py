@@ -1,4 +1,5 @@
-from django.contrib import admin
+"""URLs. No Django admin: its sign-in would bypass the officials' second factor."""
+
 from django.urls import include, path
 
 urlpatterns = [
@@ -6,5 +7,4 @@ urlpatterns = [
     path("accounts/", include("lianyun.accounts.urls")),
     path("workspace/", include("lianyun.workspace.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]

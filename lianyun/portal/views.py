@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -66,4 +65,4 @@ def service_worker(request: HttpRequest) -> FileResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok", "debug": settings.DEBUG})
+    return JsonResponse({"status": "ok"})
