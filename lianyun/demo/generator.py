@@ -15,15 +15,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Model
 
-from lianyun.core import crypto
 from lianyun.core.idnumbers import synthetic_id_number
-from lianyun.core.masking import mask_id_number
 from lianyun.demo import county
 from lianyun.people.models import (
-    BANK_CONTEXT,
-    CARD_CONTEXT,
-    ID_CONTEXT,
-    PHONE_CONTEXT,
     Household,
     Post,
     Relation,
@@ -175,24 +169,14 @@ class Generator:
         named = {
             code: name for code, name in county.NAMED_VILLAGES.items() if code.startswith(prefix)
         }
-        for code, name in named.items():
-            names.add(name)
-            rows.append(
-                Region(
-                    code=code,
-                    name=name,
-                    kind=RegionKind.VILLAGE,
-                    form=RegionForm.VILLAGE,
-                    parent=town,
-                )
-            )
+        villages = dict(named)
         number = 201
-        while sum(1 for row in rows if row.form == RegionForm.VILLAGE) < count:
+        while len(villages) < count:
             code = f"{prefix}{number:03d}"
             number += 1
-            if code in named:
-                continue
-            name = self.village_name(names)
+            if code not in villages:
+                villages[code] = self.village_name(names | set(villages.values()))
+        for code, name in sorted(villages.items()):
             rows.append(
                 Region(
                     code=code,
@@ -368,19 +352,13 @@ class Generator:
             is_male=is_male,
             village=village,
             household=household,
-            id_number_encrypted=crypto.encrypt(number, context=ID_CONTEXT),
-            id_number_index=crypto.blind_index(number, context=ID_CONTEXT),
-            id_number_masked=mask_id_number(number),
         )
-        card = self.card_number()
-        resident.card_number_encrypted = crypto.encrypt(card, context=CARD_CONTEXT)
-        resident.card_number_index = crypto.blind_index(card, context=CARD_CONTEXT)
+        resident.set_id_number(number)
+        resident.set_card_number(self.card_number())
         if age >= 16:
-            resident.bank_account_encrypted = crypto.encrypt(
-                self.bank_account(), context=BANK_CONTEXT
-            )
+            resident.set_bank_account(self.bank_account())
         if with_phone:
-            resident.phone_encrypted = crypto.encrypt(self.phone(), context=PHONE_CONTEXT)
+            resident.set_phone(self.phone())
         return resident
 
     def cadres(
