@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "lianyun.regions",
     "lianyun.people",
     "lianyun.accounts",
+    "lianyun.cases",
+    "lianyun.petitions",
     "lianyun.portal",
     "lianyun.workspace",
     "lianyun.demo",
@@ -169,6 +171,14 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 # axes.W006 asks to key on the IP too; we key on the account on purpose (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Limits on guessing (SECURITY.md S6): keyed on the target and the browser session, never on
+# the IP address (a village shares one, and reporter flows must not keep it).
+# (attempts, window in seconds)
+LIANYUN_LIMITS = {
+    "receipt_per_session": (10, 3600),
+    "receipt_per_target": (10, 86400),
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

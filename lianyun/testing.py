@@ -124,3 +124,21 @@ def build_cast() -> Cast:
         relative_resident=spouse,
         residents=residents,
     )
+
+
+def commissions(cast: Cast) -> tuple[Unit, Unit]:
+    """A county commission and town A's commission under it (created on first use)."""
+    county_unit, _ = Unit.objects.get_or_create(
+        name="平昌县纪委监委", region=cast.county, defaults={"kind": UnitKind.COMMISSION}
+    )
+    town_unit, _ = Unit.objects.get_or_create(
+        name="佛楼镇纪律检查委员会",
+        region=cast.town_a,
+        defaults={"kind": UnitKind.COMMISSION, "parent": county_unit},
+    )
+    Unit.objects.get_or_create(
+        name="西兴镇纪律检查委员会",
+        region=cast.town_b,
+        defaults={"kind": UnitKind.COMMISSION, "parent": county_unit},
+    )
+    return county_unit, town_unit

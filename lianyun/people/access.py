@@ -1,10 +1,11 @@
 """Who may look at which resident: officials, inside their scope only."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from lianyun.core.access import Actor
-from lianyun.people.models import Resident
-from lianyun.people.queries import resident_by_id_number
+from lianyun.people.models import Post, Resident
+from lianyun.people.queries import current_unit_ids, recused_resident_ids, resident_by_id_number
 from lianyun.regions.access import scope_of
 
 
@@ -31,3 +32,28 @@ def access_resident(user: Actor, resident_id: int) -> Resident:
     if not scope.contains(resident.village):
         raise Http404
     return resident
+
+
+def recusal_filter(user: Actor, *, person_field: str, unit_field: str) -> Q:
+    """What this user must never see about people and units: the one recusal rule.
+
+    Excluded are matters about the user, about anyone the user declared as a relative (or
+    who declared the user), about a unit the user holds a post in or is attached to, and
+    about anyone holding a post in one of those units (SECURITY.md threat 1).
+    `person_field` and `unit_field` name the lookups of the subject on the filtered model.
+    """
+    units: set[int] = set()
+    people: set[int] = set()
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id:
+        units.add(unit_id)
+    resident: Resident | None = getattr(user, "resident", None)
+    if resident is not None:
+        units |= current_unit_ids(resident)
+        people = recused_resident_ids(resident)
+    colleagues = Post.objects.filter(unit_id__in=units).values("holder_id")
+    return (
+        Q(**{f"{person_field}__in": people})
+        | Q(**{f"{unit_field}__in": units})
+        | Q(**{f"{person_field}__in": colleagues})
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 
 
 def region_by_code(code: str) -> Region | None:
@@ -24,3 +24,29 @@ def units_within(region: Region) -> QuerySet[Unit]:
     return Unit.objects.filter(region__code__startswith=region.scope_prefix).select_related(
         "region"
     )
+
+
+def town_of(region: Region) -> Region | None:
+    if region.kind == RegionKind.TOWN:
+        return region
+    if region.kind == RegionKind.VILLAGE:
+        return region.parent
+    return None
+
+
+def commission_of(region: Region) -> Unit | None:
+    """The commission that handles matters of a region: its town's, or the county's."""
+    town = town_of(region)
+    if town is not None:
+        found = Unit.objects.filter(region=town, kind=UnitKind.COMMISSION).first()
+        if found is not None:
+            return found
+    return county_commission()
+
+
+def county_commission() -> Unit | None:
+    return Unit.objects.filter(region__kind=RegionKind.COUNTY, kind=UnitKind.COMMISSION).first()
+
+
+def units_of_region(region: Region) -> QuerySet[Unit]:
+    return Unit.objects.filter(region=region)

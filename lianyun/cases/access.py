@@ -1,0 +1,50 @@
+"""Who may see and act on leads and rectification items."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lianyun.cases.models import Lead, RectificationItem
+from lianyun.core.access import Actor
+from lianyun.people.access import recusal_filter
+from lianyun.regions.access import scope_of
+
+LEAD_ROLES = {"town_commission", "county_commission"}
+
+
+def visible_leads(user: Actor) -> QuerySet[Lead]:
+    if not user.is_authenticated or user.role not in LEAD_ROLES:
+        return Lead.objects.none()
+    scope = scope_of(user)
+    leads = Lead.objects.filter(region__code__startswith=scope.scope_prefix)
+    if user.role == "town_commission":
+        leads = leads.filter(handling_unit__region=scope)
+    return leads.exclude(
+        recusal_filter(user, person_field="subjects", unit_field="subject_unit_id")
+    ).distinct()
+
+
+def access_lead(user: Actor, lead_id: int) -> Lead:
+    lead = (
+        visible_leads(user)
+        .select_related("region", "handling_unit", "subject_unit")
+        .filter(pk=lead_id)
+        .first()
+    )
+    if lead is None:
+        raise Http404
+    return lead
+
+
+def visible_rectifications(user: Actor) -> QuerySet[RectificationItem]:
+    """Officials see the items in their scope; the public sees public items (queries)."""
+    if not user.is_authenticated or not user.is_official:
+        return RectificationItem.objects.none()
+    scope = scope_of(user)
+    return RectificationItem.objects.filter(region__code__startswith=scope.scope_prefix)
+
+
+def access_rectification(user: Actor, item_id: int) -> RectificationItem:
+    item = visible_rectifications(user).filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    return item

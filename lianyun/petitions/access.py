@@ -1,0 +1,90 @@
+"""Who may see which petition. Recusal is decided here and nowhere else.
+
+A handler is a commission official (town or county) whose scope holds the petition's region
+and whose level handles it. Nobody sees a petition about themselves, about their declared
+relatives (or someone who declared them), about a unit they hold a post in, or about anyone
+who holds a post in one of their units (SECURITY.md threat 1). "Not allowed" and "missing"
+answer alike.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lianyun.core import limits
+from lianyun.core.access import Actor
+from lianyun.people.access import recusal_filter
+from lianyun.petitions import receipts
+from lianyun.petitions.models import IdentityRequest, IdentityRequestStatus, Petition
+from lianyun.regions.access import scope_of
+
+HANDLER_ROLES = {"town_commission", "county_commission"}
+
+
+def visible_petitions(user: Actor) -> QuerySet[Petition]:
+    """Every petition this user may see: the base of queues, counts and badges."""
+    if not user.is_authenticated or user.role not in HANDLER_ROLES | {"custodian"}:
+        return Petition.objects.none()
+    scope = scope_of(user)
+    petitions = Petition.objects.filter(region__code__startswith=scope.scope_prefix)
+    if user.role == "custodian":
+        # A custodian sees a petition only to decide a request to unmask its petitioner.
+        petitions = petitions.filter(identity_requests__isnull=False).distinct()
+    if user.role == "town_commission":
+        petitions = petitions.filter(handling_unit__region=scope)
+    return petitions.exclude(
+        recusal_filter(user, person_field="subject_person_id", unit_field="subject_unit_id")
+    )
+
+
+def access_petition(user: Actor, petition_id: int, *, for_write: bool = False) -> Petition:
+    if for_write and user.role not in HANDLER_ROLES:
+        raise Http404
+    petition = (
+        visible_petitions(user)
+        .select_related("region", "handling_unit", "subject_unit", "subject_person", "lead")
+        .filter(pk=petition_id)
+        .first()
+    )
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def access_identity_request(user: Actor, request_id: int) -> IdentityRequest:
+    """Only a custodian decides, and only for petitions the custodian is not recused from."""
+    if not user.is_authenticated or user.role != "custodian":
+        raise Http404
+    request = (
+        IdentityRequest.objects.filter(
+            pk=request_id,
+            status=IdentityRequestStatus.PENDING,
+            petition__in=visible_petitions(user),
+        )
+        .select_related("petition")
+        .first()
+    )
+    if request is None:
+        raise Http404
+    return request
+
+
+def petition_by_receipt(text: str, *, session_key: str) -> Petition | None:
+    """The petition a receipt opens, within the guessing limits.
+
+    An unknown locator and a wrong secret cost the same (a dummy Argon2 verification) and
+    answer the same: None. Each failure counts against the session and against the locator.
+    """
+    if limits.is_blocked("receipt_per_session", session_key):
+        return None
+    receipt = receipts.parse_receipt(text)
+    if receipt is None:
+        limits.record_failure("receipt_per_session", session_key)
+        return None
+    if limits.is_blocked("receipt_per_target", receipt.locator):
+        return None
+    petition = Petition.objects.filter(receipt_locator=receipt.locator).first()
+    if receipts.secret_matches(receipt.secret, petition.receipt_hash if petition else None):
+        return petition
+    limits.record_failure("receipt_per_session", session_key)
+    limits.record_failure("receipt_per_target", receipt.locator)
+    return None

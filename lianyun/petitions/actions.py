@@ -1,0 +1,575 @@
+"""Every state change of a petition, each with its statutory clock, event and audit row.
+
+The petitioner-facing actions take no actor (anonymous) or the petitioner's account, and
+record nothing about the network: no IP address, no user agent (SECURITY.md S4).
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianyun.cases.actions import open_lead
+from lianyun.cases.models import LeadStatus, SourceKind
+from lianyun.core import audit, crypto
+from lianyun.core.deadline_rules import RULES
+from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
+from lianyun.core.idnumbers import validate_id_number
+from lianyun.core.phones import normalise_phone
+from lianyun.people.models import Resident
+from lianyun.people.queries import current_unit_ids
+from lianyun.petitions import receipts
+from lianyun.petitions.models import (
+    DESCRIPTION_CONTEXT,
+    MESSAGE_CONTEXT,
+    REPORTER_ID_CONTEXT,
+    REPORTER_NAME_CONTEXT,
+    REPORTER_PHONE_CONTEXT,
+    Decision,
+    EventKind,
+    IdentityRequest,
+    IdentityRequestStatus,
+    Petition,
+    PetitionEvent,
+    PetitionKind,
+    PetitionMessage,
+    PetitionStatus,
+)
+from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.queries import commission_of, county_commission
+
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 5000
+MAX_EXTENSION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Submitted:
+    petition: Petition
+    receipt: receipts.Receipt  # shown once, never stored in clear
+
+
+def _event(
+    petition: Petition, kind: EventKind, actor: Any = None, note: str = "", *, visible: bool = True
+) -> None:
+    PetitionEvent.objects.create(
+        petition=petition,
+        at=timezone.now(),
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        note=note,
+        visible_to_petitioner=visible,
+    )
+
+
+def _audit(action: str, actor: Any, petition: Petition, **detail: Any) -> None:
+    audit.record(
+        action=action,
+        actor=actor,
+        object_type="petitions.Petition",
+        object_id=petition.pk,
+        detail=detail,
+    )
+
+
+def _start_clock(petition: Petition, rule: str, start: datetime.date) -> None:
+    petition.clock_rule = rule
+    petition.clock_start = start
+    petition.clock_extension_days = 0
+    petition.due_on = compute_deadline(RULES[rule], start).due
+
+
+def _stop_clock(petition: Petition) -> None:
+    petition.clock_rule = ""
+    petition.clock_start = None
+    petition.due_on = None
+
+
+def route(region: Region, subject_person: Resident | None) -> Unit:
+    """The town's commission, or the county's when the subject sits in the town commission
+    (a report about a commission's own people goes one level up)."""
+    unit = commission_of(region)
+    if unit is None:
+        raise ValidationError(_("No commission handles this region yet."))
+    if subject_person is not None and unit.pk in current_unit_ids(subject_person):
+        higher = unit.parent or county_commission()
+        if higher is not None:
+            return higher
+    return unit
+
+
+def _matter_key(kind: str, reporter_ref: str, subject_ref: str) -> str:
+    return crypto.blind_index(f"{kind}|{reporter_ref}|{subject_ref}", context="petitions.matter")
+
+
+@transaction.atomic
+def submit_petition(
+    *,
+    kind: str,
+    region: Region,
+    description: str,
+    anonymous: bool,
+    subject_unit: Unit | None = None,
+    subject_person: Resident | None = None,
+    subject_text: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_id_number: str = "",
+    account: Any = None,
+    earlier_receipt: str = "",
+    today: datetime.date | None = None,
+) -> Submitted:
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if kind not in PetitionKind.values:
+        errors["kind"] = _("Choose what kind of matter this is.")
+    if region.kind == RegionKind.COUNTY:
+        errors["region"] = _("Choose the town or village where it happened.")
+    text = description.strip()
+    if len(text) < MIN_DESCRIPTION:
+        errors["description"] = _("Describe the matter in at least %(count)d characters.") % {
+            "count": MIN_DESCRIPTION
+        }
+    elif len(text) > MAX_DESCRIPTION:
+        errors["description"] = _("Keep the description under %(count)d characters.") % {
+            "count": MAX_DESCRIPTION
+        }
+    if (
+        sum(x is not None and x != "" for x in (subject_unit, subject_person, subject_text.strip()))
+        > 1
+    ):
+        errors["subject_text"] = _("Name one subject: a unit, an official, or a description.")
+    if kind == PetitionKind.ACCUSATION and not (
+        subject_unit or subject_person or subject_text.strip()
+    ):
+        errors["subject_text"] = _("Say whom the accusation is about.")
+    reporter_ref = ""
+    if not anonymous:
+        if not reporter_name.strip():
+            errors["reporter_name"] = _("A named petition needs your name.")
+        try:
+            reporter_phone = normalise_phone(reporter_phone)
+        except ValidationError as error:
+            errors["reporter_phone"] = " ".join(error.messages)
+        try:
+            reporter_id_number = validate_id_number(reporter_id_number)
+            reporter_ref = crypto.blind_index(reporter_id_number, context=REPORTER_ID_CONTEXT)
+        except ValidationError as error:
+            errors["reporter_id_number"] = " ".join(error.messages)
+    earlier = None
+    if earlier_receipt.strip():
+        parsed = receipts.parse_receipt(earlier_receipt)
+        earlier = (
+            Petition.objects.filter(receipt_locator=parsed.locator).first() if parsed else None
+        )
+        if (
+            parsed is None
+            or earlier is None
+            or not receipts.secret_matches(parsed.secret, earlier.receipt_hash)
+        ):
+            errors["earlier_receipt"] = _("That receipt does not match a petition.")
+        elif anonymous:
+            reporter_ref = "receipt:" + earlier.receipt_locator
+    if errors:
+        raise ValidationError(errors)
+
+    subject_ref = (
+        f"person:{subject_person.pk}"
+        if subject_person
+        else f"unit:{subject_unit.pk}"
+        if subject_unit
+        else f"text:{subject_text.strip()}@{region.code}"
+    )
+    receipt = receipts.new_receipt()
+    while Petition.objects.filter(receipt_locator=receipt.locator).exists():
+        receipt = receipts.new_receipt()
+    matter_key = _matter_key(kind, reporter_ref, subject_ref) if reporter_ref else ""
+    repeat_of: Petition | None = None
+    if earlier is not None:
+        # The petitioner says this is the matter of an earlier petition: link to its root.
+        repeat_of = earlier.repeat_of or earlier
+    elif matter_key:
+        repeat_of = (
+            Petition.objects.filter(matter_key=matter_key, repeat_of__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+    petition = Petition(
+        kind=kind,
+        region=region,
+        handling_unit=route(region, subject_person),
+        subject_unit=subject_unit,
+        subject_person=subject_person,
+        subject_text=subject_text.strip()[:100],
+        description_encrypted=crypto.encrypt(text, context=DESCRIPTION_CONTEXT),
+        is_anonymous=anonymous,
+        reporter_account=account if getattr(account, "pk", None) else None,
+        receipt_locator=receipt.locator,
+        receipt_hash=receipts.hash_secret(receipt.secret),
+        matter_key=matter_key,
+        repeat_of=repeat_of,
+        received_on=today,
+    )
+    if not anonymous:
+        petition.reporter_name_encrypted = crypto.encrypt(
+            reporter_name.strip(), context=REPORTER_NAME_CONTEXT
+        )
+        petition.reporter_phone_encrypted = crypto.encrypt(
+            reporter_phone, context=REPORTER_PHONE_CONTEXT
+        )
+        petition.reporter_id_encrypted = crypto.encrypt(
+            reporter_id_number, context=REPORTER_ID_CONTEXT
+        )
+        petition.reporter_index = reporter_ref
+    _start_clock(petition, "petition_disposal", today)
+    if kind == PetitionKind.ACCUSATION and not anonymous:
+        petition.notice_due = compute_deadline(RULES["accusation_named_notice"], today).due
+    petition.save()
+    _event(petition, EventKind.REGISTERED)
+    if repeat_of is not None:
+        _event(repeat_of, EventKind.REPEAT, note=petition.number, visible=False)
+    # No actor and no network data: the audit row says only that a petition arrived.
+    _audit("submit:petition", None, petition, kind=kind, anonymous=anonymous)
+    return Submitted(petition=petition, receipt=receipt)
+
+
+def _require(petition: Petition, *statuses: PetitionStatus) -> None:
+    if petition.status not in statuses:
+        raise ValidationError(
+            _("This cannot be done while the petition is %(status)s.")
+            % {"status": petition.get_status_display()}
+        )
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError(_("Give the reason; the petitioner will read it."))
+    return reason.strip()
+
+
+@transaction.atomic
+def accept_petition(
+    *, petition: Petition, actor: Any, today: datetime.date | None = None
+) -> Petition:
+    """受理: the 60-day clock starts; an accusation becomes a lead of the handling commission."""
+    _require(petition, PetitionStatus.REGISTERED)
+    today = today or timezone.localdate()
+    petition.status = PetitionStatus.ACCEPTED
+    _start_clock(petition, "petition_conclusion", today)
+    if petition.kind == PetitionKind.ACCUSATION and petition.lead is None:
+        petition.lead = open_lead(
+            source_kind=SourceKind.PETITION,
+            source_ref=f"petitions.Petition:{petition.pk}",
+            region=petition.region,
+            handling_unit=petition.handling_unit,
+            summary=petition.subject_text
+            or str(petition.subject_unit or petition.subject_person or ""),
+            subject_unit=petition.subject_unit,
+            subjects=[petition.subject_person] if petition.subject_person else [],
+            actor=actor,
+        )
+    petition.save()
+    _event(petition, EventKind.ACCEPTED, actor)
+    if not petition.is_anonymous:
+        _event(
+            petition,
+            EventKind.NOTICE,
+            actor,
+            _("Your petition was accepted on %(date)s.") % {"date": today},
+        )
+    _audit("accept:petition", actor, petition)
+    return petition
+
+
+@transaction.atomic
+def forward_petition(
+    *,
+    petition: Petition,
+    to_unit: Unit,
+    reason: str,
+    actor: Any,
+    today: datetime.date | None = None,
+) -> Petition:
+    """转办: to another commission, which must accept or pass it on within 5 working days."""
+    _require(petition, PetitionStatus.REGISTERED)
+    reason = _require_reason(reason)
+    if to_unit.pk == petition.handling_unit_id:
+        raise ValidationError(_("Forward it to another unit."))
+    today = today or timezone.localdate()
+    petition.handling_unit = to_unit
+    _start_clock(petition, "accusation_forward", today)
+    petition.save()
+    _event(
+        petition,
+        EventKind.FORWARDED,
+        actor,
+        _("Forwarded to %(unit)s: %(reason)s") % {"unit": to_unit.name, "reason": reason},
+    )
+    _audit("forward:petition", actor, petition, to_unit=to_unit.pk)
+    return petition
+
+
+@transaction.atomic
+def refuse_petition(*, petition: Petition, reason: str, actor: Any) -> Petition:
+    """不予受理, with the reason and where to turn instead."""
+    _require(petition, PetitionStatus.REGISTERED)
+    reason = _require_reason(reason)
+    petition.status = PetitionStatus.NOT_ACCEPTED
+    petition.answer = reason
+    _stop_clock(petition)
+    petition.save()
+    _event(petition, EventKind.NOT_ACCEPTED, actor, reason)
+    _audit("refuse:petition", actor, petition)
+    return petition
+
+
+@transaction.atomic
+def extend_petition(*, petition: Petition, days: int, reason: str, actor: Any) -> Petition:
+    """Once, by at most 30 days, approved with a reason the petitioner sees (art. 34)."""
+    _require(petition, PetitionStatus.ACCEPTED)
+    reason = _require_reason(reason)
+    if petition.clock_extension_days:
+        raise ValidationError(_("The time limit can be extended only once."))
+    if not 0 < days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            _("An extension is 1 to %(max)d days (Petition Work Regulations art. 34).")
+            % {"max": MAX_EXTENSION_DAYS}
+        )
+    assert petition.clock_start is not None  # noqa: S101 - accepted petitions have a clock
+    petition.clock_extension_days = days
+    petition.due_on = compute_deadline(
+        RULES[petition.clock_rule],
+        petition.clock_start,
+        [Extension(days, PeriodUnit.DAYS, reason)],
+    ).due
+    petition.save()
+    _event(petition, EventKind.EXTENDED, actor, reason)
+    _audit("extend:petition", actor, petition, days=days)
+    return petition
+
+
+_ANSWER_STEPS = {
+    PetitionStatus.ACCEPTED: (PetitionStatus.ANSWERED, EventKind.ANSWERED, "review_request"),
+    PetitionStatus.REVIEW_REQUESTED: (
+        PetitionStatus.REVIEW_ANSWERED,
+        EventKind.REVIEW_ANSWERED,
+        "recheck_request",
+    ),
+    PetitionStatus.RECHECK_REQUESTED: (PetitionStatus.FINAL, EventKind.RECHECK_ANSWERED, ""),
+}
+
+
+@transaction.atomic
+def answer_petition(
+    *,
+    petition: Petition,
+    decision: str,
+    answer: str,
+    actor: Any,
+    today: datetime.date | None = None,
+) -> Petition:
+    """The written answer (意见书): support, explain or not support, with its reasons.
+
+    The same action answers a review (复查) and a recheck (复核); after a recheck the matter is
+    final. An accusation is answered only once its lead has been disposed of.
+    """
+    _require(petition, *_ANSWER_STEPS)
+    if decision not in Decision.values:
+        raise ValidationError(_("Choose the decision: supported, explained or not supported."))
+    answer = _require_reason(answer)
+    if petition.lead is not None and petition.lead.status == LeadStatus.OPEN:
+        raise ValidationError(_("Dispose of the lead before answering the accusation."))
+    today = today or timezone.localdate()
+    status, event, next_rule = _ANSWER_STEPS[PetitionStatus(petition.status)]
+    petition.status = status
+    petition.decision = decision
+    petition.answer = answer
+    petition.answered_on = today
+    if next_rule:
+        _start_clock(petition, next_rule, today)
+    else:
+        _stop_clock(petition)
+    petition.save()
+    _event(petition, event, actor, f"{Decision(decision).label}: {answer}")
+    _audit("answer:petition", actor, petition, decision=decision, status=status)
+    return petition
+
+
+_APPEALS = {
+    PetitionStatus.ANSWERED: (
+        PetitionStatus.REVIEW_REQUESTED,
+        EventKind.REVIEW_REQUESTED,
+        "review_answer",
+    ),
+    PetitionStatus.REVIEW_ANSWERED: (
+        PetitionStatus.RECHECK_REQUESTED,
+        EventKind.RECHECK_REQUESTED,
+        "recheck_answer",
+    ),
+}
+
+
+@transaction.atomic
+def appeal_petition(
+    *, petition: Petition, reason: str, today: datetime.date | None = None
+) -> Petition:
+    """The petitioner asks for a review (复查), then a recheck (复核), each within 30 days.
+
+    It goes to the next-higher commission where there is one in the platform.
+    """
+    _require(petition, *_APPEALS)
+    reason = _require_reason(reason)
+    today = today or timezone.localdate()
+    if petition.due_on is not None and today > petition.due_on:
+        raise ValidationError(
+            _("The 30 days to ask for this ended on %(date)s.") % {"date": petition.due_on}
+        )
+    status, event, rule = _APPEALS[PetitionStatus(petition.status)]
+    petition.status = status
+    higher = petition.handling_unit.parent
+    if higher is not None:
+        petition.handling_unit = higher
+    _start_clock(petition, rule, today)
+    petition.save()
+    _event(petition, event, None, reason)
+    _audit("appeal:petition", None, petition, status=status)
+    return petition
+
+
+@transaction.atomic
+def rate_petition(*, petition: Petition, satisfied: bool) -> Petition:
+    _require(
+        petition,
+        PetitionStatus.ANSWERED,
+        PetitionStatus.REVIEW_ANSWERED,
+        PetitionStatus.FINAL,
+        PetitionStatus.CLOSED,
+    )
+    petition.satisfied = satisfied
+    petition.save(update_fields=["satisfied"])
+    _event(petition, EventKind.RATED, None, _("satisfied") if satisfied else _("not satisfied"))
+    return petition
+
+
+@transaction.atomic
+def close_lapsed_petitions(*, today: datetime.date | None = None) -> int:
+    """Answers nobody appealed within 30 days become closed."""
+    today = today or timezone.localdate()
+    lapsed = Petition.objects.select_for_update().filter(
+        status__in=[PetitionStatus.ANSWERED, PetitionStatus.REVIEW_ANSWERED], due_on__lt=today
+    )
+    count = 0
+    for petition in lapsed:
+        petition.status = PetitionStatus.CLOSED
+        _stop_clock(petition)
+        petition.save()
+        _event(petition, EventKind.CLOSED)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def post_message(
+    *, petition: Petition, body: str, from_petitioner: bool, author: Any = None
+) -> PetitionMessage:
+    text = body.strip()
+    if not text:
+        raise ValidationError(_("Write a message."))
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError(
+            _("Keep the message under %(count)d characters.") % {"count": MAX_DESCRIPTION}
+        )
+    message = PetitionMessage.objects.create(
+        petition=petition,
+        at=timezone.now(),
+        from_petitioner=from_petitioner,
+        author=None if from_petitioner else author,
+        body_encrypted=crypto.encrypt(text, context=MESSAGE_CONTEXT),
+    )
+    if not from_petitioner:
+        _audit("message:petition", author, petition)
+    return message
+
+
+def read_description(petition: Petition) -> str:
+    return crypto.decrypt(petition.description_encrypted, context=DESCRIPTION_CONTEXT)
+
+
+def read_message(message: PetitionMessage) -> str:
+    return crypto.decrypt(message.body_encrypted, context=MESSAGE_CONTEXT)
+
+
+# --- the named petitioner's identity ---------------------------------------------------------
+
+
+@transaction.atomic
+def request_identity(*, petition: Petition, actor: Any, reason: str) -> IdentityRequest:
+    if petition.is_anonymous:
+        raise ValidationError(_("This petition is anonymous: there is no identity to request."))
+    reason = _require_reason(reason)
+    request = IdentityRequest.objects.create(petition=petition, requested_by=actor, reason=reason)
+    _audit("request:identity", actor, petition)
+    return request
+
+
+@transaction.atomic
+def decide_identity_request(
+    *, request: IdentityRequest, approve: bool, actor: Any
+) -> IdentityRequest:
+    if request.status != IdentityRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if request.requested_by_id == actor.pk:
+        raise ValidationError(_("Nobody approves their own request."))
+    request.status = IdentityRequestStatus.APPROVED if approve else IdentityRequestStatus.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.save()
+    _audit("decide:identity", actor, request.petition, approved=approve)
+    return request
+
+
+@dataclass(frozen=True)
+class ReporterIdentity:
+    name: str
+    phone: str
+    id_number: str
+
+
+@transaction.atomic
+def reveal_reporter(*, petition: Petition, actor: Any) -> ReporterIdentity:
+    """Decrypt a named petitioner's identity for a handler whose request a custodian approved.
+
+    Every view writes one audit row and one event the petitioner can see.
+    """
+    approved = IdentityRequest.objects.filter(
+        petition=petition, requested_by=actor, status=IdentityRequestStatus.APPROVED
+    ).exists()
+    if not approved:
+        raise ValidationError(_("A custodian has not approved your request to see this identity."))
+    identity = ReporterIdentity(
+        name=crypto.decrypt(petition.reporter_name_encrypted or b"", context=REPORTER_NAME_CONTEXT),
+        phone=crypto.decrypt(
+            petition.reporter_phone_encrypted or b"", context=REPORTER_PHONE_CONTEXT
+        ),
+        id_number=crypto.decrypt(
+            petition.reporter_id_encrypted or b"", context=REPORTER_ID_CONTEXT
+        ),
+    )
+    audit.record(
+        action="read:reporter_identity",
+        actor=actor,
+        object_type="petitions.Petition",
+        object_id=petition.pk,
+        purpose="approved identity request",
+    )
+    _event(
+        petition,
+        EventKind.IDENTITY_VIEWED,
+        actor,
+        _("A handler viewed your identity with a custodian's approval."),
+    )
+    return identity
