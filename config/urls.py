@@ -6,5 +6,7 @@ urlpatterns = [
     path("", include("lianyun.portal.urls")),
     path("accounts/", include("lianyun.accounts.urls")),
     path("workspace/", include("lianyun.workspace.urls")),
+    path("petitions/", include("lianyun.petitions.urls")),
+    path("cases/", include("lianyun.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -11,6 +11,11 @@ from lianyun.regions.access import scope_of
 LEAD_ROLES = {"town_commission", "county_commission"}
 
 
+def require_lead_handler(user: Actor) -> None:
+    if not user.is_authenticated or user.role not in LEAD_ROLES:
+        raise Http404
+
+
 def visible_leads(user: Actor) -> QuerySet[Lead]:
     if not user.is_authenticated or user.role not in LEAD_ROLES:
         return Lead.objects.none()

@@ -14,7 +14,7 @@ from lianyun.core import limits
 from lianyun.core.access import Actor
 from lianyun.people.access import recusal_filter
 from lianyun.petitions import receipts
-from lianyun.petitions.models import IdentityRequest, IdentityRequestStatus, Petition
+from lianyun.petitions.models import OPEN_STATUSES, IdentityRequest, IdentityRequestStatus, Petition
 from lianyun.regions.access import scope_of
 
 HANDLER_ROLES = {"town_commission", "county_commission"}
@@ -34,6 +34,17 @@ def visible_petitions(user: Actor) -> QuerySet[Petition]:
     return petitions.exclude(
         recusal_filter(user, person_field="subject_person_id", unit_field="subject_unit_id")
     )
+
+
+def require_handler(user: Actor) -> None:
+    """Queues and case pages are for commission officials only."""
+    if not user.is_authenticated or user.role not in HANDLER_ROLES:
+        raise Http404
+
+
+def require_custodian(user: Actor) -> None:
+    if not user.is_authenticated or user.role != "custodian":
+        raise Http404
 
 
 def access_petition(user: Actor, petition_id: int, *, for_write: bool = False) -> Petition:
@@ -88,3 +99,23 @@ def petition_by_receipt(text: str, *, session_key: str) -> Petition | None:
     limits.record_failure("receipt_per_session", session_key)
     limits.record_failure("receipt_per_target", receipt.locator)
     return None
+
+
+TRACKED = "lianyun_tracked_petition"
+
+
+def remember_tracked(session: object, petition: Petition) -> None:
+    session[TRACKED] = petition.pk  # type: ignore[index]
+
+
+def tracked_petition(session: object) -> Petition | None:
+    """The petition this browser opened with its receipt, for as long as the session lasts."""
+    petition_id = session.get(TRACKED)  # type: ignore[attr-defined]
+    if petition_id is None:
+        return None
+    return Petition.objects.filter(pk=petition_id).first()
+
+
+def open_petition_count(user: Actor) -> int:
+    """The badge on the workspace: open petitions this user may see, recusal applied."""
+    return visible_petitions(user).filter(status__in=OPEN_STATUSES).count()

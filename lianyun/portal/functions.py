@@ -14,6 +14,7 @@ class Function:
     summary: str | Promise
     available: bool
     officials_only: bool = False
+    url_name: str = ""  # where an available function lives
 
 
 FUNCTIONS = [

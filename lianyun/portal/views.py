@@ -1,6 +1,6 @@
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -19,6 +19,8 @@ def function_page(request: HttpRequest, code: str) -> HttpResponse:
     function = next((f for f in FUNCTIONS if f.code == code), None)
     if function is None:
         raise Http404
+    if function.url_name:
+        return redirect(function.url_name)
     return render(request, "portal/function_unavailable.html", {"function": function})
 
 

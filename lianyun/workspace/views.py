@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from lianyun.people.access import access_resident_by_id_number
 from lianyun.people.actions import record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
+from lianyun.petitions.access import open_petition_count
 from lianyun.regions.access import access_region, scope_of
 from lianyun.regions.models import Region, RegionKind
 from lianyun.workspace.forms import ResidentLookupForm
@@ -16,7 +17,9 @@ from lianyun.workspace.queries import child_rows
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)  # type: ignore[arg-type]
-    return render(request, "workspace/home.html", _region_context(scope))
+    context = _region_context(scope)
+    context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
+    return render(request, "workspace/home.html", context)
 
 
 @login_required

@@ -59,7 +59,7 @@ def test_an_accusation_is_answered_only_after_its_lead_is_disposed_of(
     petition = actions.accept_petition(
         petition=accusation.petition, actor=secretary, today=D(2026, 9, 25)
     )
-    with pytest.raises(ValidationError, match="lead"):
+    with pytest.raises(ValidationError, match="线索"):
         actions.answer_petition(
             petition=petition, decision=Decision.SUPPORT, answer="查实", actor=secretary
         )
@@ -165,7 +165,7 @@ def test_an_extension_is_allowed_once_up_to_30_days_with_a_reason(
         petition=petition, days=30, reason="涉及多个部门", actor=secretary
     )
     assert petition.due_on == D(2026, 12, 24)
-    with pytest.raises(ValidationError, match="once"):
+    with pytest.raises(ValidationError, match="只能延长一次"):
         actions.extend_petition(petition=petition, days=5, reason="again", actor=secretary)
 
 

@@ -1,0 +1,63 @@
+"""Counters for the county's reporting (DOMAIN.md §6.2), over what a user may see."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from lianyun.cases.models import (
+    Lead,
+    LeadStatus,
+    Outcome,
+    OutcomeKind,
+    RectificationItem,
+    RectificationStatus,
+)
+
+
+@dataclass(frozen=True)
+class Counters:
+    leads: int
+    leads_concluded: int
+    people_sanctioned: int
+    party_sanctions: int
+    state_sanctions: int
+    reminder_talks: int
+    referrals: int
+    confessions: int
+    funds_recovered: Decimal
+    funds_returned: Decimal
+    households_refunded: int
+    items: int
+    items_closed_out: int
+
+
+def counters(leads: QuerySet[Lead], items: QuerySet[RectificationItem]) -> Counters:
+    outcomes = Outcome.objects.filter(lead__in=leads)
+    sums = outcomes.aggregate(
+        recovered=Sum("amount", filter=Q(kind=OutcomeKind.FUNDS_RECOVERED), default=Decimal("0")),
+        returned=Sum("amount", filter=Q(kind=OutcomeKind.FUNDS_RETURNED), default=Decimal("0")),
+        households=Sum("households", filter=Q(kind=OutcomeKind.FUNDS_RETURNED), default=0),
+    )
+    by_kind = dict(outcomes.values_list("kind").annotate(n=Count("id")))
+    sanctioned = (
+        outcomes.filter(kind__in=[OutcomeKind.PARTY_SANCTION, OutcomeKind.STATE_SANCTION])
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    return Counters(
+        leads=leads.count(),
+        leads_concluded=leads.filter(status=LeadStatus.CONCLUDED).count(),
+        people_sanctioned=sanctioned,
+        party_sanctions=by_kind.get(OutcomeKind.PARTY_SANCTION, 0),
+        state_sanctions=by_kind.get(OutcomeKind.STATE_SANCTION, 0),
+        reminder_talks=by_kind.get(OutcomeKind.REMINDER_TALK, 0),
+        referrals=by_kind.get(OutcomeKind.REFERRAL, 0),
+        confessions=by_kind.get(OutcomeKind.CONFESSION, 0),
+        funds_recovered=sums["recovered"],
+        funds_returned=sums["returned"],
+        households_refunded=sums["households"],
+        items=items.count(),
+        items_closed_out=items.filter(status=RectificationStatus.CLOSED_OUT).count(),
+    )

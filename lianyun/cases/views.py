@@ -1,0 +1,134 @@
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianyun.cases import actions
+from lianyun.cases.access import (
+    access_lead,
+    require_lead_handler,
+    visible_leads,
+    visible_rectifications,
+)
+from lianyun.cases.forms import ConcludeForm, DisposeForm, OutcomeForm
+from lianyun.cases.models import Lead
+from lianyun.cases.queries import counters
+
+
+@login_required
+@never_cache
+def lead_list(request: HttpRequest) -> HttpResponse:
+    require_lead_handler(request.user)  # type: ignore[arg-type]
+    leads = visible_leads(request.user).select_related("region", "handling_unit")  # type: ignore[arg-type]
+    status = request.GET.get("status", "")
+    if status:
+        leads = leads.filter(status=status)
+    return render(request, "cases/lead_list.html", {"leads": leads[:200], "status": status})
+
+
+def _people(lead: Lead) -> list[tuple[str, str]]:
+    return [(str(person.pk), person.name) for person in lead.subjects.all()]
+
+
+def _lead_page(request: HttpRequest, lead: Lead, **forms: Form) -> HttpResponse:
+    context: dict[str, Any] = {
+        "lead": lead,
+        "outcomes": lead.outcomes.select_related("person"),
+        "dispose_form": DisposeForm(),
+        "outcome_form": OutcomeForm(people=_people(lead)),
+        "conclude_form": ConcludeForm(),
+    }
+    context.update(forms)
+    return render(
+        request,
+        "cases/lead_detail.html",
+        context,
+        status=400 if any(f.errors for f in forms.values()) else 200,
+    )
+
+
+@login_required
+@never_cache
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _lead_page(request, access_lead(request.user, pk))  # type: ignore[arg-type]
+
+
+def _handle(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
+    lead = access_lead(request.user, pk)  # type: ignore[arg-type]
+    if form.is_valid():
+        try:
+            run(lead, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("cases:lead-detail", pk=lead.pk)
+    return _lead_page(request, lead, **{name: form})
+
+
+@login_required
+@require_POST
+def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "dispose_form",
+        DisposeForm(request.POST),
+        lambda lead, d: actions.dispose_lead(
+            lead=lead,
+            disposition=d["disposition"],
+            reason=d["reason"],
+            review_on=d["review_on"],
+            actor=request.user,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def lead_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = access_lead(request.user, pk)  # type: ignore[arg-type]
+
+    def run(lead: Lead, d: dict[str, Any]) -> None:
+        person = lead.subjects.filter(pk=d["person"]).first() if d["person"] else None
+        actions.record_outcome(
+            lead=lead,
+            kind=d["kind"],
+            person=person,
+            level=d["level"],
+            amount=d["amount"] or Decimal("0"),
+            households=d["households"] or 0,
+            note=d["note"],
+            actor=request.user,
+        )
+
+    return _handle(
+        request, pk, "outcome_form", OutcomeForm(request.POST, people=_people(lead)), run
+    )
+
+
+@login_required
+@require_POST
+def lead_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "conclude_form",
+        ConcludeForm(request.POST),
+        lambda lead, d: actions.conclude_lead(
+            lead=lead, conclusion=d["conclusion"], actor=request.user
+        ),
+    )
+
+
+@login_required
+@never_cache
+def counter_list(request: HttpRequest) -> HttpResponse:
+    require_lead_handler(request.user)  # type: ignore[arg-type]
+    figures = counters(visible_leads(request.user), visible_rectifications(request.user))  # type: ignore[arg-type]
+    return render(request, "cases/counter_list.html", {"counters": figures})

@@ -1,0 +1,74 @@
+"""Reads for petition pages: deadlines with their explanation, traffic lights, timelines."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lianyun.core.deadline_rules import RULES
+from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
+from lianyun.people.models import Resident
+from lianyun.petitions.models import Petition, PetitionEvent
+from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.queries import units_of_region
+
+AMBER_DAYS = 3
+VERY_OVERDUE_DAYS = 15
+
+
+def deadline_of(petition: Petition) -> Deadline | None:
+    """The running clock, recomputed with its explanation (the stored due_on is for sorting)."""
+    if not petition.clock_rule or petition.clock_start is None:
+        return None
+    extensions = (
+        [Extension(petition.clock_extension_days, PeriodUnit.DAYS, "")]
+        if petition.clock_extension_days
+        else []
+    )
+    return compute_deadline(RULES[petition.clock_rule], petition.clock_start, extensions)
+
+
+def light(petition: Petition, today: datetime.date | None = None) -> str:
+    """green, amber (≤ 3 days left), red (overdue) or black (over 15 days late: escalated)."""
+    if petition.due_on is None:
+        return "none"
+    today = today or timezone.localdate()
+    days_left = (petition.due_on - today).days
+    if days_left < -VERY_OVERDUE_DAYS:
+        return "black"
+    if days_left < 0:
+        return "red"
+    if days_left <= AMBER_DAYS:
+        return "amber"
+    return "green"
+
+
+def public_events(petition: Petition) -> QuerySet[PetitionEvent]:
+    return petition.events.filter(visible_to_petitioner=True)
+
+
+@dataclass(frozen=True)
+class SubjectChoices:
+    units: list[Unit]
+    cadres: list[tuple[Resident, str]]  # the cadre and their post titles
+
+
+def subject_choices(region: Region) -> SubjectChoices:
+    """Units of the village and its town, and the village's current cadres, to pick from."""
+    regions = [region] + (
+        [region.parent] if region.kind == RegionKind.VILLAGE and region.parent else []
+    )
+    units = [unit for place in regions for unit in units_of_region(place)]
+    today = timezone.localdate()
+    cadres: dict[int, tuple[Resident, list[str]]] = {}
+    for unit in units:
+        for post in (
+            unit.posts.select_related("holder").filter(start__lte=today).exclude(end__lt=today)
+        ):
+            cadres.setdefault(post.holder_id, (post.holder, []))[1].append(
+                f"{unit.name} {post.title}"
+            )
+    return SubjectChoices(
+        units=units, cadres=[(person, "；".join(titles)) for person, titles in cadres.values()]
+    )

@@ -1,0 +1,154 @@
+"""SECURITY.md S3 (identity gate), S5 (receipts), S6 (receipt brute force), recusal at the query."""
+
+import math
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from lianyun.accounts.actions import create_account
+from lianyun.accounts.models import Role
+from lianyun.core.models import AuditEntry
+from lianyun.petitions import actions, receipts
+from lianyun.petitions.access import petition_by_receipt, visible_petitions
+from lianyun.petitions.models import EventKind, PetitionKind
+from lianyun.testing import Cast, commissions
+
+
+@pytest.fixture
+def named(cast: Cast) -> actions.Submitted:
+    commissions(cast)
+    return actions.submit_petition(
+        kind=PetitionKind.ACCUSATION,
+        region=cast.village_a1,
+        anonymous=False,
+        subject_person=cast.cadre_resident,
+        description="村支书截留了低保金，请调查。",
+        reporter_name="彭运芳",
+        reporter_phone="13812345678",
+        reporter_id_number="360426199101010071",
+    )
+
+
+def test_receipts_carry_at_least_80_bits_and_do_not_collide_in_a_million() -> None:
+    assert receipts.SECRET_BITS >= 80
+    seen = set()
+    for _ in range(1_000_000):
+        seen.add(receipts.new_receipt().secret)
+    assert len(seen) == 1_000_000
+    alphabet = set("".join(list(seen)[:1000]))
+    assert len(alphabet) == 32
+    assert receipts.SECRET_LENGTH * math.log2(len(alphabet)) >= 80
+
+
+def test_receipts_are_stored_only_as_argon2id_hashes(named: actions.Submitted) -> None:
+    petition = named.petition
+    assert petition.receipt_hash.startswith("$argon2id$")
+    assert named.receipt.secret not in petition.receipt_hash
+    assert named.receipt.secret not in str(list(AuditEntry.objects.values()))
+
+
+def test_a_receipt_opens_its_petition_in_any_spelling(named: actions.Submitted) -> None:
+    text = named.receipt.text.lower().replace("-", " ")
+    assert petition_by_receipt(text, session_key="s1") == named.petition
+
+
+def test_wrong_receipts_are_limited_per_session_and_per_target(named: actions.Submitted) -> None:
+    per_session, _ = settings.LIANYUN_LIMITS["receipt_per_session"]
+    per_target, _ = settings.LIANYUN_LIMITS["receipt_per_target"]
+    locator = named.receipt.locator
+    # One browser guessing: blocked after the session's allowance, even the right receipt.
+    for n in range(per_session):
+        assert petition_by_receipt(locator + "A" * 20, session_key="guesser") is None, n
+    assert petition_by_receipt(named.receipt.text, session_key="guesser") is None
+    # Many sessions against one petition: the target locks.
+    for n in range(per_target):
+        assert petition_by_receipt(locator + "B" * 20, session_key=f"s{n}") is None
+    assert petition_by_receipt(named.receipt.text, session_key="fresh") is None
+
+
+def test_ten_thousand_guesses_succeed_zero_times(named: actions.Submitted) -> None:
+    successes = 0
+    for n in range(10_000):
+        guess = receipts.Receipt(named.receipt.locator, receipts.new_receipt().secret).text
+        if petition_by_receipt(guess, session_key=f"device-{n % 50}") is not None:
+            successes += 1
+    assert successes == 0
+
+
+def test_malformed_receipts_are_refused_before_any_lookup() -> None:
+    for text in ["", "short", "0000-0000-0000-0000-0000-0000-0000", "A" * 29]:
+        assert receipts.parse_receipt(text) is None
+
+
+def test_the_identity_stays_hidden_until_a_custodian_approves(
+    named: actions.Submitted, cast: Cast
+) -> None:
+    handler = cast.town_secretary.user
+    custodian = create_account(
+        username="keeper", password="x" * 12, role=Role.CUSTODIAN, region=cast.county
+    ).user
+    petition = named.petition
+    with pytest.raises(ValidationError):
+        actions.reveal_reporter(petition=petition, actor=handler)
+    request = actions.request_identity(petition=petition, actor=handler, reason="需核实举报细节")
+    with pytest.raises(ValidationError):
+        actions.reveal_reporter(petition=petition, actor=handler)
+    with pytest.raises(ValidationError):
+        actions.decide_identity_request(request=request, approve=True, actor=handler)
+    before = AuditEntry.objects.filter(action="read:reporter_identity").count()
+    assert before == 0
+    actions.decide_identity_request(request=request, approve=True, actor=custodian)
+    identity = actions.reveal_reporter(petition=petition, actor=handler)
+    assert identity.name == "彭运芳"
+    assert AuditEntry.objects.filter(action="read:reporter_identity").count() == 1
+    actions.reveal_reporter(petition=petition, actor=handler)
+    assert AuditEntry.objects.filter(action="read:reporter_identity").count() == 2
+    assert (
+        petition.events.filter(kind=EventKind.IDENTITY_VIEWED, visible_to_petitioner=True).count()
+        == 2
+    )
+    # Another handler's approval does not carry over.
+    with pytest.raises(ValidationError):
+        actions.reveal_reporter(petition=petition, actor=cast.county_inspector.user)
+
+
+def test_the_subject_and_the_subjects_relatives_and_colleagues_never_see_it(
+    named: actions.Submitted, cast: Cast
+) -> None:
+    from lianyun.people.models import Post
+
+    town_unit = named.petition.handling_unit
+    # The cadre's spouse works in the town commission as an official.
+    spouse_account = create_account(
+        username="spouse_official", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a
+    ).user
+    spouse_account.resident = cast.relative_resident
+    spouse_account.save()
+    assert not visible_petitions(spouse_account).exists()
+    # A colleague: holds a post in the same village committee as the subject.
+    colleague = create_account(
+        username="colleague", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a
+    ).user
+    colleague.resident = cast.residents[
+        next(n for n, r in cast.residents.items() if r.name == "欧阳娜娜")
+    ]
+    colleague.save()
+    Post.objects.create(
+        unit=cast.cadre_resident.posts.first().unit,
+        holder=colleague.resident,  # type: ignore[union-attr]
+        title="文书",
+        start="2021-01-01",
+    )
+    assert not visible_petitions(colleague).exists()
+    # The subject with a commission account of their own.
+    subject = create_account(
+        username="subject", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a
+    ).user
+    subject.resident = cast.cadre_resident
+    subject.save()
+    assert not visible_petitions(subject).exists()
+    # The ordinary handler sees it; the other town does not.
+    assert visible_petitions(cast.town_secretary.user).count() == 1
+    assert not visible_petitions(cast.outsider.user).exists()
+    assert town_unit.region == cast.town_a

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from lianyun.petitions import views
+
+app_name = "petitions"
+urlpatterns = [
+    path("", views.start, name="petition-start"),
+    path("new/<str:code>/", views.create, name="petition-create"),
+    path("track/", views.track, name="petition-track"),
+    path("track/case/", views.tracked, name="petition-tracked"),
+    path("queue/", views.queue, name="petition-list"),
+    path("<int:pk>/", views.detail, name="petition-detail"),
+    path("<int:pk>/accept/", views.accept, name="petition-accept"),
+    path("<int:pk>/refuse/", views.refuse, name="petition-refuse"),
+    path("<int:pk>/forward/", views.forward, name="petition-forward"),
+    path("<int:pk>/extend/", views.extend, name="petition-extend"),
+    path("<int:pk>/answer/", views.answer, name="petition-answer"),
+    path("<int:pk>/message/", views.message, name="petition-message"),
+    path("<int:pk>/identity/request/", views.identity_request, name="identityrequest-create"),
+    path("<int:pk>/identity/", views.identity, name="petition-identity"),
+    path("identity-requests/", views.identity_requests, name="identityrequest-list"),
+    path(
+        "identity-requests/<int:pk>/decide/", views.identity_decide, name="identityrequest-decide"
+    ),
+]

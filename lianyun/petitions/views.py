@@ -1,0 +1,423 @@
+"""Petition pages: the villager's (file, receipt, follow) and the handler's (queue, case)."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianyun.accounts.models import User
+from lianyun.core import audit
+from lianyun.people.models import Resident
+from lianyun.petitions import actions
+from lianyun.petitions.access import (
+    access_identity_request,
+    access_petition,
+    petition_by_receipt,
+    remember_tracked,
+    require_custodian,
+    require_handler,
+    tracked_petition,
+    visible_petitions,
+)
+from lianyun.petitions.forms import (
+    AnswerForm,
+    ExtendForm,
+    ForwardForm,
+    MessageForm,
+    PetitionForm,
+    RateForm,
+    ReasonForm,
+    ReceiptForm,
+)
+from lianyun.petitions.models import (
+    IdentityRequest,
+    IdentityRequestStatus,
+    Petition,
+    PetitionKind,
+    PetitionStatus,
+)
+from lianyun.petitions.queries import deadline_of, light, public_events, subject_choices
+from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
+from lianyun.regions.queries import towns
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- the villager's side ---------------------------------------------------------------------
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    code = request.GET.get("region", "")
+    if code:
+        return redirect("petitions:petition-create", code=code)
+    villages = (
+        Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
+    )
+    return render(
+        request,
+        "petitions/petition_start.html",
+        {"towns": towns().order_by("code"), "villages": villages},
+    )
+
+
+def _subject_options(region: Region) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+    choices = subject_choices(region)
+    lookup: dict[str, Any] = {}
+    units = []
+    for unit in choices.units:
+        lookup[f"unit:{unit.pk}"] = unit
+        units.append((f"unit:{unit.pk}", unit.name))
+    people = []
+    for person, titles in choices.cadres:
+        lookup[f"person:{person.pk}"] = person
+        people.append((f"person:{person.pk}", f"{person.name}（{titles}）"))
+    return [(_("Units"), units), (_("Officials"), people)], lookup
+
+
+@never_cache
+def create(request: HttpRequest, code: str) -> HttpResponse:
+    region = (
+        Region.objects.filter(code=code)
+        .exclude(kind=RegionKind.COUNTY)
+        .select_related("parent")
+        .first()
+    )
+    if region is None:
+        raise Http404
+    options, lookup = _subject_options(region)
+    form = PetitionForm(request.POST or None, subject_choices=options)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        subject = lookup.get(data["subject"])
+        try:
+            submitted = actions.submit_petition(
+                kind=data["kind"],
+                region=region,
+                description=data["description"],
+                anonymous=data["anonymous"],
+                subject_unit=subject if isinstance(subject, Unit) else None,
+                subject_person=subject if isinstance(subject, Resident) else None,
+                subject_text=data["subject_text"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                reporter_id_number=data["reporter_id_number"],
+                account=request.user if request.user.is_authenticated else None,
+                earlier_receipt=data["earlier_receipt"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            remember_tracked(request.session, submitted.petition)
+            # Rendered, not redirected: the receipt exists only in this one response.
+            return render(
+                request,
+                "petitions/petition_receipt.html",
+                {"petition": submitted.petition, "receipt": submitted.receipt.text},
+            )
+    return render(request, "petitions/petition_form.html", {"form": form, "region": region})
+
+
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()
+        petition = petition_by_receipt(
+            form.cleaned_data["receipt"], session_key=request.session.session_key or ""
+        )
+        if petition is not None:
+            remember_tracked(request.session, petition)
+            return redirect("petitions:petition-tracked")
+        form.add_error(
+            "receipt",
+            _(
+                "No petition matches this receipt, or too many tries were made; "
+                "check it and try again later."
+            ),
+        )
+    return render(request, "petitions/petition_track.html", {"form": form})
+
+
+@never_cache
+def tracked(request: HttpRequest) -> HttpResponse:
+    petition = tracked_petition(request.session)
+    if petition is None:
+        return redirect("petitions:petition-track")
+    message_form, rate_form, appeal_form = MessageForm(), RateForm(), ReasonForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "message":
+                message_form = MessageForm(request.POST)
+                if message_form.is_valid():
+                    actions.post_message(
+                        petition=petition,
+                        body=message_form.cleaned_data["body"],
+                        from_petitioner=True,
+                    )
+                    return redirect("petitions:petition-tracked")
+            elif action == "rate":
+                rate_form = RateForm(request.POST)
+                if rate_form.is_valid():
+                    actions.rate_petition(
+                        petition=petition, satisfied=rate_form.cleaned_data["satisfied"]
+                    )
+                    return redirect("petitions:petition-tracked")
+            elif action == "appeal":
+                appeal_form = ReasonForm(request.POST)
+                if appeal_form.is_valid():
+                    actions.appeal_petition(
+                        petition=petition, reason=appeal_form.cleaned_data["reason"]
+                    )
+                    return redirect("petitions:petition-tracked")
+        except ValidationError as error:
+            target = {"message": message_form, "rate": rate_form}.get(action or "", appeal_form)
+            _add_errors(target, error)
+    return render(
+        request,
+        "petitions/petition_tracked.html",
+        {
+            "petition": petition,
+            "deadline": deadline_of(petition),
+            "events": public_events(petition),
+            "messages_list": [(m, actions.read_message(m)) for m in petition.messages.all()],
+            "message_form": message_form,
+            "rate_form": rate_form,
+            "appeal_form": appeal_form,
+            "can_appeal": petition.status
+            in (PetitionStatus.ANSWERED, PetitionStatus.REVIEW_ANSWERED),
+            "can_rate": petition.answered_on is not None and petition.satisfied is None,
+        },
+    )
+
+
+# --- the handler's side ----------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def queue(request: HttpRequest) -> HttpResponse:
+    require_handler(request.user)  # type: ignore[arg-type]
+    petitions = visible_petitions(request.user).select_related("region", "handling_unit")  # type: ignore[arg-type]
+    status = request.GET.get("status", "open")
+    if status == "open":
+        petitions = petitions.filter(
+            status__in=["registered", "accepted", "review_requested", "recheck_requested"]
+        )
+    elif status in PetitionStatus.values:
+        petitions = petitions.filter(status=status)
+    kind = request.GET.get("kind", "")
+    if kind in PetitionKind.values:
+        petitions = petitions.filter(kind=kind)
+    rows = [(p, light(p)) for p in petitions.order_by("due_on", "pk")[:200]]
+    return render(
+        request,
+        "petitions/petition_list.html",
+        {
+            "rows": rows,
+            "status": status,
+            "kind": kind,
+            "statuses": PetitionStatus.choices,
+            "kinds": PetitionKind.choices,
+        },
+    )
+
+
+def _forward_units(petition: Petition) -> list[tuple[str, str]]:
+    units = Unit.objects.filter(kind=UnitKind.COMMISSION).exclude(pk=petition.handling_unit_id)
+    return [(str(unit.pk), unit.name) for unit in units.order_by("region__code")]
+
+
+@login_required
+@never_cache
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk)  # type: ignore[arg-type]
+    return _detail_page(request, petition)
+
+
+def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - behind access_petition
+    audit.record(
+        action="read:petition",
+        actor=request.user,
+        object_type="petitions.Petition",
+        object_id=petition.pk,
+    )
+    context: dict[str, Any] = {
+        "petition": petition,
+        "deadline": deadline_of(petition),
+        "light": light(petition),
+        "description": actions.read_description(petition),
+        "events": petition.events.select_related("actor"),
+        "messages_list": [(m, actions.read_message(m)) for m in petition.messages.all()],
+        "answer_form": AnswerForm(),
+        "extend_form": ExtendForm(),
+        "reason_form": ReasonForm(),
+        "message_form": MessageForm(),
+        "forward_form": ForwardForm(units=_forward_units(petition)),
+        "identity_form": ReasonForm(),
+        "identity_approved": IdentityRequest.objects.filter(
+            petition=petition, requested_by=user, status=IdentityRequestStatus.APPROVED
+        ).exists(),
+        "repeats": petition.repeats.count(),
+    }
+    context.update(forms)
+    return render(
+        request,
+        "petitions/petition_detail.html",
+        context,
+        status=400 if any(f.errors for f in forms.values()) else 200,
+    )
+
+
+def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+    if form.is_valid():
+        try:
+            run(petition, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("petitions:petition-detail", pk=petition.pk)
+    return _detail_page(request, petition, **{form_name: form})
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "reason_form",
+        Form(request.POST),
+        lambda p, d: actions.accept_petition(petition=p, actor=request.user),
+    )
+
+
+@login_required
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "reason_form",
+        ReasonForm(request.POST),
+        lambda p, d: actions.refuse_petition(petition=p, reason=d["reason"], actor=request.user),
+    )
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+    form = ForwardForm(request.POST, units=_forward_units(petition))
+
+    def run(p: Petition, d: dict[str, Any]) -> None:
+        unit = get_object_or_404(Unit, pk=d["to_unit"], kind=UnitKind.COMMISSION)
+        actions.forward_petition(petition=p, to_unit=unit, reason=d["reason"], actor=request.user)
+
+    return _handle(request, pk, "forward_form", form, run)
+
+
+@login_required
+@require_POST
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "extend_form",
+        ExtendForm(request.POST),
+        lambda p, d: actions.extend_petition(
+            petition=p, days=d["days"], reason=d["reason"], actor=request.user
+        ),
+    )
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "answer_form",
+        AnswerForm(request.POST),
+        lambda p, d: actions.answer_petition(
+            petition=p, decision=d["decision"], answer=d["answer"], actor=request.user
+        ),
+    )
+
+
+@login_required
+@require_POST
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "message_form",
+        MessageForm(request.POST),
+        lambda p, d: actions.post_message(
+            petition=p, body=d["body"], from_petitioner=False, author=request.user
+        ),
+    )
+
+
+@login_required
+@require_POST
+def identity_request(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle(
+        request,
+        pk,
+        "identity_form",
+        ReasonForm(request.POST),
+        lambda p, d: actions.request_identity(petition=p, actor=request.user, reason=d["reason"]),
+    )
+
+
+@login_required
+@require_POST
+@never_cache
+def identity(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+    try:
+        revealed = actions.reveal_reporter(petition=petition, actor=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return render(
+        request, "petitions/petition_identity.html", {"petition": petition, "identity": revealed}
+    )
+
+
+@login_required
+@never_cache
+def identity_requests(request: HttpRequest) -> HttpResponse:
+    require_custodian(request.user)  # type: ignore[arg-type]
+    pending = IdentityRequest.objects.filter(
+        status=IdentityRequestStatus.PENDING,
+        petition__in=visible_petitions(request.user),  # type: ignore[arg-type]
+    ).select_related("petition", "requested_by")
+    return render(request, "petitions/identityrequest_list.html", {"requests": pending})
+
+
+@login_required
+@require_POST
+def identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    identity_request_ = access_identity_request(request.user, pk)  # type: ignore[arg-type]
+    actions.decide_identity_request(
+        request=identity_request_, approve=request.POST.get("approve") == "1", actor=request.user
+    )
+    return redirect(reverse("petitions:identityrequest-list"))
