@@ -395,8 +395,14 @@ def identity(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
     try:
         revealed = actions.reveal_reporter(petition=petition, actor=request.user)
-    except ValidationError:
-        raise Http404 from None
+    except ValidationError as error:
+        # The handler may see the petition, only not yet its petitioner: say so plainly.
+        return render(
+            request,
+            "petitions/petition_identity.html",
+            {"petition": petition, "refused": error.messages[0]},
+            status=403,
+        )
     return render(
         request, "petitions/petition_identity.html", {"petition": petition, "identity": revealed}
     )

@@ -1,0 +1,83 @@
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from lianyun.accounts.actions import create_account
+from lianyun.accounts.models import Role, User
+from lianyun.cases.models import Lead
+from lianyun.people.models import Post
+from lianyun.petitions import actions
+from lianyun.petitions.models import IdentityRequest, Petition, PetitionKind
+from lianyun.testing import PASSWORD, Cast, commissions
+
+CANARY = "CANARY-3f9a1c"
+CANARY_NAME = "金丝雀"
+CANARY_PHONE = "13900139000"
+
+
+@dataclass
+class World:
+    cast: Cast
+    petition: Petition
+    lead: Lead
+    identity_request: IdentityRequest
+    custodian: User
+    spouse_official: User  # a town commission official married to the accused cadre
+    colleague_official: User  # a town commission official sitting in the cadre's committee
+    unit_member: User  # an account attached to the accused cadre's unit
+
+
+def _account(username: str, role: str, region: object, **fields: object) -> User:
+    user = create_account(username=username, password=PASSWORD, role=role, region=region).user  # type: ignore[arg-type]
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.save()
+    return user
+
+
+def build_world(cast: Cast, *, canary: bool = True) -> World | None:
+    commissions(cast)
+    committee = cast.cadre_resident.posts.get().unit
+    colleague_resident = next(r for r in cast.residents.values() if r.name == "欧阳娜娜")
+    Post.objects.create(unit=committee, holder=colleague_resident, title="文书", start="2021-01-01")
+    custodian = _account("keeper", Role.CUSTODIAN, cast.county)
+    spouse = _account(
+        "spouse_official", Role.TOWN_COMMISSION, cast.town_a, resident=cast.relative_resident
+    )
+    colleague = _account(
+        "colleague_official", Role.TOWN_COMMISSION, cast.town_a, resident=colleague_resident
+    )
+    member = _account("unit_member", Role.VILLAGE_CADRE, cast.village_a1, unit=committee)
+    if not canary:
+        return None
+    submitted = actions.submit_petition(
+        kind=PetitionKind.ACCUSATION,
+        region=cast.village_a1,
+        anonymous=False,
+        subject_person=cast.cadre_resident,
+        description=f"{CANARY} 村支书截留低保金。",
+        reporter_name=CANARY_NAME,
+        reporter_phone=CANARY_PHONE,
+        reporter_id_number="360426199101010071",
+    )
+    petition = actions.accept_petition(petition=submitted.petition, actor=cast.town_secretary.user)
+    request = actions.request_identity(
+        petition=petition, actor=cast.town_secretary.user, reason="核实"
+    )
+    assert petition.lead is not None
+    return World(cast, petition, petition.lead, request, custodian, spouse, colleague, member)
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    built = build_world(cast)
+    assert built is not None
+    return built
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,161 @@
+"""S2: route × role × object, generated from the URLconf. Every route must have a policy."""
+
+import pytest
+from django.urls import reverse
+
+from tests.security.conftest import World, client_for
+from tests.security.routes import all_routes
+
+PUBLIC = "public"
+OFFICIAL = "official"  # any official whose scope holds the object
+HANDLER = "handler"  # town or county commission, not recused
+CUSTODIAN = "custodian"
+
+# Each route: who may reach it, whether it takes POST, and which object fills its arguments.
+POLICY: dict[str, tuple[str, str, str]] = {
+    "portal:home": (PUBLIC, "GET", ""),
+    "portal:function-detail": (PUBLIC, "GET", "function"),
+    "portal:offline": (PUBLIC, "GET", ""),
+    "portal:manifest": (PUBLIC, "GET", ""),
+    "portal:service-worker": (PUBLIC, "GET", ""),
+    "portal:health": (PUBLIC, "GET", ""),
+    "accounts:login": (PUBLIC, "GET", ""),
+    "accounts:logout": (PUBLIC, "POST", ""),
+    "set_language": (PUBLIC, "POST", ""),
+    "workspace:home": (OFFICIAL, "GET", ""),
+    "workspace:region-detail": (OFFICIAL, "GET", "region"),
+    "workspace:resident-list": (OFFICIAL, "GET", "region"),
+    "workspace:resident-lookup": (OFFICIAL, "GET", ""),
+    "petitions:petition-start": (PUBLIC, "GET", ""),
+    "petitions:petition-create": (PUBLIC, "GET", "region"),
+    "petitions:petition-track": (PUBLIC, "GET", ""),
+    "petitions:petition-tracked": (PUBLIC, "GET", ""),
+    "petitions:petition-list": (HANDLER, "GET", ""),
+    "petitions:petition-detail": (HANDLER, "GET", "petition"),
+    "petitions:petition-accept": (HANDLER, "POST", "petition"),
+    "petitions:petition-refuse": (HANDLER, "POST", "petition"),
+    "petitions:petition-forward": (HANDLER, "POST", "petition"),
+    "petitions:petition-extend": (HANDLER, "POST", "petition"),
+    "petitions:petition-answer": (HANDLER, "POST", "petition"),
+    "petitions:petition-message": (HANDLER, "POST", "petition"),
+    "petitions:identityrequest-create": (HANDLER, "POST", "petition"),
+    "petitions:petition-identity": (HANDLER, "POST", "petition"),
+    "petitions:identityrequest-list": (CUSTODIAN, "GET", ""),
+    "petitions:identityrequest-decide": (CUSTODIAN, "POST", "identity_request"),
+    "cases:lead-list": (HANDLER, "GET", ""),
+    "cases:lead-detail": (HANDLER, "GET", "lead"),
+    "cases:lead-dispose": (HANDLER, "POST", "lead"),
+    "cases:lead-outcome": (HANDLER, "POST", "lead"),
+    "cases:lead-conclude": (HANDLER, "POST", "lead"),
+    "cases:counter-list": (HANDLER, "GET", ""),
+}
+
+PERSONAS = [
+    "anonymous",
+    "villager",
+    "village_cadre",
+    "town_secretary",
+    "outsider",
+    "county_inspector",
+    "custodian",
+    "spouse_official",
+    "colleague_official",
+    "unit_member",
+]
+
+
+def _user(world: World, persona: str):  # type: ignore[no-untyped-def]
+    cast = world.cast
+    return {
+        "anonymous": None,
+        "villager": cast.villager.user,
+        "village_cadre": cast.village_cadre.user,
+        "town_secretary": cast.town_secretary.user,
+        "outsider": cast.outsider.user,
+        "county_inspector": cast.county_inspector.user,
+        "custodian": world.custodian,
+        "spouse_official": world.spouse_official,
+        "colleague_official": world.colleague_official,
+        "unit_member": world.unit_member,
+    }[persona]
+
+
+def _allowed(kind: str, persona: str, obj: str) -> bool:
+    if kind == PUBLIC:
+        return True
+    if persona == "anonymous":
+        return False
+    if kind == OFFICIAL:
+        if persona == "villager":
+            return False
+        # Every object of the matrix lies in town A; town B's official is outside it.
+        return not (persona == "outsider" and obj == "region")
+    if kind == HANDLER:
+        if persona not in {
+            "town_secretary",
+            "county_inspector",
+            "outsider",
+            "spouse_official",
+            "colleague_official",
+        }:
+            # The custodian reads a petition only to judge an identity request.
+            return persona == "custodian" and obj == "petition"
+        if obj in {"petition", "lead"}:
+            return persona in {"town_secretary", "county_inspector"}
+        return True
+    if kind == CUSTODIAN:
+        return persona == "custodian"
+    raise AssertionError(kind)
+
+
+def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
+    value = {
+        "region": world.cast.village_a1.code,
+        "petition": world.petition.pk,
+        "lead": world.lead.pk,
+        "identity_request": world.identity_request.pk,
+        "function": "ledger",
+        "": None,
+    }[obj]
+    return {name: value for name in names}
+
+
+def test_every_route_has_a_policy() -> None:
+    names = {route.name for route in all_routes()}
+    assert names - set(POLICY) == set(), "add the new routes to POLICY"
+    assert set(POLICY) - names == set(), "remove routes that no longer exist"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_cell_of_the_matrix_matches_policy(world: World, persona: str) -> None:
+    routes = {route.name: route for route in all_routes()}
+    problems = []
+    for name, (kind, method, obj) in POLICY.items():
+        if persona == "custodian" and method == "POST" and kind == HANDLER:
+            allowed = False  # reading is not acting
+        else:
+            allowed = _allowed(kind, persona, obj)
+        url = reverse(name, kwargs=_kwargs(world, routes[name].converters, obj) or None)
+        client = client_for(_user(world, persona))
+        response = client.post(url, {}) if method == "POST" else client.get(url)
+        status = response.status_code
+        if allowed:
+            # 403 is an answer about the object (seen, but a gate is closed), not a leak.
+            ok = status != 404 and not (
+                status == 302 and "/accounts/login/" in response.get("Location", "")
+            )
+        elif persona == "anonymous":
+            ok = status == 404 or (status == 302 and "/accounts/login/" in response["Location"])
+        else:
+            ok = status == 404
+        if not ok:
+            problems.append(f"{method} {name} as {persona}: {status}")
+    assert problems == []
+
+
+def test_a_foreign_petition_answers_exactly_like_a_missing_one(world: World) -> None:
+    client = client_for(world.cast.outsider.user)
+    foreign = client.get(reverse("petitions:petition-detail", args=[world.petition.pk]))
+    missing = client.get(reverse("petitions:petition-detail", args=[999_999]))
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.content == missing.content
