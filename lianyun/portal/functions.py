@@ -37,7 +37,8 @@ FUNCTIONS = [
         "信",
         _("Petitions and reports"),
         _("Suggest, request or report, named or anonymous"),
-        available=False,
+        available=True,
+        url_name="petitions:petition-start",
     ),
     Function(
         "ledger",
