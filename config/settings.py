@@ -178,6 +178,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LIANYUN_LIMITS = {
     "receipt_per_session": (10, 3600),
     "receipt_per_target": (10, 86400),
+    # API clients have no session: one shared bucket, wide enough for honest use.
+    "receipt_api": (300, 3600),
 }
 
 LANGUAGE_CODE = "zh-hans"

@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from config.api import api
+
 urlpatterns = [
     path("", include("lianyun.portal.urls")),
     path("accounts/", include("lianyun.accounts.urls")),
@@ -9,4 +11,5 @@ urlpatterns = [
     path("petitions/", include("lianyun.petitions.urls")),
     path("cases/", include("lianyun.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
 ]

@@ -1,13 +1,16 @@
 """Writes on accounts: creating officials with their second factor, checking TOTP codes."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 import pyotp
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, Role, User
+from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, ApiToken, Role, User
 from lianyun.core import audit, crypto
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 
@@ -79,3 +82,28 @@ def totp_is_valid(user: User, code: str) -> bool:
 
 def record_login(*, user: User) -> None:
     audit.record(action="login", actor=user, object_type="accounts.User", object_id=user.pk)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str, actor: User | None = None) -> str:
+    """Make a token for an official's API client; the token is returned once."""
+    if not user.is_official:
+        raise ValidationError(_("Only officials get API tokens."))
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, key_hash=_token_hash(token))
+    audit.record(
+        action="issue:api_token", actor=actor, object_type="accounts.User", object_id=user.pk
+    )
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    found = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(token)).first()
+    if found is None or not found.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    return found.user

@@ -79,24 +79,28 @@ def access_identity_request(user: Actor, request_id: int) -> IdentityRequest:
     return request
 
 
-def petition_by_receipt(text: str, *, session_key: str) -> Petition | None:
+def petition_by_receipt(text: str, *, session_key: str | None) -> Petition | None:
     """The petition a receipt opens, within the guessing limits.
 
     An unknown locator and a wrong secret cost the same (a dummy Argon2 verification) and
     answer the same: None. Each failure counts against the session and against the locator.
     """
-    if limits.is_blocked("receipt_per_session", session_key):
+    # A browser counts per session; API clients share one bucket (they have no session).
+    bucket, subject = (
+        ("receipt_per_session", session_key) if session_key else ("receipt_api", "api")
+    )
+    if limits.is_blocked(bucket, subject):
         return None
     receipt = receipts.parse_receipt(text)
     if receipt is None:
-        limits.record_failure("receipt_per_session", session_key)
+        limits.record_failure(bucket, subject)
         return None
     if limits.is_blocked("receipt_per_target", receipt.locator):
         return None
     petition = Petition.objects.filter(receipt_locator=receipt.locator).first()
     if receipts.secret_matches(receipt.secret, petition.receipt_hash if petition else None):
         return petition
-    limits.record_failure("receipt_per_session", session_key)
+    limits.record_failure(bucket, subject)
     limits.record_failure("receipt_per_target", receipt.locator)
     return None
 

@@ -1,0 +1,116 @@
+import pytest
+from django.test import Client
+
+from lianyun.accounts.actions import issue_api_token
+from lianyun.petitions.models import Petition
+from lianyun.testing import Cast, commissions
+
+BODY = {
+    "kind": "accusation",
+    "region_code": "511923103201",
+    "subject_text": "村委会会计",
+    "description": "村会计挪用了修路款，至今没有公示账目。",
+    "anonymous": True,
+}
+
+
+@pytest.fixture
+def api(cast: Cast) -> Client:
+    commissions(cast)
+    return Client()
+
+
+def _file(api: Client, **changes: object) -> dict:  # type: ignore[type-arg]
+    response = api.post("/api/v1/petitions", {**BODY, **changes}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_an_anonymous_petition_is_filed_and_followed_by_receipt_header(api: Client) -> None:
+    created = _file(api)
+    assert created["status"] == "registered"
+    receipt = created["receipt"]
+    tracked = api.get("/api/v1/petitions/track", HTTP_X_RECEIPT=receipt)
+    assert tracked.status_code == 200
+    assert tracked.json()["number"] == created["number"]
+    posted = api.post(
+        "/api/v1/petitions/track/messages",
+        {"body": "补充：还涉及两户。"},
+        content_type="application/json",
+        HTTP_X_RECEIPT=receipt,
+    )
+    assert posted.status_code == 201
+    assert (
+        api.get("/api/v1/petitions/track", HTTP_X_RECEIPT=receipt).json()["messages"][0]["body"]
+        == "补充：还涉及两户。"
+    )
+
+
+def test_a_wrong_receipt_answers_404(api: Client) -> None:
+    _file(api)
+    assert api.get("/api/v1/petitions/track", HTTP_X_RECEIPT="AAAA" * 7).status_code == 404
+    assert api.get("/api/v1/petitions/track", HTTP_X_RECEIPT="bad").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "text"),
+    [
+        ({"description": "太短了"}, "description", "至少用 10 个字"),
+        (
+            {
+                "anonymous": False,
+                "reporter_name": "彭运芳",
+                "reporter_phone": "13812345678",
+                "reporter_id_number": "36042619910101007X",
+            },
+            "reporter_id_number",
+            "校验码",
+        ),
+        ({"region_code": "511923999999"}, "region_code", "511923999999"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field_and_nothing_is_filed(
+    api: Client,
+    changes: dict,
+    field: str,
+    text: str,  # type: ignore[type-arg]
+) -> None:
+    response = api.post(
+        "/api/v1/petitions",
+        {**BODY, **changes},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert text in response.json()["detail"]
+    assert not Petition.objects.exists()
+
+
+def test_the_receipt_never_appears_in_a_url(api: Client) -> None:
+    from config.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if "receipt" in parameter["name"].lower():
+                    assert parameter["in"] == "header", (path, parameter)
+
+
+def test_officials_need_a_token_and_see_only_their_scope(api: Client, cast: Cast) -> None:
+    created = _file(api)
+    assert api.get("/api/v1/petitions").status_code == 401
+    town = issue_api_token(user=cast.town_secretary.user, name="test")
+    outsider = issue_api_token(user=cast.outsider.user, name="test")
+    mine = api.get("/api/v1/petitions", HTTP_AUTHORIZATION=f"Bearer {town}").json()
+    assert [p["number"] for p in mine] == [created["number"]]
+    assert api.get("/api/v1/petitions", HTTP_AUTHORIZATION=f"Bearer {outsider}").json() == []
+    pk = mine[0]["id"]
+    assert (
+        api.get(f"/api/v1/petitions/{pk}", HTTP_AUTHORIZATION=f"Bearer {outsider}").status_code
+        == 404
+    )
+    assert (
+        api.get(f"/api/v1/petitions/{pk}", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
+    )

@@ -1,0 +1,47 @@
+"""S15: the generated OpenAPI schema is valid and fuzzing it finds no server error, no response
+outside the schema and no endpoint that ignores its authentication."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    ignored_auth,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from lianyun.accounts.actions import issue_api_token
+from lianyun.testing import build_cast, commissions
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def token(db: None) -> str:
+    cast = build_cast()
+    commissions(cast)
+    return issue_api_token(user=cast.town_secretary.user, name="fuzz")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_the_api_survives_fuzzing(case: schemathesis.Case, token: str) -> None:
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            status_code_conformance,
+            ignored_auth,
+        ],
+    )
