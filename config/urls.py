@@ -10,6 +10,7 @@ urlpatterns = [
     path("workspace/", include("lianyun.workspace.urls")),
     path("petitions/", include("lianyun.petitions.urls")),
     path("cases/", include("lianyun.cases.urls")),
+    path("rectifications/", include("lianyun.cases.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,6 +1,6 @@
 """Who may see and act on leads and rectification items."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lianyun.cases.models import Lead, RectificationItem
@@ -9,6 +9,8 @@ from lianyun.people.access import recusal_filter
 from lianyun.regions.access import scope_of
 
 LEAD_ROLES = {"town_commission", "county_commission"}
+# Who records progress and feedback on rectification items.
+WRITE_ROLES = LEAD_ROLES | {"village_cadre", "county_department", "integrity_officer"}
 
 
 def require_lead_handler(user: Actor) -> None:
@@ -45,11 +47,32 @@ def visible_rectifications(user: Actor) -> QuerySet[RectificationItem]:
     if not user.is_authenticated or not user.is_official:
         return RectificationItem.objects.none()
     scope = scope_of(user)
-    return RectificationItem.objects.filter(region__code__startswith=scope.scope_prefix)
+    items = RectificationItem.objects.filter(region__code__startswith=scope.scope_prefix)
+    if user.role not in LEAD_ROLES:
+        return items.filter(confidential=False)
+    return items.exclude(
+        Q(confidential=True)
+        & recusal_filter(user, person_field="subject_person_id", unit_field="subject_unit_id")
+    )
 
 
-def access_rectification(user: Actor, item_id: int) -> RectificationItem:
-    item = visible_rectifications(user).filter(pk=item_id).first()
+def require_official(user: Actor) -> None:
+    if not user.is_authenticated or not user.is_official:
+        raise Http404
+
+
+def access_rectification(
+    user: Actor, item_id: int, *, for_write: bool = False
+) -> RectificationItem:
+    """Officials in scope read; the owner unit's region officials and commissions write."""
+    item = (
+        visible_rectifications(user)
+        .select_related("region", "owner_unit")
+        .filter(pk=item_id)
+        .first()
+    )
     if item is None:
+        raise Http404
+    if for_write and user.role not in WRITE_ROLES:
         raise Http404
     return item

@@ -192,10 +192,18 @@ def register_rectification(
     actor: Any,
     measures: str = "",
     raised_by: Any = None,
+    needs_confirmation: bool = False,
     is_public: bool = True,
+    confidential: bool = False,
+    subject_person: Resident | None = None,
+    subject_unit: Unit | None = None,
     today: datetime.date | None = None,
 ) -> RectificationItem:
-    """挂号: put a problem on the list with its owner and deadline."""
+    """挂号: put a problem on the list with its owner and deadline.
+
+    The villager who raised it confirms before it is closed out: by account (`raised_by`) or,
+    for a petition, through its receipt (`needs_confirmation`).
+    """
     today = today or timezone.localdate()
     if not title.strip():
         raise ValidationError(_("Describe the problem to put right."))
@@ -213,8 +221,15 @@ def register_rectification(
         responsible=responsible.strip(),
         deadline=deadline,
         raised_by=raised_by,
-        is_public=is_public,
-        confirmation=Confirmation.PENDING if raised_by is not None else Confirmation.NOT_NEEDED,
+        is_public=is_public and not confidential,
+        confidential=confidential,
+        subject_person=subject_person,
+        subject_unit=subject_unit,
+        confirmation=(
+            Confirmation.PENDING
+            if raised_by is not None or needs_confirmation
+            else Confirmation.NOT_NEEDED
+        ),
     )
     _audit("register:rectification", actor, item)
     return item

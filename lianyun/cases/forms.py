@@ -47,3 +47,41 @@ class ConcludeForm(forms.Form):
     conclusion = forms.CharField(
         label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class RectificationForm(forms.Form):
+    title = forms.CharField(label=_("Problem"), max_length=200)
+    measures = forms.CharField(
+        label=_("Measures"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner_unit = forms.ChoiceField(label=_("Unit responsible"))
+    responsible = forms.CharField(label=_("Person responsible"), max_length=64)
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, units: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["owner_unit"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = units
+
+
+class MilestoneForm(forms.Form):
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(
+        label=_("Public feedback"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class ConfirmForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Has the problem been put right?"),
+        choices=[("1", _("Yes, close it out")), ("0", _("No, reopen it"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )

@@ -183,6 +183,15 @@ class RectificationItem(models.Model):
         max_length=16, choices=RectificationStatus.choices, default=RectificationStatus.REGISTERED
     )
     is_public = models.BooleanField(_("public"), default=True)
+    # Items that came from an accusation: only commissions see them, with recusal on the
+    # subject, like the accusation itself.
+    confidential = models.BooleanField(default=False)
+    subject_person = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     public_feedback = models.TextField(_("public feedback"), blank=True)
     feedback_on = models.DateField(null=True, blank=True)
     raised_by = models.ForeignKey(
@@ -204,6 +213,10 @@ class RectificationItem(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed_out") | Q(progress=100),
                 name="rectification_closed_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidential=False) | Q(is_public=False),
+                name="rectification_confidential_not_public",
             ),
         ]
 

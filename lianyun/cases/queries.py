@@ -1,9 +1,11 @@
 """Counters for the county's reporting (DOMAIN.md §6.2), over what a user may see."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from lianyun.cases.models import (
     Lead,
@@ -13,6 +15,7 @@ from lianyun.cases.models import (
     RectificationItem,
     RectificationStatus,
 )
+from lianyun.regions.models import Region, RegionKind
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,48 @@ def counters(leads: QuerySet[Lead], items: QuerySet[RectificationItem]) -> Count
         items=items.count(),
         items_closed_out=items.filter(status=RectificationStatus.CLOSED_OUT).count(),
     )
+
+
+@dataclass(frozen=True)
+class TownProgress:
+    town: Region
+    items: int
+    closed_out: int
+    overdue: int
+    average_progress: int
+
+
+def public_rectifications(region: Region | None = None) -> QuerySet[RectificationItem]:
+    items = RectificationItem.objects.filter(is_public=True).select_related("region", "owner_unit")
+    if region is not None:
+        items = items.filter(region__code__startswith=region.scope_prefix)
+    return items
+
+
+def progress_by_town(
+    items: QuerySet[RectificationItem], today: datetime.date | None = None
+) -> list[TownProgress]:
+    """Each town's items rolled up: how many, how many closed out, overdue, average progress."""
+    today = today or timezone.localdate()
+    rows: dict[str, list[RectificationItem]] = {}
+    for item in items:
+        rows.setdefault(item.region.code[:9], []).append(item)
+    towns = {town.code[:9]: town for town in Region.objects.filter(kind=RegionKind.TOWN)}
+    result = []
+    for prefix, group in sorted(rows.items()):
+        if prefix not in towns:
+            continue
+        result.append(
+            TownProgress(
+                town=towns[prefix],
+                items=len(group),
+                closed_out=sum(1 for i in group if i.status == RectificationStatus.CLOSED_OUT),
+                overdue=sum(
+                    1
+                    for i in group
+                    if i.status != RectificationStatus.CLOSED_OUT and i.deadline < today
+                ),
+                average_progress=round(sum(i.progress for i in group) / len(group)),
+            )
+        )
+    return result

@@ -11,3 +11,17 @@ urlpatterns = [
     path("leads/<int:pk>/conclude/", views.lead_conclude, name="lead-conclude"),
     path("counters/", views.counter_list, name="counter-list"),
 ]
+urlpatterns += [
+    path("rectifications/", views.rectification_list, name="rectification-list"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification-detail"),
+    path(
+        "rectifications/<int:pk>/milestone/",
+        views.rectification_milestone,
+        name="rectification-milestone",
+    ),
+    path(
+        "rectifications/<int:pk>/feedback/",
+        views.rectification_feedback,
+        name="rectification-feedback",
+    ),
+]

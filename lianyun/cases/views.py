@@ -12,13 +12,15 @@ from django.views.decorators.http import require_POST
 from lianyun.cases import actions
 from lianyun.cases.access import (
     access_lead,
+    access_rectification,
     require_lead_handler,
+    require_official,
     visible_leads,
     visible_rectifications,
 )
-from lianyun.cases.forms import ConcludeForm, DisposeForm, OutcomeForm
-from lianyun.cases.models import Lead
-from lianyun.cases.queries import counters
+from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, MilestoneForm, OutcomeForm
+from lianyun.cases.models import Lead, RectificationItem
+from lianyun.cases.queries import counters, progress_by_town, public_rectifications
 
 
 @login_required
@@ -132,3 +134,93 @@ def counter_list(request: HttpRequest) -> HttpResponse:
     require_lead_handler(request.user)  # type: ignore[arg-type]
     figures = counters(visible_leads(request.user), visible_rectifications(request.user))  # type: ignore[arg-type]
     return render(request, "cases/counter_list.html", {"counters": figures})
+
+
+@login_required
+@never_cache
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    require_official(request.user)  # type: ignore[arg-type]
+    items = visible_rectifications(request.user).select_related("region", "owner_unit")  # type: ignore[arg-type]
+    return render(
+        request,
+        "cases/rectification_list.html",
+        {
+            "items": items.order_by("status", "deadline")[:300],
+            "towns": progress_by_town(items),
+        },
+    )
+
+
+def _item_page(request: HttpRequest, item: RectificationItem, **forms: Form) -> HttpResponse:
+    context: dict[str, Any] = {
+        "item": item,
+        "milestones": item.milestones.all(),
+        "milestone_form": MilestoneForm(),
+        "feedback_form": FeedbackForm(),
+    }
+    context.update(forms)
+    return render(
+        request,
+        "cases/rectification_detail.html",
+        context,
+        status=400 if any(f.errors for f in forms.values()) else 200,
+    )
+
+
+@login_required
+@never_cache
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _item_page(request, access_rectification(request.user, pk))  # type: ignore[arg-type]
+
+
+def _handle_item(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
+    item = access_rectification(request.user, pk, for_write=True)  # type: ignore[arg-type]
+    if form.is_valid():
+        try:
+            run(item, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect("cases:rectification-detail", pk=item.pk)
+    return _item_page(request, item, **{name: form})
+
+
+@login_required
+@require_POST
+def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle_item(
+        request,
+        pk,
+        "milestone_form",
+        MilestoneForm(request.POST),
+        lambda item, d: actions.record_milestone(
+            item=item, progress=d["progress"], note=d["note"], actor=request.user
+        ),
+    )
+
+
+@login_required
+@require_POST
+def rectification_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handle_item(
+        request,
+        pk,
+        "feedback_form",
+        FeedbackForm(request.POST),
+        lambda item, d: actions.publish_feedback(
+            item=item, feedback=d["feedback"], actor=request.user
+        ),
+    )
+
+
+def public_rectification_list(request: HttpRequest) -> HttpResponse:
+    """The county's public rectification lists, with each town's progress."""
+    items = public_rectifications()
+    return render(
+        request,
+        "cases/public_rectification_list.html",
+        {
+            "items": items.order_by("status", "deadline")[:300],
+            "towns": progress_by_town(items),
+        },
+    )

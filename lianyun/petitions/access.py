@@ -10,6 +10,7 @@ answer alike.
 from django.db.models import QuerySet
 from django.http import Http404
 
+from lianyun.cases.models import RectificationItem, SourceKind
 from lianyun.core import limits
 from lianyun.core.access import Actor
 from lianyun.people.access import recusal_filter
@@ -123,3 +124,16 @@ def tracked_petition(session: object) -> Petition | None:
 def open_petition_count(user: Actor) -> int:
     """The badge on the workspace: open petitions this user may see, recusal applied."""
     return visible_petitions(user).filter(status__in=OPEN_STATUSES).count()
+
+
+def access_tracked_rectification(session: object, item_id: int) -> RectificationItem:
+    """An item of the petition this browser opened with its receipt; anything else is missing."""
+    petition = tracked_petition(session)
+    if petition is None:
+        raise Http404
+    item = RectificationItem.objects.filter(
+        pk=item_id, source_kind=SourceKind.PETITION, source_ref=f"petitions.Petition:{petition.pk}"
+    ).first()
+    if item is None:
+        raise Http404
+    return item

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.cases.actions import open_lead
-from lianyun.cases.models import LeadStatus, SourceKind
+from lianyun.cases.actions import open_lead, register_rectification
+from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind
 from lianyun.core import audit, crypto
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
@@ -573,3 +574,49 @@ def reveal_reporter(*, petition: Petition, actor: Any) -> ReporterIdentity:
         _("A handler viewed your identity with a custodian's approval."),
     )
     return identity
+
+
+def petition_ref(petition: Petition) -> str:
+    return f"petitions.Petition:{petition.pk}"
+
+
+@transaction.atomic
+def register_petition_rectification(
+    *,
+    petition: Petition,
+    title: str,
+    owner_unit: Unit,
+    responsible: str,
+    deadline: datetime.date,
+    actor: Any,
+    measures: str = "",
+) -> RectificationItem:
+    """A problem a petition raised goes on the rectification list; the petitioner confirms it.
+
+    Items from accusations are never public: a public list would tell the accused.
+    """
+    if petition.status in (PetitionStatus.REGISTERED, PetitionStatus.NOT_ACCEPTED):
+        raise ValidationError(_("Accept the petition before putting its problem on the list."))
+    item = register_rectification(
+        source_kind=SourceKind.PETITION,
+        source_ref=petition_ref(petition),
+        region=petition.region,
+        title=title,
+        owner_unit=owner_unit,
+        responsible=responsible,
+        deadline=deadline,
+        measures=measures,
+        actor=actor,
+        needs_confirmation=True,
+        confidential=petition.kind == PetitionKind.ACCUSATION,
+        subject_person=petition.subject_person,
+        subject_unit=petition.subject_unit,
+    )
+    _event(petition, EventKind.RECTIFICATION, actor, item.title)
+    return item
+
+
+def rectifications_of(petition: Petition) -> QuerySet[RectificationItem]:
+    return RectificationItem.objects.filter(
+        source_kind=SourceKind.PETITION, source_ref=petition_ref(petition)
+    )

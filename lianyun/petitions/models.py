@@ -143,6 +143,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("closed")
     REPEAT = "repeat", _("a repeat petition was linked")
     IDENTITY_VIEWED = "identity_viewed", _("the petitioner's identity was viewed")
+    RECTIFICATION = "rectification", _("put on the rectification list")
 
 
 class PetitionEvent(models.Model):

@@ -13,12 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
+from lianyun.cases.actions import confirm_rectification
+from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
     access_identity_request,
     access_petition,
+    access_tracked_rectification,
     petition_by_receipt,
     remember_tracked,
     require_custodian,
@@ -158,6 +161,7 @@ def tracked(request: HttpRequest) -> HttpResponse:
     if petition is None:
         return redirect("petitions:petition-track")
     message_form, rate_form, appeal_form = MessageForm(), RateForm(), ReasonForm()
+    confirm_form = ConfirmForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -175,6 +179,16 @@ def tracked(request: HttpRequest) -> HttpResponse:
                 if rate_form.is_valid():
                     actions.rate_petition(
                         petition=petition, satisfied=rate_form.cleaned_data["satisfied"]
+                    )
+                    return redirect("petitions:petition-tracked")
+            elif action == "confirm":
+                confirm_form = ConfirmForm(request.POST)
+                if confirm_form.is_valid():
+                    item = access_tracked_rectification(
+                        request.session, int(request.POST.get("item", 0) or 0)
+                    )
+                    confirm_rectification(
+                        item=item, satisfied=confirm_form.cleaned_data["satisfied"], actor=None
                     )
                     return redirect("petitions:petition-tracked")
             elif action == "appeal":
@@ -201,6 +215,8 @@ def tracked(request: HttpRequest) -> HttpResponse:
             "can_appeal": petition.status
             in (PetitionStatus.ANSWERED, PetitionStatus.REVIEW_ANSWERED),
             "can_rate": petition.answered_on is not None and petition.satisfied is None,
+            "rectifications": actions.rectifications_of(petition),
+            "confirm_form": confirm_form,
         },
     )
 
@@ -275,6 +291,8 @@ def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> Htt
             petition=petition, requested_by=user, status=IdentityRequestStatus.APPROVED
         ).exists(),
         "repeats": petition.repeats.count(),
+        "rectifications": actions.rectifications_of(petition),
+        "rectification_form": RectificationForm(units=_owner_units(petition)),
     }
     context.update(forms)
     return render(
@@ -295,6 +313,38 @@ def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any)
         else:
             return redirect("petitions:petition-detail", pk=petition.pk)
     return _detail_page(request, petition, **{form_name: form})
+
+
+def _owner_units(petition: Petition) -> list[tuple[str, str]]:
+    places = [petition.region, *([petition.region.parent] if petition.region.parent else [])]
+    units = Unit.objects.filter(region__in=places) | Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    return [(str(unit.pk), unit.name) for unit in units.order_by("region__code", "name")]
+
+
+@login_required
+@require_POST
+def rectify(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+
+    def run(p: Petition, d: dict[str, Any]) -> None:
+        unit = get_object_or_404(Unit, pk=d["owner_unit"])
+        actions.register_petition_rectification(
+            petition=p,
+            title=d["title"],
+            owner_unit=unit,
+            responsible=d["responsible"],
+            deadline=d["deadline"],
+            measures=d["measures"],
+            actor=request.user,
+        )
+
+    return _handle(
+        request,
+        pk,
+        "rectification_form",
+        RectificationForm(request.POST, units=_owner_units(petition)),
+        run,
+    )
 
 
 @login_required

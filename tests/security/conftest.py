@@ -1,11 +1,13 @@
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
-from lianyun.cases.models import Lead
+from lianyun.cases.actions import register_rectification
+from lianyun.cases.models import Lead, RectificationItem, SourceKind
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import IdentityRequest, Petition, PetitionKind
@@ -26,6 +28,7 @@ class World:
     spouse_official: User  # a town commission official married to the accused cadre
     colleague_official: User  # a town commission official sitting in the cadre's committee
     unit_member: User  # an account attached to the accused cadre's unit
+    item: RectificationItem  # a public item in village A1, from a meeting
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -66,7 +69,17 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         petition=petition, actor=cast.town_secretary.user, reason="核实"
     )
     assert petition.lead is not None
-    return World(cast, petition, petition.lead, request, custodian, spouse, colleague, member)
+    item = register_rectification(
+        source_kind=SourceKind.INQUIRY_MEETING,
+        source_ref="meeting:1",
+        region=cast.village_a1,
+        title="修复村道路灯",
+        owner_unit=committee,
+        responsible="文书",
+        deadline=date(2099, 1, 1),
+        actor=cast.town_secretary.user,
+    )
+    return World(cast, petition, petition.lead, request, custodian, spouse, colleague, member, item)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+RECTIFIER = "rectifier"  # records progress on an item in scope
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
 POLICY: dict[str, tuple[str, str, str]] = {
@@ -49,6 +50,12 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:lead-outcome": (HANDLER, "POST", "lead"),
     "cases:lead-conclude": (HANDLER, "POST", "lead"),
     "cases:counter-list": (HANDLER, "GET", ""),
+    "petitions:petition-rectify": (HANDLER, "POST", "petition"),
+    "cases:rectification-list": (OFFICIAL, "GET", ""),
+    "cases:rectification-detail": (OFFICIAL, "GET", "item"),
+    "cases:rectification-milestone": (RECTIFIER, "POST", "item"),
+    "cases:rectification-feedback": (RECTIFIER, "POST", "item"),
+    "rectifications:rectification-list": (PUBLIC, "GET", ""),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
@@ -99,7 +106,7 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if persona == "villager":
             return False
         # Every object of the matrix lies in town A; town B's official is outside it.
-        return not (persona == "outsider" and obj == "region")
+        return not (persona == "outsider" and obj in {"region", "item"})
     if kind == HANDLER:
         if persona not in {
             "town_secretary",
@@ -115,6 +122,15 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         return True
     if kind == CUSTODIAN:
         return persona == "custodian"
+    if kind == RECTIFIER:
+        return persona in {
+            "village_cadre",
+            "town_secretary",
+            "county_inspector",
+            "spouse_official",
+            "colleague_official",
+            "unit_member",
+        }
     raise AssertionError(kind)
 
 
@@ -124,6 +140,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "petition": world.petition.pk,
         "lead": world.lead.pk,
         "identity_request": world.identity_request.pk,
+        "item": world.item.pk,
         "function": "ledger",
         "": None,
     }[obj]

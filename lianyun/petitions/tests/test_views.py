@@ -204,3 +204,82 @@ def test_reporter_flows_keep_no_ip_address_or_user_agent(cast: Cast, town_units:
     cached = getattr(cache, "_cache", {})
     assert canary_ip not in repr(cached)
     assert "CanaryBrowser" not in repr(cached)
+
+
+def test_a_petitions_problem_is_rectified_and_the_villager_confirms_or_reopens(
+    client: Client, cast: Cast, town_units: None
+) -> None:
+    from lianyun.cases.models import RectificationItem, RectificationStatus
+    from lianyun.regions.models import Unit, UnitKind
+
+    receipt = _file(client, cast, kind="request", subject="", subject_text="村道路灯损坏")
+    petition = Petition.objects.get()
+    handler = _handler(cast)
+    handler.post(reverse("petitions:petition-accept", args=[petition.pk]))
+    committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
+    response = handler.post(
+        reverse("petitions:petition-rectify", args=[petition.pk]),
+        {
+            "title": "修复村道路灯",
+            "measures": "更换灯具",
+            "owner_unit": committee.pk,
+            "responsible": "袁建国",
+            "deadline": "2099-01-31",
+        },
+    )
+    assert response.status_code == 302
+    item = RectificationItem.objects.get()
+    assert item.is_public
+    handler.post(
+        reverse("cases:rectification-milestone", args=[item.pk]),
+        {"progress": "100", "note": "已更换"},
+    )
+    handler.post(
+        reverse("cases:rectification-feedback", args=[item.pk]), {"feedback": "路灯已修复。"}
+    )
+    phone = Client()
+    phone.post(reverse("petitions:petition-track"), {"receipt": receipt})
+    page = phone.get(reverse("petitions:petition-tracked")).content.decode()
+    assert "路灯已修复" in page
+    phone.post(
+        reverse("petitions:petition-tracked"),
+        {"action": "confirm", "item": item.pk, "satisfied": "0"},
+    )
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.REOPENED
+    # Another petitioner's browser cannot touch this item.
+    stranger = Client()
+    _file(stranger, cast, kind="suggestion", subject="", subject_text="别的事")
+    stranger.post(
+        reverse("petitions:petition-tracked"),
+        {"action": "confirm", "item": item.pk, "satisfied": "1"},
+    )
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.REOPENED
+
+
+def test_an_accusations_item_is_never_public(client: Client, cast: Cast, town_units: None) -> None:
+    from lianyun.cases.models import RectificationItem
+    from lianyun.regions.models import Unit, UnitKind
+
+    _file(client, cast)
+    petition = Petition.objects.get()
+    handler = _handler(cast)
+    handler.post(reverse("petitions:petition-accept", args=[petition.pk]))
+    committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
+    handler.post(
+        reverse("petitions:petition-rectify", args=[petition.pk]),
+        {
+            "title": "补发低保金",
+            "measures": "",
+            "owner_unit": committee.pk,
+            "responsible": "镇民政办",
+            "deadline": "2099-01-31",
+        },
+    )
+    item = RectificationItem.objects.get()
+    assert item.confidential and not item.is_public
+    assert (
+        "补发低保金"
+        not in client.get(reverse("rectifications:rectification-list")).content.decode()
+    )
