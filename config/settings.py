@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianyun.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +182,15 @@ LIANYUN_LIMITS = {
     # API clients have no session: one shared bucket, wide enough for honest use.
     "receipt_api": (300, 3600),
 }
+
+# Uploads (SECURITY.md S19): each file, and a whole request, are capped; a request over the cap
+# is refused with 413 before its body is read.
+LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+LIANYUN_UPLOAD_MAX_FILES = 10
+LIANYUN_REQUEST_MAX_BYTES = env_int("LIANYUN_REQUEST_MAX_BYTES", 32 * 1024 * 1024, minimum=1024)
+LIANYUN_IMAGE_MAX_PIXELS = 40_000_000
+MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_TEMP_DIR = None  # the system's; Django removes its temporary files after the request
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -55,13 +55,25 @@ def _keys() -> tuple[int, dict[int, AESGCM]]:
 
 
 def encrypt(plaintext: str, *, context: str) -> bytes:
-    key_id, keys = _keys()
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = keys[key_id].encrypt(nonce, plaintext.encode(), context.encode())
-    return bytes([FORMAT_VERSION, key_id]) + nonce + sealed
+    return encrypt_bytes(plaintext.encode(), context=context)
 
 
 def decrypt(blob: bytes, *, context: str) -> str:
+    return decrypt_bytes(blob, context=context).decode()
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Encrypt a file's content; the layout is that of encrypt()."""
+    key_id, keys = _keys()
+    nonce = os.urandom(NONCE_BYTES)
+    return (
+        bytes([FORMAT_VERSION, key_id])
+        + nonce
+        + keys[key_id].encrypt(nonce, data, context.encode())
+    )
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
     blob = bytes(blob)
     if len(blob) < 2 + NONCE_BYTES + 16 or blob[0] != FORMAT_VERSION:
         raise DecryptionError("not a lianyun ciphertext")
@@ -69,9 +81,8 @@ def decrypt(blob: bytes, *, context: str) -> str:
     key = keys.get(blob[1])
     if key is None:
         raise DecryptionError(f"unknown key id {blob[1]}")
-    nonce, sealed = blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :]
     try:
-        return key.decrypt(nonce, sealed, context.encode()).decode()
+        return key.decrypt(blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :], context.encode())
     except InvalidTag:
         raise DecryptionError("ciphertext failed authentication") from None
 

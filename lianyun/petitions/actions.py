@@ -5,10 +5,15 @@ record nothing about the network: no IP address, no user agent (SECURITY.md S4).
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,15 +26,18 @@ from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
 from lianyun.core.idnumbers import validate_id_number
 from lianyun.core.phones import normalise_phone
+from lianyun.core.uploads import CheckedFile, check_upload
 from lianyun.people.models import Resident
 from lianyun.people.queries import current_unit_ids
 from lianyun.petitions import receipts
 from lianyun.petitions.models import (
+    ATTACHMENT_CONTEXT,
     DESCRIPTION_CONTEXT,
     MESSAGE_CONTEXT,
     REPORTER_ID_CONTEXT,
     REPORTER_NAME_CONTEXT,
     REPORTER_PHONE_CONTEXT,
+    Attachment,
     Decision,
     EventKind,
     IdentityRequest,
@@ -122,6 +130,7 @@ def submit_petition(
     reporter_id_number: str = "",
     account: Any = None,
     earlier_receipt: str = "",
+    files: list[UploadedFile] | None = None,
     today: datetime.date | None = None,
 ) -> Submitted:
     today = today or timezone.localdate()
@@ -175,6 +184,16 @@ def submit_petition(
             errors["earlier_receipt"] = _("That receipt does not match a petition.")
         elif anonymous:
             reporter_ref = "receipt:" + earlier.receipt_locator
+    checked: list[CheckedFile] = []
+    if len(files or []) > settings.LIANYUN_UPLOAD_MAX_FILES:
+        errors["attachments"] = _("At most %(count)d files.") % {
+            "count": settings.LIANYUN_UPLOAD_MAX_FILES
+        }
+    else:
+        try:
+            checked = [check_upload(upload) for upload in files or []]
+        except ValidationError as error:
+            errors["attachments"] = " ".join(error.messages)
     if errors:
         raise ValidationError(errors)
 
@@ -235,6 +254,7 @@ def submit_petition(
         _event(repeat_of, EventKind.REPEAT, note=petition.number, visible=False)
     # No actor and no network data: the audit row says only that a petition arrived.
     _audit("submit:petition", None, petition, kind=kind, anonymous=anonymous)
+    _store_attachments(petition, checked)  # last, so that little can fail after the files exist
     return Submitted(petition=petition, receipt=receipt)
 
 
@@ -620,3 +640,33 @@ def rectifications_of(petition: Petition) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(
         source_kind=SourceKind.PETITION, source_ref=petition_ref(petition)
     )
+
+
+def _store_attachments(petition: Petition, files: list[CheckedFile]) -> None:
+    """Write each file encrypted under a generated name; on any failure remove what was written."""
+    written: list[str] = []
+    try:
+        for checked in files:
+            name = default_storage.save(
+                f"attachments/{uuid.uuid4().hex}.bin",
+                ContentFile(crypto.encrypt_bytes(checked.data, context=ATTACHMENT_CONTEXT)),
+            )
+            written.append(name)
+            Attachment.objects.create(
+                petition=petition,
+                stored_name=name,
+                content_type=checked.content_type,
+                extension=checked.extension,
+                size=len(checked.data),
+            )
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    # A transaction that still rolls back after this leaves unreferenced ciphertext files;
+    # purge_expired sweeps those away with the expired cases.
+
+
+def read_attachment(attachment: Attachment) -> bytes:
+    with default_storage.open(attachment.stored_name, "rb") as handle:
+        return crypto.decrypt_bytes(handle.read(), context=ATTACHMENT_CONTEXT)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.core.forms import MultipleFileField, MultipleFileInput
 from lianyun.petitions.models import Decision, PetitionKind
 
 
@@ -16,6 +17,11 @@ class PetitionForm(forms.Form):
     )
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+    attachments = MultipleFileField(
+        label=_("Photos, documents or recordings (optional, up to 10)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*"}),
     )
     anonymous = forms.TypedChoiceField(
         label=_("Name"),

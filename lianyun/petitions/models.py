@@ -206,3 +206,24 @@ class IdentityRequest(models.Model):
 
     def __str__(self) -> str:
         return f"identity request on P{self.petition_id}"
+
+
+ATTACHMENT_CONTEXT = "petitions.Attachment.content"
+
+
+class Attachment(models.Model):
+    """A file sent with a petition: checked, metadata stripped, stored encrypted under a
+    generated name. The original file name is not kept (it often names the sender)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk} of P{self.petition_id}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/extend/", views.extend, name="petition-extend"),
     path("<int:pk>/answer/", views.answer, name="petition-answer"),
     path("<int:pk>/message/", views.message, name="petition-message"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment-detail"),
     path("<int:pk>/rectification/", views.rectify, name="petition-rectify"),
     path("<int:pk>/identity/request/", views.identity_request, name="identityrequest-create"),
     path("<int:pk>/identity/", views.identity, name="petition-identity"),

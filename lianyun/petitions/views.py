@@ -40,6 +40,7 @@ from lianyun.petitions.forms import (
     ReceiptForm,
 )
 from lianyun.petitions.models import (
+    Attachment,
     IdentityRequest,
     IdentityRequestStatus,
     Petition,
@@ -101,7 +102,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404
     options, lookup = _subject_options(region)
-    form = PetitionForm(request.POST or None, subject_choices=options)
+    form = PetitionForm(request.POST or None, request.FILES or None, subject_choices=options)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         subject = lookup.get(data["subject"])
@@ -119,6 +120,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
                 reporter_id_number=data["reporter_id_number"],
                 account=request.user if request.user.is_authenticated else None,
                 earlier_receipt=data["earlier_receipt"],
+                files=data["attachments"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -345,6 +347,27 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
         RectificationForm(request.POST, units=_owner_units(petition)),
         run,
     )
+
+
+@login_required
+@never_cache
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """Never inline: always a download, sniffing off, sandboxed, and logged."""
+    petition = access_petition(request.user, pk)  # type: ignore[arg-type]
+    item = get_object_or_404(Attachment, pk=attachment_id, petition=petition)
+    audit.record(
+        action="read:attachment",
+        actor=request.user,
+        object_type="petitions.Attachment",
+        object_id=item.pk,
+    )
+    response = HttpResponse(actions.read_attachment(item), content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{petition.number}-{item.pk}.{item.extension}"'
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lianyun.accounts.actions import create_account
@@ -10,7 +11,7 @@ from lianyun.cases.actions import register_rectification
 from lianyun.cases.models import Lead, RectificationItem, SourceKind
 from lianyun.people.models import Post
 from lianyun.petitions import actions
-from lianyun.petitions.models import IdentityRequest, Petition, PetitionKind
+from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
 from lianyun.testing import PASSWORD, Cast, commissions
 
 CANARY = "CANARY-3f9a1c"
@@ -29,6 +30,7 @@ class World:
     colleague_official: User  # a town commission official sitting in the cadre's committee
     unit_member: User  # an account attached to the accused cadre's unit
     item: RectificationItem  # a public item in village A1, from a meeting
+    attachment: Attachment  # a PDF sent with the canary petition
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -63,6 +65,7 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         reporter_name=CANARY_NAME,
         reporter_phone=CANARY_PHONE,
         reporter_id_number="360426199101010071",
+        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n" + CANARY.encode(), "application/pdf")],
     )
     petition = actions.accept_petition(petition=submitted.petition, actor=cast.town_secretary.user)
     request = actions.request_identity(
@@ -79,7 +82,19 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         deadline=date(2099, 1, 1),
         actor=cast.town_secretary.user,
     )
-    return World(cast, petition, petition.lead, request, custodian, spouse, colleague, member, item)
+    attachment = petition.attachments.get()
+    return World(
+        cast,
+        petition,
+        petition.lead,
+        request,
+        custodian,
+        spouse,
+        colleague,
+        member,
+        item,
+        attachment,
+    )
 
 
 @pytest.fixture
@@ -94,3 +109,8 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"

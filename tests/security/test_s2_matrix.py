@@ -51,6 +51,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:lead-conclude": (HANDLER, "POST", "lead"),
     "cases:counter-list": (HANDLER, "GET", ""),
     "petitions:petition-rectify": (HANDLER, "POST", "petition"),
+    "petitions:attachment-detail": (HANDLER, "GET", "attachment"),
     "cases:rectification-list": (OFFICIAL, "GET", ""),
     "cases:rectification-detail": (OFFICIAL, "GET", "item"),
     "cases:rectification-milestone": (RECTIFIER, "POST", "item"),
@@ -116,8 +117,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
             "colleague_official",
         }:
             # The custodian reads a petition only to judge an identity request.
-            return persona == "custodian" and obj == "petition"
-        if obj in {"petition", "lead"}:
+            return persona == "custodian" and obj in {"petition", "attachment"}
+        if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
     if kind == CUSTODIAN:
@@ -135,6 +136,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
 
 
 def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
+    if obj == "attachment":
+        return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
     value = {
         "region": world.cast.village_a1.code,
         "petition": world.petition.pk,

@@ -1,0 +1,26 @@
+"""Refuse an oversized request before Django reads its body (no temporary file is written)."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.LIANYUN_REQUEST_MAX_BYTES:
+            limit = settings.LIANYUN_REQUEST_MAX_BYTES // (1024 * 1024)
+            return HttpResponse(
+                _("The upload is too large: at most %(mb)d MB in one submission.") % {"mb": limit},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
