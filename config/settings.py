@@ -190,6 +190,11 @@ LIANYUN_UPLOAD_MAX_FILES = 10
 LIANYUN_REQUEST_MAX_BYTES = env_int("LIANYUN_REQUEST_MAX_BYTES", 32 * 1024 * 1024, minimum=1024)
 LIANYUN_IMAGE_MAX_PIXELS = 40_000_000
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Retention: days after a case ends before it and its files are deleted (SECURITY.md S22).
+LIANYUN_RETENTION_DAYS = {
+    "petition": env_int("LIANYUN_RETENTION_PETITION_DAYS", 5 * 365, minimum=1),
+}
 FILE_UPLOAD_TEMP_DIR = None  # the system's; Django removes its temporary files after the request
 
 LANGUAGE_CODE = "zh-hans"

@@ -341,6 +341,7 @@ def refuse_petition(*, petition: Petition, reason: str, actor: Any) -> Petition:
     reason = _require_reason(reason)
     petition.status = PetitionStatus.NOT_ACCEPTED
     petition.answer = reason
+    petition.ended_on = timezone.localdate()
     _stop_clock(petition)
     petition.save()
     _event(petition, EventKind.NOT_ACCEPTED, actor, reason)
@@ -414,6 +415,7 @@ def answer_petition(
         _start_clock(petition, next_rule, today)
     else:
         _stop_clock(petition)
+        petition.ended_on = today
     petition.save()
     _event(petition, event, actor, f"{Decision(decision).label}: {answer}")
     _audit("answer:petition", actor, petition, decision=decision, status=status)
@@ -486,6 +488,7 @@ def close_lapsed_petitions(*, today: datetime.date | None = None) -> int:
     count = 0
     for petition in lapsed:
         petition.status = PetitionStatus.CLOSED
+        petition.ended_on = today
         _stop_clock(petition)
         petition.save()
         _event(petition, EventKind.CLOSED)
@@ -670,3 +673,44 @@ def _store_attachments(petition: Petition, files: list[CheckedFile]) -> None:
 def read_attachment(attachment: Attachment) -> bytes:
     with default_storage.open(attachment.stored_name, "rb") as handle:
         return crypto.decrypt_bytes(handle.read(), context=ATTACHMENT_CONTEXT)
+
+
+@transaction.atomic
+def purge_expired_petitions(*, today: datetime.date | None = None) -> int:
+    """Delete ended petitions past their retention, with everything that names the petitioner.
+
+    Goes: the petition, its events, messages, identity requests, attachments (rows and files)
+    and its confidential rectification items. Stays: the lead (the commission's record, which
+    names no petitioner), public rectification items, and audit rows (ids only).
+    """
+    today = today or timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.LIANYUN_RETENTION_DAYS["petition"])
+    expired = list(Petition.objects.filter(ended_on__lt=cutoff).values_list("pk", flat=True))
+    names = list(
+        Attachment.objects.filter(petition_id__in=expired).values_list("stored_name", flat=True)
+    )
+    refs = [f"petitions.Petition:{pk}" for pk in expired]
+    confidential = RectificationItem.objects.filter(
+        source_kind=SourceKind.PETITION, source_ref__in=refs, confidential=True
+    )
+    confidential.delete()
+    Petition.objects.filter(repeat_of_id__in=expired).update(repeat_of=None)
+    Petition.objects.filter(pk__in=expired).delete()
+    for name in names:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+    transaction.on_commit(_sweep_orphan_files)
+    if expired:
+        audit.record(action="purge:petitions", detail={"count": len(expired)})
+    return len(expired)
+
+
+def _sweep_orphan_files() -> None:
+    """Files with no row: left by a transaction that rolled back after writing them."""
+    if not default_storage.exists("attachments"):
+        return
+    known = set(Attachment.objects.values_list("stored_name", flat=True))
+    _, files = default_storage.listdir("attachments")
+    for name in files:
+        path = f"attachments/{name}"
+        if path not in known:
+            default_storage.delete(path)

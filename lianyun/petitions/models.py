@@ -102,6 +102,9 @@ class Petition(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_on = models.DateField(null=True, blank=True)
     satisfied = models.BooleanField(null=True, blank=True)
+    ended_on = models.DateField(
+        null=True, blank=True
+    )  # final, closed or not accepted; retention counts from it
     lead = models.OneToOneField(
         Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="petition"
     )

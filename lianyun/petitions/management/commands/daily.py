@@ -1,0 +1,26 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from lianyun.cases.actions import reopen_overdue
+from lianyun.petitions.actions import close_lapsed_petitions, purge_expired_petitions
+
+
+class Command(BaseCommand):
+    help = (
+        "The day's housekeeping: close answers nobody appealed, reopen overdue rectification "
+        "items, purge cases past their retention. The task queue runs it nightly."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
+
+    def handle(self, *args: object, **options: object) -> None:
+        today = options["today"]
+        assert today is None or isinstance(today, datetime.date)  # noqa: S101 - argparse type
+        closed = close_lapsed_petitions(today=today)
+        reopened = reopen_overdue(today=today)
+        purged = purge_expired_petitions(today=today)
+        self.stdout.write(
+            f"closed {closed} petitions, reopened {reopened} items, purged {purged} petitions"
+        )
