@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "huey.contrib.djhuey",
     "lianyun.core",
     "lianyun.regions",
     "lianyun.people",
@@ -120,6 +121,22 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (notifications, the nightly housekeeping) runs in huey: Redis when given,
+# else a SQLite file beside the database. In development tasks run inline, at once.
+HUEY = {
+    "name": "lianyun",
+    "immediate": env_bool("LIANYUN_TASKS_IMMEDIATE", not PRODUCTION),
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
+if env_str("REDIS_URL", ""):
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": env_str("REDIS_URL", "")}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+
+# Text messages to named petitioners. The console backend prints them (phone masked); a
+# county plugs in its gateway by naming a class with the same send() method.
+LIANYUN_SMS_BACKEND = env_str("LIANYUN_SMS_BACKEND", "lianyun.core.sms.ConsoleBackend")
 
 # Redis, when given, carries the cache (and with it login throttling counters).
 REDIS_URL = env_str("REDIS_URL", "")

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 import pyotp
+from django.db import connection
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
@@ -142,3 +143,18 @@ def commissions(cast: Cast) -> tuple[Unit, Unit]:
         defaults={"kind": UnitKind.COMMISSION, "parent": county_unit},
     )
     return county_unit, town_unit
+
+
+def every_cell_as_text() -> str:
+    """Every cell of every table as text (bytes as latin-1): what a database dump would show."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for cell in row:
+                    if isinstance(cell, bytes | memoryview):
+                        chunks.append(bytes(cell).decode("latin-1"))
+                    else:
+                        chunks.append(str(cell))
+    return "\n".join(chunks)

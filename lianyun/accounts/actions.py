@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, ApiToken, Role, User
+from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, ApiToken, Notification, Role, User
 from lianyun.core import audit, crypto
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 
@@ -107,3 +107,13 @@ def user_for_token(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
     return found.user
+
+
+def notify(*, user: User, text: str, url: str) -> None:
+    Notification.objects.create(user=user, text=text[:200], url=url[:200])
+
+
+def mark_notifications_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

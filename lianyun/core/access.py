@@ -4,8 +4,11 @@ from typing import Any, Protocol
 
 
 class Actor(Protocol):
-    is_authenticated: bool
-    is_official: bool
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_official(self) -> bool: ...
+
     role: str
     region: Any
     pk: Any

@@ -16,9 +16,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from lianyun.accounts.actions import notify
+from lianyun.accounts.models import User
 from lianyun.cases.actions import open_lead, register_rectification
 from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind
 from lianyun.core import audit, crypto
@@ -26,10 +30,12 @@ from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
 from lianyun.core.idnumbers import validate_id_number
 from lianyun.core.phones import normalise_phone
+from lianyun.core.sms import send_text
 from lianyun.core.uploads import CheckedFile, check_upload
 from lianyun.people.models import Resident
 from lianyun.people.queries import current_unit_ids
 from lianyun.petitions import receipts
+from lianyun.petitions.access import HANDLER_ROLES, visible_petitions
 from lianyun.petitions.models import (
     ATTACHMENT_CONTEXT,
     DESCRIPTION_CONTEXT,
@@ -255,6 +261,7 @@ def submit_petition(
     # No actor and no network data: the audit row says only that a petition arrived.
     _audit("submit:petition", None, petition, kind=kind, anonymous=anonymous)
     _store_attachments(petition, checked)  # last, so that little can fail after the files exist
+    notify_handlers(petition)
     return Submitted(petition=petition, receipt=receipt)
 
 
@@ -303,6 +310,7 @@ def accept_petition(
             _("Your petition was accepted on %(date)s.") % {"date": today},
         )
     _audit("accept:petition", actor, petition)
+    _queue_text(petition, "accepted")
     return petition
 
 
@@ -331,6 +339,7 @@ def forward_petition(
         _("Forwarded to %(unit)s: %(reason)s") % {"unit": to_unit.name, "reason": reason},
     )
     _audit("forward:petition", actor, petition, to_unit=to_unit.pk)
+    notify_handlers(petition)
     return petition
 
 
@@ -419,6 +428,7 @@ def answer_petition(
     petition.save()
     _event(petition, event, actor, f"{Decision(decision).label}: {answer}")
     _audit("answer:petition", actor, petition, decision=decision, status=status)
+    _queue_text(petition, "answered")
     return petition
 
 
@@ -460,6 +470,7 @@ def appeal_petition(
     petition.save()
     _event(petition, event, None, reason)
     _audit("appeal:petition", None, petition, status=status)
+    notify_handlers(petition)
     return petition
 
 
@@ -714,3 +725,62 @@ def _sweep_orphan_files() -> None:
         path = f"attachments/{name}"
         if path not in known:
             default_storage.delete(path)
+
+
+# --- notifications ------------------------------------------------------------------------
+
+SMS_TEXTS = {
+    "accepted": _lazy(
+        "[Lianyun] Your petition %(number)s was accepted. Follow it with your receipt."
+    ),
+    "answered": _lazy(
+        "[Lianyun] Your petition %(number)s has been answered. Read the answer with your receipt."
+    ),
+}
+
+
+def text_petitioner(*, petition_id: int, event: str) -> None:
+    """Text a named petitioner that something happened (never what: the receipt shows that)."""
+    petition = Petition.objects.filter(pk=petition_id, is_anonymous=False).first()
+    if petition is None or petition.reporter_phone_encrypted is None:
+        return
+    phone = crypto.decrypt(petition.reporter_phone_encrypted, context=REPORTER_PHONE_CONTEXT)
+    with translation.override("zh-hans"):
+        text = str(SMS_TEXTS[event]) % {"number": petition.number}
+    send_text(phone, text)
+
+
+def _queue_text(petition: Petition, event: str) -> None:
+    if petition.is_anonymous:
+        return
+    from lianyun.petitions.tasks import text_petitioner as task
+
+    transaction.on_commit(lambda: task(petition.pk, event))
+
+
+def notify_handlers(petition: Petition) -> int:
+    """Tell every official who may see this petition that it waits; recusal decides who."""
+    scope_prefix = petition.region.code[:9]
+    candidates = User.objects.filter(role__in=HANDLER_ROLES, is_active=True).filter(
+        region__code__in=[petition.region.code[:6] + "000000", scope_prefix + "000"]
+    )
+    url = reverse("petitions:petition-detail", args=[petition.pk])
+    told = 0
+    for user in candidates:
+        if visible_petitions(user).filter(pk=petition.pk).exists():
+            with translation.override("zh-hans"):
+                notify(
+                    user=user,
+                    text=_("Petition %(number)s waits for you.") % {"number": petition.number},
+                    url=url,
+                )
+            told += 1
+    return told
+
+
+def daily_housekeeping() -> None:
+    from lianyun.cases.actions import reopen_overdue
+
+    close_lapsed_petitions()
+    reopen_overdue()
+    purge_expired_petitions()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region-detail"),
     path("regions/<str:code>/residents/", views.resident_list, name="resident-list"),
     path("residents/lookup/", views.resident_lookup, name="resident-lookup"),
+    path("notifications/", views.notification_list, name="notification-list"),
 ]

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from lianyun.accounts.actions import mark_notifications_read
+from lianyun.accounts.models import User
 from lianyun.people.access import access_resident_by_id_number
 from lianyun.people.actions import record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
@@ -19,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)  # type: ignore[arg-type]
     context = _region_context(scope)
     context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
+    context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
     return render(request, "workspace/home.html", context)
 
 
@@ -72,3 +75,14 @@ def resident_lookup(request: HttpRequest) -> HttpResponse:
         "workspace/resident_lookup.html",
         {"form": form, "resident": resident, "searched": searched, "scope": scope},
     )
+
+
+@login_required
+@never_cache
+def notification_list(request: HttpRequest) -> HttpResponse:
+    scope_of(request.user)  # type: ignore[arg-type]  # officials only
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - scope_of admits officials only
+    notifications = list(user.notifications.all()[:100])
+    mark_notifications_read(user=user)
+    return render(request, "workspace/notification_list.html", {"notifications": notifications})

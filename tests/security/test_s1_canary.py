@@ -68,6 +68,7 @@ def test_the_accused_their_unit_and_their_relatives_never_see_the_canary(cast: C
         description="希望在村道上安装路灯。",
     )
     urls = _urls(cast)
+    _crawl(users, urls)  # a first pass settles what reading changes (notifications read)
     before = _crawl(users, urls)
 
     handler = cast.town_secretary.user

@@ -28,6 +28,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "workspace:region-detail": (OFFICIAL, "GET", "region"),
     "workspace:resident-list": (OFFICIAL, "GET", "region"),
     "workspace:resident-lookup": (OFFICIAL, "GET", ""),
+    "workspace:notification-list": (OFFICIAL, "GET", ""),
     "petitions:petition-start": (PUBLIC, "GET", ""),
     "petitions:petition-create": (PUBLIC, "GET", "region"),
     "petitions:petition-track": (PUBLIC, "GET", ""),

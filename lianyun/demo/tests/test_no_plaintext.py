@@ -5,30 +5,16 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from stdnum.cn import ric
 
 from lianyun.core import crypto
 from lianyun.demo.actions import load_demo
 from lianyun.people.models import BANK_CONTEXT, CARD_CONTEXT, ID_CONTEXT, PHONE_CONTEXT, Resident
+from lianyun.testing import every_cell_as_text
 
 pytestmark = pytest.mark.django_db
 
 ID_PATTERN = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9X](?![0-9])")
-
-
-def _every_cell_as_text() -> str:
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                for cell in row:
-                    if isinstance(cell, bytes | memoryview):
-                        chunks.append(bytes(cell).decode("latin-1"))
-                    else:
-                        chunks.append(str(cell))
-    return "\n".join(chunks)
 
 
 def test_a_dump_of_the_demo_holds_no_plaintext_personal_numbers() -> None:
@@ -44,7 +30,7 @@ def test_a_dump_of_the_demo_holds_no_plaintext_personal_numbers() -> None:
             secrets.add(crypto.decrypt(resident.phone_encrypted, context=PHONE_CONTEXT))
     assert len(secrets) > 1000
 
-    raw = _every_cell_as_text()
+    raw = every_cell_as_text()
     dumped = io.StringIO()
     call_command("dumpdata", stdout=dumped)
     for text in (raw, dumped.getvalue()):

@@ -186,7 +186,7 @@ def test_a_decision_without_a_reason_is_refused(
 
 def test_reporter_flows_keep_no_ip_address_or_user_agent(cast: Cast, town_units: None) -> None:
     """S4: a canary address and browser string appear nowhere in the database."""
-    from lianyun.demo.tests.test_no_plaintext import _every_cell_as_text
+    from lianyun.testing import every_cell_as_text
 
     canary_ip, canary_agent = "203.0.113.77", "CanaryBrowser/9.9 (lianyun-s4)"
     client = Client(
@@ -196,7 +196,7 @@ def test_reporter_flows_keep_no_ip_address_or_user_agent(cast: Cast, town_units:
     client.post(reverse("petitions:petition-track"), {"receipt": receipt})
     client.post(reverse("petitions:petition-tracked"), {"action": "message", "body": "补充材料"})
     client.post(reverse("petitions:petition-track"), {"receipt": "AAAA" * 7})
-    dump = _every_cell_as_text()
+    dump = every_cell_as_text()
     assert canary_ip not in dump
     assert "CanaryBrowser" not in dump
     from django.core.cache import cache
