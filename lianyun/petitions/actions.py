@@ -784,3 +784,25 @@ def daily_housekeeping() -> None:
     close_lapsed_petitions()
     reopen_overdue()
     purge_expired_petitions()
+
+
+@transaction.atomic
+def assign_petitions(*, petitions: list[Petition], assignee: Any, actor: Any) -> int:
+    """Give petitions to one handler, who must be allowed to see each of them (recusal)."""
+    allowed = set(
+        visible_petitions(assignee)
+        .filter(pk__in=[p.pk for p in petitions])
+        .values_list("pk", flat=True)
+    )
+    refused = [p.number for p in petitions if p.pk not in allowed]
+    if refused:
+        raise ValidationError(
+            _("%(name)s may not handle %(numbers)s.")
+            % {"name": str(assignee), "numbers": ", ".join(refused)}
+        )
+    for petition in petitions:
+        petition.assignee = assignee
+        petition.save(update_fields=["assignee"])
+        _event(petition, EventKind.ASSIGNED, actor, str(assignee), visible=False)
+        _audit("assign:petition", actor, petition, assignee=assignee.pk)
+    return len(petitions)

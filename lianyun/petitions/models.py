@@ -105,6 +105,9 @@ class Petition(models.Model):
     ended_on = models.DateField(
         null=True, blank=True
     )  # final, closed or not accepted; retention counts from it
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     lead = models.OneToOneField(
         Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="petition"
     )
@@ -147,6 +150,7 @@ class EventKind(models.TextChoices):
     REPEAT = "repeat", _("a repeat petition was linked")
     IDENTITY_VIEWED = "identity_viewed", _("the petitioner's identity was viewed")
     RECTIFICATION = "rectification", _("put on the rectification list")
+    ASSIGNED = "assigned", _("assigned to a handler")
 
 
 class PetitionEvent(models.Model):

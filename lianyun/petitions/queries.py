@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from lianyun.accounts.models import User
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
 from lianyun.people.models import Resident
@@ -71,4 +72,46 @@ def subject_choices(region: Region) -> SubjectChoices:
             )
     return SubjectChoices(
         units=units, cadres=[(person, "；".join(titles)) for person, titles in cadres.values()]
+    )
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    town: Region
+    month: str  # YYYY-MM
+    received: int
+    accusations: int
+    ended: int
+
+
+def monthly_statistics(today: datetime.date | None = None, months: int = 12) -> list[MonthRow]:
+    """Petitions per town and month, for the public: counts only, repeats counted once, and
+    only months that are over, so a new petition never moves a number anyone can watch."""
+    today = today or timezone.localdate()
+    first_of_month = today.replace(day=1)
+    start = (first_of_month - datetime.timedelta(days=months * 31)).replace(day=1)
+    petitions = Petition.objects.filter(
+        received_on__gte=start, received_on__lt=first_of_month, repeat_of__isnull=True
+    ).values_list("region__code", "received_on", "kind", "ended_on")
+    towns = {town.code[:9]: town for town in Region.objects.filter(kind=RegionKind.TOWN)}
+    counts: dict[tuple[str, str], list[int]] = {}
+    for code, received, kind, ended in petitions:
+        key = (code[:9], f"{received:%Y-%m}")
+        row = counts.setdefault(key, [0, 0, 0])
+        row[0] += 1
+        row[1] += kind == "accusation"
+        row[2] += ended is not None
+    return [
+        MonthRow(towns[prefix], month, *values)
+        for (prefix, month), values in sorted(
+            counts.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True
+        )
+        if prefix in towns
+    ]
+
+
+def colleagues(user: User) -> QuerySet[User]:
+    """Officials of the same commission level and region, to whom petitions can be given."""
+    return User.objects.filter(role=user.role, region=user.region, is_active=True).order_by(
+        "username"
     )

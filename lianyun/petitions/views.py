@@ -1,13 +1,16 @@
 """Petition pages: the villager's (file, receipt, follow) and the handler's (queue, case)."""
 
+import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -47,7 +50,15 @@ from lianyun.petitions.models import (
     PetitionKind,
     PetitionStatus,
 )
-from lianyun.petitions.queries import deadline_of, light, public_events, subject_choices
+from lianyun.petitions.queries import (
+    VERY_OVERDUE_DAYS,
+    colleagues,
+    deadline_of,
+    light,
+    monthly_statistics,
+    public_events,
+    subject_choices,
+)
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 from lianyun.regions.queries import towns
 
@@ -241,7 +252,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in PetitionKind.values:
         petitions = petitions.filter(kind=kind)
-    rows = [(p, light(p)) for p in petitions.order_by("due_on", "pk")[:200]]
+    if request.GET.get("light") in {"red", "black"}:
+        overdue = petitions.filter(due_on__lt=timezone.localdate())
+        petitions = (
+            overdue
+            if request.GET["light"] == "red"
+            else overdue.filter(
+                due_on__lt=timezone.localdate() - datetime.timedelta(days=VERY_OVERDUE_DAYS)
+            )
+        )
+    if request.GET.get("mine"):
+        petitions = petitions.filter(assignee_id=request.user.pk)
+    rows = [
+        (p, light(p)) for p in petitions.select_related("assignee").order_by("due_on", "pk")[:200]
+    ]
     return render(
         request,
         "petitions/petition_list.html",
@@ -251,6 +275,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "statuses": PetitionStatus.choices,
             "kinds": PetitionKind.choices,
+            "colleagues": colleagues(request.user),  # type: ignore[arg-type]
+            "light": request.GET.get("light", ""),
         },
     )
 
@@ -346,6 +372,40 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
         "rectification_form",
         RectificationForm(request.POST, units=_owner_units(petition)),
         run,
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest) -> HttpResponse:
+    """Bulk assignment from the queue."""
+    require_handler(request.user)  # type: ignore[arg-type]
+    ids = [int(value) for value in request.POST.getlist("petition") if value.isdigit()]
+    petitions = list(visible_petitions(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
+    assignee = colleagues(request.user).filter(pk=request.POST.get("assignee") or 0).first()  # type: ignore[arg-type]
+    if assignee is None or not petitions:
+        messages.error(request, _("Choose petitions and a colleague."))
+    else:
+        try:
+            count = actions.assign_petitions(
+                petitions=petitions, assignee=assignee, actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(count)d petitions assigned to %(name)s.") % {"count": count, "name": assignee},
+            )
+    return redirect("petitions:petition-list")
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    rows = monthly_statistics()
+    return render(
+        request,
+        "petitions/petition_statistics.html",
+        {"rows": rows, "max_received": max((r.received for r in rows), default=0)},
     )
 
 

@@ -34,6 +34,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "petitions:petition-track": (PUBLIC, "GET", ""),
     "petitions:petition-tracked": (PUBLIC, "GET", ""),
     "petitions:petition-list": (HANDLER, "GET", ""),
+    "petitions:petition-assign": (HANDLER, "POST", ""),
+    "petitions:petition-statistics": (PUBLIC, "GET", ""),
     "petitions:petition-detail": (HANDLER, "GET", "petition"),
     "petitions:petition-accept": (HANDLER, "POST", "petition"),
     "petitions:petition-refuse": (HANDLER, "POST", "petition"),
