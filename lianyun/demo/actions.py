@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
+from lianyun.cases.models import Lead, Outcome, RectificationItem
 from lianyun.core import audit
 from lianyun.core.cli import LocalizedError
+from lianyun.demo.cases import seed_cases
 from lianyun.demo.generator import (
     SCALES,
     DemoCounty,
@@ -19,6 +21,7 @@ from lianyun.demo.generator import (
     totp_secret,
 )
 from lianyun.people.models import Household, Post, Relative, Resident
+from lianyun.petitions.models import Petition
 from lianyun.regions.models import Region, Unit
 
 DEMO_PASSWORD = "pingchang-demo"  # noqa: S105 - printed to the operator; demo only
@@ -85,6 +88,11 @@ def load_demo(
     generator.people(made, progress or (lambda done: None))
     reset_sequences([Household, Resident])
     accounts = _demo_accounts(made, random.Random(seed))
+    seed_cases(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -116,6 +124,12 @@ def _demo_accounts(made: DemoCounty, rng: random.Random) -> list[DemoAccount]:
 
 def reset_demo() -> None:
     """Remove the county and everyone in it. The audit log stays: it is append-only."""
+    # The case records first: they point at people, units and accounts.
+    Petition.objects.update(repeat_of=None)
+    Petition.objects.all().delete()
+    Outcome.objects.all().delete()
+    RectificationItem.objects.all().delete()
+    Lead.objects.all().delete()
     with connection.cursor() as cursor:
         # Raw deletes in dependency order: a county-size ORM delete would collect millions of
         # objects first. Foreign keys are deferred to the end of the transaction.

@@ -69,3 +69,21 @@ def test_an_unknown_scale_is_refused() -> None:
     with pytest.raises(DemoError):
         load_demo(seed=1, scale="province")
     assert not Region.objects.exists()
+
+
+def test_the_demo_has_cases_the_accused_cadre_cannot_see() -> None:
+    from lianyun.cases.access import visible_leads, visible_rectifications
+    from lianyun.cases.queries import counters
+    from lianyun.petitions.access import visible_petitions
+    from lianyun.petitions.models import Petition
+
+    load_demo(seed=1, scale="small")
+    county, town, cadre = (User.objects.get(username=name) for name in ("county", "town", "cadre"))
+    accusation = Petition.objects.get(subject_person=cadre.resident)
+    assert visible_petitions(town).filter(pk=accusation.pk).exists()
+    assert not visible_petitions(cadre).exists()
+    assert not visible_leads(cadre).exists()
+    figures = counters(visible_leads(county), visible_rectifications(county))
+    assert figures.leads >= 1
+    assert figures.funds_returned > 0
+    assert figures.people_sanctioned == 1

@@ -16,25 +16,37 @@ D = datetime.date
 
 
 def _accusation(cast: Cast, **extra: object) -> Petition:
-    data = dict(kind=PetitionKind.ACCUSATION, region=cast.village_a1, anonymous=True,
-                subject_person=cast.cadre_resident, description="村支书截留低保金，请查处。")
+    data = dict(
+        kind=PetitionKind.ACCUSATION,
+        region=cast.village_a1,
+        anonymous=True,
+        subject_person=cast.cadre_resident,
+        description="村支书截留低保金，请查处。",
+    )
     data.update(extra)
     return actions.submit_petition(**data).petition  # type: ignore[arg-type]
 
 
 def test_petitions_are_assigned_in_bulk_but_never_to_someone_recused(cast: Cast) -> None:
     commissions(cast)
-    first, second = _accusation(cast), _accusation(cast, subject_person=None, subject_text="镇财政所")
-    colleague = create_account(username="colleague", password="x" * 12, role=Role.TOWN_COMMISSION,
-                               region=cast.town_a).user
-    spouse = create_account(username="spouse", password="x" * 12, role=Role.TOWN_COMMISSION,
-                            region=cast.town_a).user
+    first, second = (
+        _accusation(cast),
+        _accusation(cast, subject_person=None, subject_text="镇财政所"),
+    )
+    colleague = create_account(
+        username="colleague", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a
+    ).user
+    spouse = create_account(
+        username="spouse", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a
+    ).user
     spouse.resident = cast.relative_resident
     spouse.save()
     client = Client()
     client.force_login(cast.town_secretary.user)
-    client.post(reverse("petitions:petition-assign"),
-                {"petition": [first.pk, second.pk], "assignee": colleague.pk})
+    client.post(
+        reverse("petitions:petition-assign"),
+        {"petition": [first.pk, second.pk], "assignee": colleague.pk},
+    )
     assert set(Petition.objects.values_list("assignee__username", flat=True)) == {"colleague"}
     with pytest.raises(ValidationError):
         actions.assign_petitions(petitions=[first], assignee=spouse, actor=cast.town_secretary.user)
@@ -48,9 +60,14 @@ def test_petitions_are_assigned_in_bulk_but_never_to_someone_recused(cast: Cast)
 
 def test_overdue_and_escalated_filters(cast: Cast) -> None:
     commissions(cast)
-    old = actions.submit_petition(kind=PetitionKind.REQUEST, region=cast.village_a1, anonymous=True,
-                                  subject_text="村道", description="村道塌方三个月无人修理。",
-                                  today=D(2025, 1, 6)).petition
+    old = actions.submit_petition(
+        kind=PetitionKind.REQUEST,
+        region=cast.village_a1,
+        anonymous=True,
+        subject_text="村道",
+        description="村道塌方三个月无人修理。",
+        today=D(2025, 1, 6),
+    ).petition
     fresh = _accusation(cast)
     client = Client()
     client.force_login(cast.county_inspector.user)
@@ -58,16 +75,27 @@ def test_overdue_and_escalated_filters(cast: Cast) -> None:
     assert old.number in black and fresh.number not in black
 
 
-def test_public_statistics_count_finished_months_only_and_repeats_once(client: Client, cast: Cast) -> None:
+def test_public_statistics_count_finished_months_only_and_repeats_once(
+    client: Client, cast: Cast
+) -> None:
     commissions(cast)
-    data = dict(kind=PetitionKind.ACCUSATION, region=cast.village_a1, anonymous=False,
-                subject_person=cast.cadre_resident, description="村支书截留低保金，请查处。",
-                reporter_name="彭运芳", reporter_phone="13812345678", reporter_id_number="360426199101010071",
-                today=D(2026, 10, 9))
+    data = dict(
+        kind=PetitionKind.ACCUSATION,
+        region=cast.village_a1,
+        anonymous=False,
+        subject_person=cast.cadre_resident,
+        description="村支书截留低保金，请查处。",
+        reporter_name="彭运芳",
+        reporter_phone="13812345678",
+        reporter_id_number="360426199101010071",
+        today=D(2026, 10, 9),
+    )
     actions.submit_petition(**data)  # type: ignore[arg-type]
     actions.submit_petition(**data)  # type: ignore[arg-type]  # a repeat
     actions.submit_petition(**{**data, "today": D(2026, 11, 2)})  # type: ignore[arg-type]  # this month
     rows = monthly_statistics(today=D(2026, 11, 27))
-    assert [(r.town, r.month, r.received, r.accusations) for r in rows] == [(cast.town_a, "2026-10", 1, 1)]
+    assert [(r.town, r.month, r.received, r.accusations) for r in rows] == [
+        (cast.town_a, "2026-10", 1, 1)
+    ]
     page = client.get(reverse("petitions:petition-statistics")).content.decode()
     assert "袁" not in page and "彭" not in page
