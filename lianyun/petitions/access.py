@@ -137,3 +137,17 @@ def access_tracked_rectification(session: object, item_id: int) -> Rectification
     if item is None:
         raise Http404
     return item
+
+
+def own_petitions(user: Actor) -> QuerySet[Petition]:
+    """Petitions the signed-in person filed under their own name."""
+    if not user.is_authenticated:
+        return Petition.objects.none()
+    return Petition.objects.filter(reporter_account_id=user.pk)
+
+
+def access_own_petition(user: Actor, petition_id: int) -> Petition:
+    petition = own_petitions(user).filter(pk=petition_id).first()
+    if petition is None:
+        raise Http404
+    return petition

@@ -40,6 +40,7 @@ from lianyun.petitions.models import (
     ATTACHMENT_CONTEXT,
     DESCRIPTION_CONTEXT,
     MESSAGE_CONTEXT,
+    OPEN_STATUSES,
     REPORTER_ID_CONTEXT,
     REPORTER_NAME_CONTEXT,
     REPORTER_PHONE_CONTEXT,
@@ -54,6 +55,7 @@ from lianyun.petitions.models import (
     PetitionMessage,
     PetitionStatus,
 )
+from lianyun.petitions.queries import VERY_OVERDUE_DAYS
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import commission_of, county_commission
 
@@ -758,11 +760,13 @@ def _queue_text(petition: Petition, event: str) -> None:
     transaction.on_commit(lambda: task(petition.pk, event))
 
 
-def notify_handlers(petition: Petition) -> int:
+def notify_handlers(petition: Petition, *, county_only: bool = False) -> int:
     """Tell every official who may see this petition that it waits; recusal decides who."""
-    scope_prefix = petition.region.code[:9]
-    candidates = User.objects.filter(role__in=HANDLER_ROLES, is_active=True).filter(
-        region__code__in=[petition.region.code[:6] + "000000", scope_prefix + "000"]
+    regions = [petition.region.code[:6] + "000000"]
+    if not county_only:
+        regions.append(petition.region.code[:9] + "000")
+    candidates = User.objects.filter(
+        role__in=HANDLER_ROLES, is_active=True, region__code__in=regions
     )
     url = reverse("petitions:petition-detail", args=[petition.pk])
     told = 0
@@ -778,10 +782,34 @@ def notify_handlers(petition: Petition) -> int:
     return told
 
 
+@transaction.atomic
+def escalate_overdue(*, today: datetime.date | None = None) -> int:
+    """Petitions more than 15 days late are reported once to the county commission."""
+    today = today or timezone.localdate()
+    late = (
+        Petition.objects.select_for_update()
+        .filter(
+            status__in=OPEN_STATUSES,
+            escalated_on__isnull=True,
+            due_on__lt=today - datetime.timedelta(days=VERY_OVERDUE_DAYS),
+        )
+        .select_related("region")
+    )
+    count = 0
+    for petition in late:
+        petition.escalated_on = today
+        petition.save(update_fields=["escalated_on"])
+        _event(petition, EventKind.ESCALATED, visible=False)
+        notify_handlers(petition, county_only=True)
+        count += 1
+    return count
+
+
 def daily_housekeeping() -> None:
     from lianyun.cases.actions import reopen_overdue
 
     close_lapsed_petitions()
+    escalate_overdue()
     reopen_overdue()
     purge_expired_petitions()
 

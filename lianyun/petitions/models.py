@@ -102,6 +102,7 @@ class Petition(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_on = models.DateField(null=True, blank=True)
     satisfied = models.BooleanField(null=True, blank=True)
+    escalated_on = models.DateField(null=True, blank=True)  # told to the level above when very late
     ended_on = models.DateField(
         null=True, blank=True
     )  # final, closed or not accepted; retention counts from it
@@ -151,6 +152,7 @@ class EventKind(models.TextChoices):
     IDENTITY_VIEWED = "identity_viewed", _("the petitioner's identity was viewed")
     RECTIFICATION = "rectification", _("put on the rectification list")
     ASSIGNED = "assigned", _("assigned to a handler")
+    ESCALATED = "escalated", _("escalated to the level above")
 
 
 class PetitionEvent(models.Model):

@@ -10,7 +10,7 @@ from lianyun.accounts.models import User
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
 from lianyun.people.models import Resident
-from lianyun.petitions.models import Petition, PetitionEvent
+from lianyun.petitions.models import Petition, PetitionEvent, PetitionKind, PetitionStatus
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import units_of_region
 
@@ -19,7 +19,11 @@ VERY_OVERDUE_DAYS = 15
 
 
 def deadline_of(petition: Petition) -> Deadline | None:
-    """The running clock, recomputed with its explanation (the stored due_on is for sorting)."""
+    """The running clock, recomputed with its explanation (the stored due_on is for sorting).
+
+    For a named accusation whose lead has been concluded, the feedback due 15 working days
+    after conclusion applies when it falls before the 60-day limit.
+    """
     if not petition.clock_rule or petition.clock_start is None:
         return None
     extensions = (
@@ -27,7 +31,19 @@ def deadline_of(petition: Petition) -> Deadline | None:
         if petition.clock_extension_days
         else []
     )
-    return compute_deadline(RULES[petition.clock_rule], petition.clock_start, extensions)
+    clock = compute_deadline(RULES[petition.clock_rule], petition.clock_start, extensions)
+    lead = petition.lead
+    if (
+        petition.kind == PetitionKind.ACCUSATION
+        and not petition.is_anonymous
+        and petition.status == PetitionStatus.ACCEPTED
+        and lead is not None
+        and lead.concluded_on is not None
+    ):
+        feedback = compute_deadline(RULES["accusation_feedback"], lead.concluded_on)
+        if feedback.due < clock.due:
+            return feedback
+    return clock
 
 
 def light(petition: Petition, today: datetime.date | None = None) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/<str:code>/", views.create, name="petition-create"),
     path("track/", views.track, name="petition-track"),
     path("track/case/", views.tracked, name="petition-tracked"),
+    path("mine/", views.mine, name="petition-mine"),
     path("queue/", views.queue, name="petition-list"),
     path("queue/assign/", views.assign, name="petition-assign"),
     path("statistics/", views.statistics, name="petition-statistics"),

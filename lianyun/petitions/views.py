@@ -23,8 +23,10 @@ from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
     access_identity_request,
+    access_own_petition,
     access_petition,
     access_tracked_rectification,
+    own_petitions,
     petition_by_receipt,
     remember_tracked,
     require_custodian,
@@ -232,6 +234,18 @@ def tracked(request: HttpRequest) -> HttpResponse:
             "confirm_form": confirm_form,
         },
     )
+
+
+@login_required
+@never_cache
+def mine(request: HttpRequest) -> HttpResponse:
+    """A villager with an account follows their named petitions without the receipt."""
+    if request.method == "POST":
+        petition = access_own_petition(request.user, int(request.POST.get("petition", 0) or 0))  # type: ignore[arg-type]
+        remember_tracked(request.session, petition)
+        return redirect("petitions:petition-tracked")
+    petitions = own_petitions(request.user).order_by("-received_on")  # type: ignore[arg-type]
+    return render(request, "petitions/petition_mine.html", {"petitions": petitions})
 
 
 # --- the handler's side ----------------------------------------------------------------------

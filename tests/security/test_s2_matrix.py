@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+SIGNED_IN = "signed_in"  # any account, showing only its own
 RECTIFIER = "rectifier"  # records progress on an item in scope
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
@@ -33,6 +34,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "petitions:petition-create": (PUBLIC, "GET", "region"),
     "petitions:petition-track": (PUBLIC, "GET", ""),
     "petitions:petition-tracked": (PUBLIC, "GET", ""),
+    "petitions:petition-mine": (SIGNED_IN, "GET", ""),
     "petitions:petition-list": (HANDLER, "GET", ""),
     "petitions:petition-assign": (HANDLER, "POST", ""),
     "petitions:petition-statistics": (PUBLIC, "GET", ""),
@@ -123,6 +125,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
             return persona == "custodian" and obj in {"petition", "attachment"}
         if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
+        return True
+    if kind == SIGNED_IN:
         return True
     if kind == CUSTODIAN:
         return persona == "custodian"

@@ -3,7 +3,11 @@ import datetime
 from django.core.management.base import BaseCommand, CommandParser
 
 from lianyun.cases.actions import reopen_overdue
-from lianyun.petitions.actions import close_lapsed_petitions, purge_expired_petitions
+from lianyun.petitions.actions import (
+    close_lapsed_petitions,
+    escalate_overdue,
+    purge_expired_petitions,
+)
 
 
 class Command(BaseCommand):
@@ -19,8 +23,9 @@ class Command(BaseCommand):
         today = options["today"]
         assert today is None or isinstance(today, datetime.date)  # noqa: S101 - argparse type
         closed = close_lapsed_petitions(today=today)
+        escalated = escalate_overdue(today=today)
         reopened = reopen_overdue(today=today)
         purged = purge_expired_petitions(today=today)
         self.stdout.write(
-            f"closed {closed} petitions, reopened {reopened} items, purged {purged} petitions"
+            f"closed {closed} petitions, escalated {escalated}, reopened {reopened} items, purged {purged} petitions"
         )
