@@ -4,17 +4,22 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.cases.models import (
+    EVIDENCE_CONTEXT,
     PARTY_LEVELS,
     STATE_LEVELS,
     VILLAGE_CADRE_STATE_LEVELS,
     Confirmation,
     Disposition,
+    Evidence,
     Lead,
     LeadStatus,
     Milestone,
@@ -27,6 +32,8 @@ from lianyun.cases.models import (
 from lianyun.core import audit
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import compute_deadline
+from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted
+from lianyun.core.uploads import check_upload
 from lianyun.people.models import Resident
 from lianyun.people.queries import is_village_cadre
 from lianyun.regions.models import Region, Unit
@@ -242,8 +249,10 @@ def record_milestone(
     progress: int,
     note: str,
     actor: Any,
+    files: list[UploadedFile] | None = None,
     today: datetime.date | None = None,
 ) -> Milestone:
+    """Progress with a dated note and, where there is some, evidence (photos, documents)."""
     if item.status == RectificationStatus.CLOSED_OUT:
         raise ValidationError(_("This item is closed out."))
     if not 0 <= progress <= 100:
@@ -252,6 +261,11 @@ def record_milestone(
         raise ValidationError(_("Progress cannot go back; explain a setback in the note."))
     if not note.strip():
         raise ValidationError(_("Say what was done."))
+    if len(files or []) > settings.LIANYUN_UPLOAD_MAX_FILES:
+        raise ValidationError(
+            _("At most %(count)d files.") % {"count": settings.LIANYUN_UPLOAD_MAX_FILES}
+        )
+    checked = [check_upload(upload) for upload in files or []]
     milestone = Milestone.objects.create(
         item=item,
         on=today or timezone.localdate(),
@@ -262,7 +276,36 @@ def record_milestone(
     item.progress = progress
     item.save(update_fields=["progress"])
     _audit("record:milestone", actor, item, progress=progress)
+    written: list[str] = []
+    try:
+        for upload in checked:
+            name = store_encrypted(upload.data, folder="evidence", context=EVIDENCE_CONTEXT)
+            written.append(name)
+            Evidence.objects.create(
+                milestone=milestone,
+                stored_name=name,
+                content_type=upload.content_type,
+                extension=upload.extension,
+                size=len(upload.data),
+            )
+    except BaseException:
+        delete_files(written)
+        raise
     return milestone
+
+
+def read_evidence(evidence: Evidence) -> bytes:
+    return read_encrypted(evidence.stored_name, context=EVIDENCE_CONTEXT)
+
+
+def delete_items(items: QuerySet[RectificationItem]) -> int:
+    """Delete items with their milestones and evidence files (after the transaction commits)."""
+    names = list(
+        Evidence.objects.filter(milestone__item__in=items).values_list("stored_name", flat=True)
+    )
+    count, _ = items.delete()
+    transaction.on_commit(lambda: delete_files(names))
+    return count
 
 
 @transaction.atomic

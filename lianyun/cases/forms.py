@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import Disposition, OutcomeKind, SanctionLevel
+from lianyun.core.forms import MultipleFileField, MultipleFileInput
 
 
 class DisposeForm(forms.Form):
@@ -69,6 +70,11 @@ class MilestoneForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence: photos or documents (optional)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
 
 

@@ -238,3 +238,22 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.progress}%"
+
+
+EVIDENCE_CONTEXT = "cases.Evidence.content"
+
+
+class Evidence(models.Model):
+    """A photo or document proving a milestone; stored like petition attachments."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"evidence {self.pk}"

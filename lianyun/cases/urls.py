@@ -24,4 +24,9 @@ urlpatterns += [
         views.rectification_feedback,
         name="rectification-feedback",
     ),
+    path(
+        "rectifications/<int:pk>/evidence/<int:evidence_id>/",
+        views.evidence_detail,
+        name="evidence-detail",
+    ),
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,8 +19,10 @@ from lianyun.cases.access import (
     visible_rectifications,
 )
 from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, MilestoneForm, OutcomeForm
-from lianyun.cases.models import Lead, RectificationItem
+from lianyun.cases.models import Evidence, Lead, RectificationItem
 from lianyun.cases.queries import counters, progress_by_town, public_rectifications
+from lianyun.core import audit
+from lianyun.core.filestore import download_response
 
 
 @login_required
@@ -192,10 +194,30 @@ def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "milestone_form",
-        MilestoneForm(request.POST),
+        MilestoneForm(request.POST, request.FILES),
         lambda item, d: actions.record_milestone(
-            item=item, progress=d["progress"], note=d["note"], actor=request.user
+            item=item,
+            progress=d["progress"],
+            note=d["note"],
+            files=d["evidence"],
+            actor=request.user,
         ),
+    )
+
+
+@login_required
+@never_cache
+def evidence_detail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    item = access_rectification(request.user, pk)  # type: ignore[arg-type]
+    evidence = get_object_or_404(Evidence, pk=evidence_id, milestone__item=item)
+    audit.record(
+        action="read:evidence",
+        actor=request.user,
+        object_type="cases.Evidence",
+        object_id=evidence.pk,
+    )
+    return download_response(
+        actions.read_evidence(evidence), f"evidence-{evidence.pk}.{evidence.extension}"
     )
 
 

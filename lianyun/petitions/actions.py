@@ -5,14 +5,11 @@ record nothing about the network: no IP address, no user agent (SECURITY.md S4).
 """
 
 import datetime
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,11 +20,12 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
-from lianyun.cases.actions import open_lead, register_rectification
+from lianyun.cases.actions import delete_items, open_lead, register_rectification
 from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind
 from lianyun.core import audit, crypto
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
+from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted, sweep_orphans
 from lianyun.core.idnumbers import validate_id_number
 from lianyun.core.phones import normalise_phone
 from lianyun.core.sms import send_text
@@ -663,10 +661,7 @@ def _store_attachments(petition: Petition, files: list[CheckedFile]) -> None:
     written: list[str] = []
     try:
         for checked in files:
-            name = default_storage.save(
-                f"attachments/{uuid.uuid4().hex}.bin",
-                ContentFile(crypto.encrypt_bytes(checked.data, context=ATTACHMENT_CONTEXT)),
-            )
+            name = store_encrypted(checked.data, folder="attachments", context=ATTACHMENT_CONTEXT)
             written.append(name)
             Attachment.objects.create(
                 petition=petition,
@@ -676,16 +671,14 @@ def _store_attachments(petition: Petition, files: list[CheckedFile]) -> None:
                 size=len(checked.data),
             )
     except BaseException:
-        for name in written:
-            default_storage.delete(name)
+        delete_files(written)
         raise
     # A transaction that still rolls back after this leaves unreferenced ciphertext files;
-    # purge_expired sweeps those away with the expired cases.
+    # purge_expired_petitions sweeps those away.
 
 
 def read_attachment(attachment: Attachment) -> bytes:
-    with default_storage.open(attachment.stored_name, "rb") as handle:
-        return crypto.decrypt_bytes(handle.read(), context=ATTACHMENT_CONTEXT)
+    return read_encrypted(attachment.stored_name, context=ATTACHMENT_CONTEXT)
 
 
 @transaction.atomic
@@ -706,11 +699,10 @@ def purge_expired_petitions(*, today: datetime.date | None = None) -> int:
     confidential = RectificationItem.objects.filter(
         source_kind=SourceKind.PETITION, source_ref__in=refs, confidential=True
     )
-    confidential.delete()
+    delete_items(confidential)
     Petition.objects.filter(repeat_of_id__in=expired).update(repeat_of=None)
     Petition.objects.filter(pk__in=expired).delete()
-    for name in names:
-        transaction.on_commit(lambda name=name: default_storage.delete(name))  # type: ignore[misc]
+    transaction.on_commit(lambda: delete_files(names))
     transaction.on_commit(_sweep_orphan_files)
     if expired:
         audit.record(action="purge:petitions", detail={"count": len(expired)})
@@ -718,15 +710,7 @@ def purge_expired_petitions(*, today: datetime.date | None = None) -> int:
 
 
 def _sweep_orphan_files() -> None:
-    """Files with no row: left by a transaction that rolled back after writing them."""
-    if not default_storage.exists("attachments"):
-        return
-    known = set(Attachment.objects.values_list("stored_name", flat=True))
-    _, files = default_storage.listdir("attachments")
-    for name in files:
-        path = f"attachments/{name}"
-        if path not in known:
-            default_storage.delete(path)
+    sweep_orphans("attachments", set(Attachment.objects.values_list("stored_name", flat=True)))
 
 
 # --- notifications ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from lianyun.accounts.models import User
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
+from lianyun.core.filestore import download_response
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
@@ -435,13 +436,9 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
         object_type="petitions.Attachment",
         object_id=item.pk,
     )
-    response = HttpResponse(actions.read_attachment(item), content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{petition.number}-{item.pk}.{item.extension}"'
+    return download_response(
+        actions.read_attachment(item), f"{petition.number}-{item.pk}.{item.extension}"
     )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -7,8 +7,8 @@ from django.test import Client
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
-from lianyun.cases.actions import register_rectification
-from lianyun.cases.models import Lead, RectificationItem, SourceKind
+from lianyun.cases.actions import record_milestone, register_rectification
+from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
@@ -31,6 +31,7 @@ class World:
     unit_member: User  # an account attached to the accused cadre's unit
     item: RectificationItem  # a public item in village A1, from a meeting
     attachment: Attachment  # a PDF sent with the canary petition
+    evidence: Evidence  # a photo proving progress on the item
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -83,6 +84,14 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         actor=cast.town_secretary.user,
     )
     attachment = petition.attachments.get()
+    milestone = record_milestone(
+        item=item,
+        progress=30,
+        note="已采购灯具",
+        actor=cast.town_secretary.user,
+        files=[SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")],
+    )
+    evidence = milestone.evidence.get()
     return World(
         cast,
         petition,
@@ -94,6 +103,7 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         member,
         item,
         attachment,
+        evidence,
     )
 
 

@@ -61,6 +61,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:rectification-detail": (OFFICIAL, "GET", "item"),
     "cases:rectification-milestone": (RECTIFIER, "POST", "item"),
     "cases:rectification-feedback": (RECTIFIER, "POST", "item"),
+    "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
@@ -112,7 +113,7 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if persona == "villager":
             return False
         # Every object of the matrix lies in town A; town B's official is outside it.
-        return not (persona == "outsider" and obj in {"region", "item"})
+        return not (persona == "outsider" and obj in {"region", "item", "evidence"})
     if kind == HANDLER:
         if persona not in {
             "town_secretary",
@@ -145,6 +146,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
 def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
     if obj == "attachment":
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
+    if obj == "evidence":
+        return {"pk": world.item.pk, "evidence_id": world.evidence.pk}
     value = {
         "region": world.cast.village_a1.code,
         "petition": world.petition.pk,

@@ -166,3 +166,42 @@ def test_the_village_cadre_records_progress_through_the_page(cast: Cast, committ
     outsider = Client()
     outsider.force_login(cast.outsider.user)
     assert outsider.post(url, {"progress": "70", "note": "x"}).status_code == 404
+
+
+def test_evidence_is_kept_encrypted_and_handed_out_as_a_download(
+    cast: Cast, committee: Unit, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    item = _item(cast, committee)
+    photo = SimpleUploadedFile("现场.png", _png(), "image/png")
+    milestone = actions.record_milestone(
+        item=item, progress=50, note="路灯已安装", actor=cast.village_cadre.user, files=[photo]
+    )
+    evidence = milestone.evidence.get()
+    assert not (tmp_path / evidence.stored_name).read_bytes().startswith(b"\x89PNG")
+    client = Client()
+    client.force_login(cast.town_secretary.user)
+    response = client.get(reverse("cases:evidence-detail", args=[item.pk, evidence.pk]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"\x89PNG")
+    with pytest.raises(ValidationError):
+        actions.record_milestone(
+            item=item,
+            progress=60,
+            note="x",
+            actor=cast.village_cadre.user,
+            files=[SimpleUploadedFile("x.png", b"<html></html>", "image/png")],
+        )
+    assert item.milestones.count() == 1
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG")
+    return out.getvalue()

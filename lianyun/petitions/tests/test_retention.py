@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from lianyun.cases.actions import dispose_lead
+from lianyun.cases.actions import dispose_lead, record_milestone
 from lianyun.cases.models import Disposition, Lead, RectificationItem
 from lianyun.petitions import actions
 from lianyun.petitions.models import (
@@ -49,7 +49,7 @@ def _ended_accusation(cast: Cast) -> Petition:
     actions.post_message(petition=petition, body="请补充", from_petitioner=False, author=handler)
     actions.request_identity(petition=petition, actor=handler, reason="核实")
     committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
-    actions.register_petition_rectification(
+    item = actions.register_petition_rectification(
         petition=petition,
         title="补发低保金",
         owner_unit=committee,
@@ -57,6 +57,14 @@ def _ended_accusation(cast: Cast) -> Petition:
         deadline=D(2099, 1, 1),
         actor=handler,
     )
+    record_milestone(
+        item=item,
+        progress=50,
+        note="已补发一半",
+        actor=handler,
+        files=[SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")],
+    )
+
     assert petition.lead is not None
     dispose_lead(
         lead=petition.lead,
@@ -83,7 +91,7 @@ def test_forced_expiry_leaves_no_rows_and_no_files(
 ) -> None:  # type: ignore[no-untyped-def]
     commissions(cast)
     petition = _ended_accusation(cast)
-    assert any(media.rglob("*.bin"))
+    assert len(list(media.rglob("*.bin"))) == 2  # the attachment and the evidence
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.purge_expired_petitions(today=D(2031, 2, 27)) == 0  # not yet: 5 × 365 days
     with django_capture_on_commit_callbacks(execute=True):
