@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.cases.models import (
-    EVIDENCE_CONTEXT,
     PARTY_LEVELS,
     STATE_LEVELS,
     VILLAGE_CADRE_STATE_LEVELS,
@@ -32,7 +31,7 @@ from lianyun.cases.models import (
 from lianyun.core import audit
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import compute_deadline
-from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted
+from lianyun.core.filestore import delete_files, save_files
 from lianyun.core.uploads import check_upload
 from lianyun.people.models import Resident
 from lianyun.people.queries import is_village_cadre
@@ -276,26 +275,8 @@ def record_milestone(
     item.progress = progress
     item.save(update_fields=["progress"])
     _audit("record:milestone", actor, item, progress=progress)
-    written: list[str] = []
-    try:
-        for upload in checked:
-            name = store_encrypted(upload.data, folder="evidence", context=EVIDENCE_CONTEXT)
-            written.append(name)
-            Evidence.objects.create(
-                milestone=milestone,
-                stored_name=name,
-                content_type=upload.content_type,
-                extension=upload.extension,
-                size=len(upload.data),
-            )
-    except BaseException:
-        delete_files(written)
-        raise
+    save_files(Evidence, checked, milestone=milestone)
     return milestone
-
-
-def read_evidence(evidence: Evidence) -> bytes:
-    return read_encrypted(evidence.stored_name, context=EVIDENCE_CONTEXT)
 
 
 def delete_items(items: QuerySet[RectificationItem]) -> int:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.core.models import EncryptedFile
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, Unit
 
@@ -243,14 +244,13 @@ class Milestone(models.Model):
 EVIDENCE_CONTEXT = "cases.Evidence.content"
 
 
-class Evidence(models.Model):
-    """A photo or document proving a milestone; stored like petition attachments."""
+class Evidence(EncryptedFile):
+    """A photo or document proving a milestone (core.filestore)."""
+
+    folder = "evidence"
+    context = EVIDENCE_CONTEXT
 
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="evidence")
-    stored_name = models.CharField(max_length=80, unique=True)
-    content_type = models.CharField(max_length=40)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["pk"]

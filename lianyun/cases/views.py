@@ -21,8 +21,7 @@ from lianyun.cases.access import (
 from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, MilestoneForm, OutcomeForm
 from lianyun.cases.models import Evidence, Lead, RectificationItem
 from lianyun.cases.queries import counters, progress_by_town, public_rectifications
-from lianyun.core import audit
-from lianyun.core.filestore import download_response
+from lianyun.core.filestore import send_file
 
 
 @login_required
@@ -210,14 +209,8 @@ def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_detail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     item = access_rectification(request.user, pk)  # type: ignore[arg-type]
     evidence = get_object_or_404(Evidence, pk=evidence_id, milestone__item=item)
-    audit.record(
-        action="read:evidence",
-        actor=request.user,
-        object_type="cases.Evidence",
-        object_id=evidence.pk,
-    )
-    return download_response(
-        actions.read_evidence(evidence), f"evidence-{evidence.pk}.{evidence.extension}"
+    return send_file(
+        evidence, actor=request.user, filename=f"evidence-{evidence.pk}.{evidence.extension}"
     )
 
 

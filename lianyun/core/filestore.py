@@ -5,12 +5,17 @@ content or sender; the content is AES-GCM ciphertext bound to the kind of file i
 """
 
 import uuid
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 
-from lianyun.core import crypto
+from lianyun.core import audit, crypto
+from lianyun.core.models import EncryptedFile
+from lianyun.core.uploads import CheckedFile
+
+F = TypeVar("F", bound=EncryptedFile)
 
 
 def store_encrypted(data: bytes, *, folder: str, context: str) -> str:
@@ -46,3 +51,42 @@ def download_response(data: bytes, filename: str) -> HttpResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def save_files(model: type[F], files: list[CheckedFile], **fields: Any) -> list[F]:
+    """Store each checked file encrypted and create its row; on failure remove what was written.
+
+    A transaction that still rolls back afterwards leaves unreferenced ciphertext files, which
+    sweep_orphans removes.
+    """
+    written: list[str] = []
+    rows: list[F] = []
+    try:
+        for checked in files:
+            name = store_encrypted(checked.data, folder=model.folder, context=model.context)
+            written.append(name)
+            rows.append(
+                model.objects.create(  # type: ignore[attr-defined]
+                    stored_name=name,
+                    content_type=checked.content_type,
+                    extension=checked.extension,
+                    size=len(checked.data),
+                    **fields,
+                )
+            )
+    except BaseException:
+        delete_files(written)
+        raise
+    return rows
+
+
+def read_file(stored: EncryptedFile) -> bytes:
+    return read_encrypted(stored.stored_name, context=stored.context)
+
+
+def send_file(stored: EncryptedFile, *, actor: Any, filename: str) -> HttpResponse:
+    """Log the read, then hand the file out as a download (never inline)."""
+    audit.record(
+        action="read:file", actor=actor, object_type=stored._meta.label, object_id=stored.pk
+    )
+    return download_response(read_file(stored), filename)

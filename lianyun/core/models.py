@@ -78,3 +78,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class EncryptedFile(models.Model):
+    """A checked upload stored encrypted under a generated name (core.filestore).
+
+    Subclasses name their folder and encryption context; the original file name is not kept,
+    since it often names the sender.
+    """
+
+    folder: str = ""
+    context: str = ""
+
+    stored_name = models.CharField(max_length=80, unique=True)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True

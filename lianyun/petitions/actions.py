@@ -25,7 +25,7 @@ from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind
 from lianyun.core import audit, crypto
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
-from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted, sweep_orphans
+from lianyun.core.filestore import delete_files, save_files, sweep_orphans
 from lianyun.core.idnumbers import validate_id_number
 from lianyun.core.phones import normalise_phone
 from lianyun.core.sms import send_text
@@ -35,7 +35,6 @@ from lianyun.people.queries import current_unit_ids
 from lianyun.petitions import receipts
 from lianyun.petitions.access import HANDLER_ROLES, visible_petitions
 from lianyun.petitions.models import (
-    ATTACHMENT_CONTEXT,
     DESCRIPTION_CONTEXT,
     MESSAGE_CONTEXT,
     OPEN_STATUSES,
@@ -260,7 +259,9 @@ def submit_petition(
         _event(repeat_of, EventKind.REPEAT, note=petition.number, visible=False)
     # No actor and no network data: the audit row says only that a petition arrived.
     _audit("submit:petition", None, petition, kind=kind, anonymous=anonymous)
-    _store_attachments(petition, checked)  # last, so that little can fail after the files exist
+    save_files(
+        Attachment, checked, petition=petition
+    )  # last: little can fail after the files exist
     notify_handlers(petition)
     return Submitted(petition=petition, receipt=receipt)
 
@@ -654,31 +655,6 @@ def rectifications_of(petition: Petition) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(
         source_kind=SourceKind.PETITION, source_ref=petition_ref(petition)
     )
-
-
-def _store_attachments(petition: Petition, files: list[CheckedFile]) -> None:
-    """Write each file encrypted under a generated name; on any failure remove what was written."""
-    written: list[str] = []
-    try:
-        for checked in files:
-            name = store_encrypted(checked.data, folder="attachments", context=ATTACHMENT_CONTEXT)
-            written.append(name)
-            Attachment.objects.create(
-                petition=petition,
-                stored_name=name,
-                content_type=checked.content_type,
-                extension=checked.extension,
-                size=len(checked.data),
-            )
-    except BaseException:
-        delete_files(written)
-        raise
-    # A transaction that still rolls back after this leaves unreferenced ciphertext files;
-    # purge_expired_petitions sweeps those away.
-
-
-def read_attachment(attachment: Attachment) -> bytes:
-    return read_encrypted(attachment.stored_name, context=ATTACHMENT_CONTEXT)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import Lead
+from lianyun.core.models import EncryptedFile
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, Unit
 
@@ -220,15 +221,13 @@ class IdentityRequest(models.Model):
 ATTACHMENT_CONTEXT = "petitions.Attachment.content"
 
 
-class Attachment(models.Model):
-    """A file sent with a petition: checked, metadata stripped, stored encrypted under a
-    generated name. The original file name is not kept (it often names the sender)."""
+class Attachment(EncryptedFile):
+    """A file sent with a petition: checked, stripped, encrypted (core.filestore)."""
+
+    folder = "attachments"
+    context = ATTACHMENT_CONTEXT
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    stored_name = models.CharField(max_length=80, unique=True)
-    content_type = models.CharField(max_length=40)
-    extension = models.CharField(max_length=8)
-    size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

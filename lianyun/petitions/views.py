@@ -19,7 +19,7 @@ from lianyun.accounts.models import User
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
-from lianyun.core.filestore import download_response
+from lianyun.core.filestore import send_file
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
@@ -430,14 +430,8 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     """Never inline: always a download, sniffing off, sandboxed, and logged."""
     petition = access_petition(request.user, pk)  # type: ignore[arg-type]
     item = get_object_or_404(Attachment, pk=attachment_id, petition=petition)
-    audit.record(
-        action="read:attachment",
-        actor=request.user,
-        object_type="petitions.Attachment",
-        object_id=item.pk,
-    )
-    return download_response(
-        actions.read_attachment(item), f"{petition.number}-{item.pk}.{item.extension}"
+    return send_file(
+        item, actor=request.user, filename=f"{petition.number}-{item.pk}.{item.extension}"
     )
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from lianyun.petitions.actions import read_attachment
+from lianyun.core.filestore import read_file
 from lianyun.petitions.models import Attachment, Petition
 from lianyun.testing import Cast, commissions
 
@@ -76,7 +76,7 @@ def test_a_photo_is_stored_encrypted_and_without_its_metadata(
     raw = stored[0].read_bytes()
     assert b"\xff\xd8\xff" not in raw[:16]  # encrypted at rest
     assert "张三" not in attachment.stored_name
-    clean = read_attachment(attachment)
+    clean = read_file(attachment)
     assert GPS_MARK not in clean and b"CanaryCam" not in clean
     with Image.open(io.BytesIO(clean)) as image:
         assert dict(image.getexif()) == {}
