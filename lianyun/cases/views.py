@@ -2,7 +2,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, Milesto
 from lianyun.cases.models import Evidence, Lead, RectificationItem
 from lianyun.cases.queries import counters, progress_by_town, public_rectifications
 from lianyun.core.filestore import send_file
+from lianyun.core.views import run_form
 
 
 @login_required
@@ -64,13 +64,8 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _handle(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
     lead = access_lead(request.user, pk)  # type: ignore[arg-type]
-    if form.is_valid():
-        try:
-            run(lead, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            return redirect("cases:lead-detail", pk=lead.pk)
+    if run_form(form, lead, run):
+        return redirect("cases:lead-detail", pk=lead.pk)
     return _lead_page(request, lead, **{name: form})
 
 
@@ -176,13 +171,8 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _handle_item(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
     item = access_rectification(request.user, pk, for_write=True)  # type: ignore[arg-type]
-    if form.is_valid():
-        try:
-            run(item, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            return redirect("cases:rectification-detail", pk=item.pk)
+    if run_form(form, item, run):
+        return redirect("cases:rectification-detail", pk=item.pk)
     return _item_page(request, item, **{name: form})
 
 

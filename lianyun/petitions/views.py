@@ -20,6 +20,7 @@ from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
 from lianyun.core.filestore import send_file
+from lianyun.core.views import add_errors, run_form
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
@@ -64,15 +65,6 @@ from lianyun.petitions.queries import (
 )
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 from lianyun.regions.queries import towns
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- the villager's side ---------------------------------------------------------------------
 
@@ -137,7 +129,7 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
                 files=data["attachments"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             remember_tracked(request.session, submitted.petition)
             # Rendered, not redirected: the receipt exists only in this one response.
@@ -216,7 +208,7 @@ def tracked(request: HttpRequest) -> HttpResponse:
                     return redirect("petitions:petition-tracked")
         except ValidationError as error:
             target = {"message": message_form, "rate": rate_form}.get(action or "", appeal_form)
-            _add_errors(target, error)
+            add_errors(target, error)
     return render(
         request,
         "petitions/petition_tracked.html",
@@ -348,13 +340,8 @@ def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> Htt
 
 def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
-    if form.is_valid():
-        try:
-            run(petition, form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect("petitions:petition-detail", pk=petition.pk)
+    if run_form(form, petition, run):
+        return redirect("petitions:petition-detail", pk=petition.pk)
     return _detail_page(request, petition, **{form_name: form})
 
 

@@ -1,0 +1,30 @@
+"""View helpers shared by every app: running one action from one form."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+
+T = TypeVar("T")
+
+
+def add_errors(form: Form, error: ValidationError) -> None:
+    """Put an action's refusal on the form: on its field where it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def run_form(form: Form, target: T, run: Callable[[T, dict[str, Any]], object]) -> bool:
+    """Validate the form and run the action on the target; True when it went through."""
+    if not form.is_valid():
+        return False
+    try:
+        run(target, form.cleaned_data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return False
+    return True
