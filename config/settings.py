@@ -103,6 +103,8 @@ TEMPLATES = [
 
 # Database: embedded SQLite (WAL, synchronous=FULL) unless DATABASE_URL names another.
 DATA_DIR = Path(env_str("LIANYUN_DATA_DIR", str(BASE_DIR / "var")))
+# The embedded database, the task queue file and uploads live here; a fresh checkout has none.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 _database_url = env_str("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}

@@ -4,12 +4,14 @@ import base64
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 
 def _production_env() -> dict[str, str]:
     env = dict(os.environ)
+    env["LIANYUN_DATA_DIR"] = tempfile.mkdtemp(prefix="lianyun-deploy-")
     env.update(
         LIANYUN_ENV="production",
         LIANYUN_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
