@@ -86,6 +86,7 @@ class Lead(models.Model):
 class OutcomeKind(models.TextChoices):
     PARTY_SANCTION = "party_sanction", _("party disciplinary sanction")
     STATE_SANCTION = "state_sanction", _("state (government) sanction")
+    CASE_OPENED = "case_opened", _("case opened for review and investigation")
     ORGANISATIONAL = "organisational", _("organisational handling")
     REMINDER_TALK = "reminder_talk", _("reminder talk or criticism")
     REFERRAL = "referral", _("referred to the judicial organs")

@@ -22,6 +22,8 @@ from lianyun.regions.models import Region, RegionKind
 class Counters:
     leads: int
     leads_concluded: int
+    cases_opened: int
+    organisational: int
     people_sanctioned: int
     party_sanctions: int
     state_sanctions: int
@@ -52,6 +54,8 @@ def counters(leads: QuerySet[Lead], items: QuerySet[RectificationItem]) -> Count
     return Counters(
         leads=leads.count(),
         leads_concluded=leads.filter(status=LeadStatus.CONCLUDED).count(),
+        cases_opened=by_kind.get(OutcomeKind.CASE_OPENED, 0),
+        organisational=by_kind.get(OutcomeKind.ORGANISATIONAL, 0),
         people_sanctioned=sanctioned,
         party_sanctions=by_kind.get(OutcomeKind.PARTY_SANCTION, 0),
         state_sanctions=by_kind.get(OutcomeKind.STATE_SANCTION, 0),

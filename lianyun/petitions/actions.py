@@ -289,7 +289,13 @@ def accept_petition(
     today = today or timezone.localdate()
     petition.status = PetitionStatus.ACCEPTED
     _start_clock(petition, "petition_conclusion", today)
-    if petition.kind == PetitionKind.ACCUSATION and petition.lead is None:
+    # Read afresh: the instance may hold the first petition as it was before its acceptance.
+    root = (
+        Petition.objects.filter(pk=petition.repeat_of_id).first() if petition.repeat_of_id else None
+    )
+    if petition.kind == PetitionKind.ACCUSATION and root is not None and root.lead is not None:
+        petition.lead = root.lead
+    elif petition.kind == PetitionKind.ACCUSATION and petition.lead is None:
         petition.lead = open_lead(
             source_kind=SourceKind.PETITION,
             source_ref=f"petitions.Petition:{petition.pk}",

@@ -110,8 +110,9 @@ class Petition(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    lead = models.OneToOneField(
-        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="petition"
+    # Repeats of one matter share their first petition's lead, so a lead is counted once.
+    lead = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
     )
 
     class Meta:

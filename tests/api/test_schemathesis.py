@@ -1,9 +1,13 @@
 """S15: the generated OpenAPI schema is valid and fuzzing it finds no server error, no response
 outside the schema and no endpoint that ignores its authentication."""
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     ignored_auth,
@@ -16,6 +20,17 @@ from lianyun.accounts.actions import issue_api_token
 from lianyun.testing import build_cast, commissions
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly; like Django's test client, keep the request
+    signals from closing the connection that holds the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -252,3 +252,26 @@ def test_a_report_about_the_town_commission_goes_to_the_county(cast: Cast) -> No
     assert petition.handling_unit == county_unit
     assert not visible_petitions(cast.town_secretary.user).filter(pk=petition.pk).exists()
     assert visible_petitions(cast.county_inspector.user).filter(pk=petition.pk).exists()
+
+
+def test_an_accepted_repeat_shares_the_first_petitions_lead(cast: Cast) -> None:
+    commissions(cast)
+    data = dict(
+        kind=PetitionKind.ACCUSATION,
+        region=cast.village_a1,
+        anonymous=False,
+        subject_person=cast.cadre_resident,
+        description="村支书截留了低保金，请调查。",
+        reporter_name="彭运芳",
+        reporter_phone="13812345678",
+        reporter_id_number="360426199101010071",
+    )
+    first = actions.submit_petition(**data).petition  # type: ignore[arg-type]
+    second = actions.submit_petition(**data).petition  # type: ignore[arg-type]
+    handler = cast.town_secretary.user
+    actions.accept_petition(petition=first, actor=handler)
+    actions.accept_petition(petition=second, actor=handler)
+    assert second.lead == first.lead
+    from lianyun.cases.models import Lead
+
+    assert Lead.objects.count() == 1
