@@ -80,6 +80,7 @@ def dispose_lead(
     reason: str,
     actor: Any,
     review_on: datetime.date | None = None,
+    amount_involved: Decimal | None = None,
     today: datetime.date | None = None,
 ) -> Lead:
     """Record one of the four dispositions (规则 art. 17) after collective study."""
@@ -92,6 +93,10 @@ def dispose_lead(
         raise ValidationError(_("A disposition needs its reason."))
     if disposition == Disposition.SHELVE and (review_on is None or review_on <= today):
         raise ValidationError(_("A shelved lead needs a re-review date in the future."))
+    if amount_involved is not None:
+        if amount_involved < 0:
+            raise ValidationError(_("An amount cannot be negative."))
+        lead.amount_involved = amount_involved
     lead.disposition = disposition
     lead.disposition_reason = reason.strip()
     lead.disposed_on = today

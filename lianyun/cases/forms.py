@@ -16,6 +16,13 @@ class DisposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    amount_involved = forms.DecimalField(
+        label=_("Money involved (yuan)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=2,
+    )
     review_on = forms.DateField(
         label=_("Re-review on (when shelved)"),
         required=False,

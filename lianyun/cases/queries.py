@@ -86,6 +86,19 @@ def public_rectifications(region: Region | None = None) -> QuerySet[Rectificatio
     return items
 
 
+def total_progress(rows: list[TownProgress]) -> dict[str, int]:
+    """The county's line under the towns: sums, and progress weighted by items."""
+    items = sum(row.items for row in rows)
+    return {
+        "items": items,
+        "closed_out": sum(row.closed_out for row in rows),
+        "overdue": sum(row.overdue for row in rows),
+        "average_progress": round(sum(row.average_progress * row.items for row in rows) / items)
+        if items
+        else 0,
+    }
+
+
 def progress_by_town(
     items: QuerySet[RectificationItem], today: datetime.date | None = None
 ) -> list[TownProgress]:

@@ -19,7 +19,12 @@ from lianyun.cases.access import (
 )
 from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, MilestoneForm, OutcomeForm
 from lianyun.cases.models import Evidence, Lead, RectificationItem
-from lianyun.cases.queries import counters, progress_by_town, public_rectifications
+from lianyun.cases.queries import (
+    counters,
+    progress_by_town,
+    public_rectifications,
+    total_progress,
+)
 from lianyun.core.filestore import send_file
 from lianyun.core.views import run_form
 
@@ -82,6 +87,7 @@ def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
             disposition=d["disposition"],
             reason=d["reason"],
             review_on=d["review_on"],
+            amount_involved=d["amount_involved"],
             actor=request.user,
         ),
     )
@@ -137,12 +143,14 @@ def counter_list(request: HttpRequest) -> HttpResponse:
 def rectification_list(request: HttpRequest) -> HttpResponse:
     require_official(request.user)  # type: ignore[arg-type]
     items = visible_rectifications(request.user).select_related("region", "owner_unit")  # type: ignore[arg-type]
+    towns = progress_by_town(items)
     return render(
         request,
         "cases/rectification_list.html",
         {
             "items": items.order_by("status", "deadline")[:300],
-            "towns": progress_by_town(items),
+            "towns": towns,
+            "total": total_progress(towns),
         },
     )
 
@@ -221,11 +229,13 @@ def rectification_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 def public_rectification_list(request: HttpRequest) -> HttpResponse:
     """The county's public rectification lists, with each town's progress."""
     items = public_rectifications()
+    towns = progress_by_town(items)
     return render(
         request,
         "cases/public_rectification_list.html",
         {
             "items": items.order_by("status", "deadline")[:300],
-            "towns": progress_by_town(items),
+            "towns": towns,
+            "total": total_progress(towns),
         },
     )

@@ -144,3 +144,23 @@ def test_outcomes_wait_for_a_disposition_and_conclusion_closes_the_lead(cast: Ca
     )
     assert lead.status == LeadStatus.CONCLUDED
     assert Unit.objects.filter(kind=UnitKind.COMMISSION).count() == 3
+
+
+def test_the_money_involved_is_recorded_at_disposition(cast: Cast, lead) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        actions.dispose_lead(
+            lead=lead,
+            disposition=Disposition.PRELIMINARY_CHECK,
+            reason="核实",
+            amount_involved=Decimal("-1"),
+            actor=cast.town_secretary.user,
+        )
+    actions.dispose_lead(
+        lead=lead,
+        disposition=Disposition.PRELIMINARY_CHECK,
+        reason="核实",
+        amount_involved=Decimal("12500.50"),
+        actor=cast.town_secretary.user,
+    )
+    lead.refresh_from_db()
+    assert lead.amount_involved == Decimal("12500.50")

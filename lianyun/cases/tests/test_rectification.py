@@ -205,3 +205,13 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_the_county_total_weighs_each_town_by_its_items(cast: Cast, committee: Unit) -> None:
+    from lianyun.cases.queries import total_progress
+
+    first = _item(cast, committee)
+    _item(cast, committee, title="第二项")
+    actions.record_milestone(item=first, progress=100, note="完成", actor=cast.town_secretary.user)
+    total = total_progress(progress_by_town(public_rectifications()))
+    assert total == {"items": 2, "closed_out": 0, "overdue": 0, "average_progress": 50}
