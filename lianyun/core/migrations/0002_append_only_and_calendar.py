@@ -2,40 +2,7 @@
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only'); END""",
-    """CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'core_auditentry is append-only'); END""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete",
-]
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION lianyun_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END;
-       $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry
-       FOR EACH ROW EXECUTE FUNCTION lianyun_refuse_change()""",
-]
-POSTGRES_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry",
-]
-
-
-def install_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRES}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def remove_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, []):
-        schema_editor.execute(statement)
-
+from lianyun.core.append_only import append_only
 
 def load_calendars(apps, schema_editor):
     import json
@@ -63,7 +30,7 @@ class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
 
     operations = [
-        migrations.RunPython(install_triggers, remove_triggers),
+        append_only("core_auditentry"),
         migrations.RunPython(load_calendars, migrations.RunPython.noop),
         migrations.RunPython(create_head, migrations.RunPython.noop),
     ]

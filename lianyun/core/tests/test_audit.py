@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from lianyun.core import audit
+from lianyun.core.append_only import drop_guard
 from lianyun.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,7 @@ def test_the_database_refuses_updates_and_deletes() -> None:
 
 def _drop_guard() -> None:
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER core_auditentry_no_update")
-            cursor.execute("DROP TRIGGER core_auditentry_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER core_auditentry_append_only ON core_auditentry")
+        drop_guard(cursor, connection.vendor, "core_auditentry")
 
 
 def test_an_edit_made_past_the_guard_is_detected() -> None:

@@ -1,0 +1,52 @@
+"""The publication chain (发布记录链): everything published, append-only and hash-chained.
+
+Each entry's canonical JSON (already masked: only what may be public) is a leaf of an
+RFC 6962 Merkle tree, in order of publication. A correction is a new entry pointing at the one
+it corrects; nothing is edited. Checkpoints (size and root) are kept as published and printed on
+paper notices, so anyone can later ask for a consistency proof. The database refuses UPDATE and
+DELETE on both tables.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryKind(models.TextChoices):
+    VILLAGE_BOARD = "village_board", _("village payout board")
+    DIBAO_LIST = "dibao_list", _("dibao list")
+    DISCLOSURE = "disclosure", _("public affairs disclosure")
+    RECTIFICATION = "rectification", _("rectification result")
+
+
+class Entry(models.Model):
+    index = models.PositiveBigIntegerField(unique=True)  # leaf index, from 0
+    kind = models.CharField(_("kind"), max_length=32, choices=EntryKind.choices)
+    subject = models.CharField(_("subject"), max_length=100)  # what it is about, e.g. a region code
+    title = models.CharField(_("title"), max_length=200)
+    payload = models.TextField()  # canonical JSON, exactly the bytes hashed
+    leaf_hash = models.CharField(max_length=64)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.title}"
+
+
+class Checkpoint(models.Model):
+    """The tree's size and root after a publication, as shown and printed at the time."""
+
+    size = models.PositiveBigIntegerField(unique=True)
+    root = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"{self.size}:{self.root[:16]}"

@@ -1,0 +1,60 @@
+"""Reads over the chain: leaves, roots, proofs and the verification of what is stored."""
+
+from dataclasses import dataclass
+
+from lianyun.core import merkle
+from lianyun.publications.models import Checkpoint, Entry
+
+
+def leaf_hashes(size: int | None = None) -> list[bytes]:
+    entries = Entry.objects.order_by("index")
+    if size is not None:
+        entries = entries.filter(index__lt=size)
+    return [bytes.fromhex(h) for h in entries.values_list("leaf_hash", flat=True)]
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def inclusion(entry: Entry, size: int) -> list[str]:
+    return [p.hex() for p in merkle.inclusion_proof(leaf_hashes(size), entry.index)]
+
+
+def consistency(old_size: int, new_size: int) -> list[str]:
+    return [p.hex() for p in merkle.consistency_proof(leaf_hashes(new_size), old_size)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    reason: str
+
+
+def verify_chain() -> list[Problem]:
+    """Recompute every leaf from its payload and every checkpoint's root from the leaves."""
+    problems: list[Problem] = []
+    recomputed: list[bytes] = []
+    expected_index = 0
+    for entry in Entry.objects.order_by("index").iterator():
+        if entry.index != expected_index:
+            problems.append(Problem(f"entry {expected_index}", "missing from the chain"))
+            expected_index = entry.index
+        leaf = merkle.leaf_hash(entry.payload.encode())
+        if leaf.hex() != entry.leaf_hash:
+            problems.append(
+                Problem(f"entry {entry.index}", "its content was changed after publication")
+            )
+        recomputed.append(leaf)
+        expected_index += 1
+    for checkpoint in Checkpoint.objects.order_by("size"):
+        if checkpoint.size > len(recomputed):
+            problems.append(
+                Problem(f"checkpoint {checkpoint.size}", "refers to entries that are gone")
+            )
+            continue
+        if merkle.root(recomputed[: checkpoint.size]).hex() != checkpoint.root:
+            problems.append(
+                Problem(f"checkpoint {checkpoint.size}", "root does not match the entries")
+            )
+    return problems
