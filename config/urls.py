@@ -11,6 +11,7 @@ urlpatterns = [
     path("petitions/", include("lianyun.petitions.urls")),
     path("cases/", include("lianyun.cases.urls")),
     path("rectifications/", include("lianyun.cases.public_urls")),
+    path("publications/", include("lianyun.publications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

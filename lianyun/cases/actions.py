@@ -35,6 +35,8 @@ from lianyun.core.filestore import delete_files, save_files
 from lianyun.core.uploads import check_upload
 from lianyun.people.models import Resident
 from lianyun.people.queries import is_village_cadre
+from lianyun.publications.actions import publish
+from lianyun.publications.models import EntryKind
 from lianyun.regions.models import Region, Unit
 
 
@@ -306,13 +308,12 @@ def publish_feedback(
     today = today or timezone.localdate()
     item.public_feedback = feedback.strip()
     item.feedback_on = today
-    if item.confirmation == Confirmation.NOT_NEEDED:
-        item.status = RectificationStatus.CLOSED_OUT
-        item.closed_on = today
-    else:
+    if item.confirmation != Confirmation.NOT_NEEDED:
         item.confirmation = Confirmation.PENDING
     item.save()
     _audit("feedback:rectification", actor, item)
+    if item.confirmation == Confirmation.NOT_NEEDED:
+        _close_out(item, today, actor)
     return item
 
 
@@ -328,16 +329,42 @@ def confirm_rectification(
     today = today or timezone.localdate()
     if satisfied:
         item.confirmation = Confirmation.SATISFIED
-        item.status = RectificationStatus.CLOSED_OUT
-        item.closed_on = today
-        item.save()
-        _audit("close_out:rectification", actor, item)
+        _close_out(item, today, actor)
     else:
         _reopen(item)
         item.confirmation = Confirmation.UNSATISFIED
         item.save()
         _audit("reopen:rectification", actor, item, reason="unsatisfied")
     return item
+
+
+def _close_out(item: RectificationItem, today: datetime.date, actor: Any) -> None:
+    """销号; a public item's result goes into the publication chain, where it cannot be rewritten."""
+    item.status = RectificationStatus.CLOSED_OUT
+    item.closed_on = today
+    item.save()
+    _audit("close_out:rectification", actor, item)
+    if item.is_public:
+        publish(
+            kind=EntryKind.RECTIFICATION,
+            subject=item.region.code,
+            title=item.title,
+            actor=actor,
+            payload={
+                "kind": "rectification",
+                "region": item.region.code,
+                "region_name": item.region.name,
+                "title": item.title,
+                "owner_unit": item.owner_unit.name,
+                "responsible": item.responsible,
+                "deadline": item.deadline.isoformat(),
+                "closed_on": today.isoformat(),
+                "feedback": item.public_feedback,
+                "reopened": item.reopen_count,
+                "confirmation": item.confirmation,
+                "milestones": [[m.on.isoformat(), m.progress] for m in item.milestones.all()],
+            },
+        )
 
 
 def _reopen(item: RectificationItem) -> None:

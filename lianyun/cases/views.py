@@ -27,6 +27,7 @@ from lianyun.cases.queries import (
 )
 from lianyun.core.filestore import send_file
 from lianyun.core.views import run_form
+from lianyun.publications.queries import latest_checkpoint
 
 
 @login_required
@@ -237,5 +238,6 @@ def public_rectification_list(request: HttpRequest) -> HttpResponse:
             "items": items.order_by("status", "deadline")[:300],
             "towns": towns,
             "total": total_progress(towns),
+            "checkpoint": latest_checkpoint(),
         },
     )

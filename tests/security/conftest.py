@@ -12,6 +12,8 @@ from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
+from lianyun.publications.actions import publish
+from lianyun.publications.models import EntryKind
 from lianyun.testing import PASSWORD, Cast, commissions
 
 CANARY = "CANARY-3f9a1c"
@@ -84,6 +86,12 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         actor=cast.town_secretary.user,
     )
     attachment = petition.attachments.get()
+    publish(
+        kind=EntryKind.RECTIFICATION,
+        subject=cast.village_a1.code,
+        title="修复村道路灯",
+        payload={"title": "修复村道路灯"},
+    )
     milestone = record_milestone(
         item=item,
         progress=30,

@@ -63,6 +63,10 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:rectification-feedback": (RECTIFIER, "POST", "item"),
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
+    "publications:entry-list": (PUBLIC, "GET", ""),
+    "publications:entry-detail": (PUBLIC, "GET", "entry"),
+    "publications:entry-proof": (PUBLIC, "GET", "entry"),
+    "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
@@ -146,6 +150,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
 def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
     if obj == "attachment":
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
+    if obj in {"entry", "consistency"}:
+        return {"index": 0} if names else {}
     if obj == "evidence":
         return {"pk": world.item.pk, "evidence_id": world.evidence.pk}
     value = {
