@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lianyun.accounts",
     "lianyun.cases",
     "lianyun.petitions",
+    "lianyun.policies",
     "lianyun.publications",
     "lianyun.portal",
     "lianyun.workspace",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("lianyun.cases.urls")),
     path("rectifications/", include("lianyun.cases.public_urls")),
     path("publications/", include("lianyun.publications.urls")),
+    path("policies/", include("lianyun.policies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,7 +1,9 @@
 """Load and reset the demo county. One transaction: a failed load leaves nothing behind."""
 
+import json
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,11 @@ from lianyun.demo.generator import (
 )
 from lianyun.people.models import Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
+from lianyun.policies.actions import import_catalogue
+from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region, Unit
 
+CATALOGUE = Path(__file__).resolve().parent.parent / "policies" / "data" / "catalogue.json"
 DEMO_PASSWORD = "pingchang-demo"  # noqa: S105 - printed to the operator; demo only
 
 
@@ -88,6 +93,7 @@ def load_demo(
     generator.people(made, progress or (lambda done: None))
     reset_sequences([Household, Resident])
     accounts = _demo_accounts(made, random.Random(seed))
+    import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
     seed_cases(
         made,
         random.Random(seed),
@@ -130,6 +136,7 @@ def reset_demo() -> None:
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
+    SubsidyItem.objects.all().delete()
     with connection.cursor() as cursor:
         # Raw deletes in dependency order: a county-size ORM delete would collect millions of
         # objects first. Foreign keys are deferred to the end of the transaction.

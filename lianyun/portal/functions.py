@@ -45,7 +45,8 @@ FUNCTIONS = [
         "账",
         _("Public affairs"),
         _("Subsidy policies, your payouts, village boards"),
-        available=False,
+        available=True,
+        url_name="policies:subsidyitem-list",
     ),
     Function(
         "inquiries",

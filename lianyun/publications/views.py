@@ -82,7 +82,9 @@ def consistency_proof(request: HttpRequest) -> JsonResponse:
         raise Http404
     try:
         second = (
-            _size(request, "second", checkpoint.size) if "second" in request.GET else checkpoint.size
+            _size(request, "second", checkpoint.size)
+            if "second" in request.GET
+            else checkpoint.size
         )
         first = _size(request, "first", second)
     except BadSize as error:

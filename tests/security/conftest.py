@@ -12,8 +12,10 @@ from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
+from lianyun.policies.models import PolicyCategory, SubsidyItem
 from lianyun.publications.actions import publish
 from lianyun.publications.models import EntryKind
+from lianyun.regions.models import Unit, UnitKind
 from lianyun.testing import PASSWORD, Cast, commissions
 
 CANARY = "CANARY-3f9a1c"
@@ -86,6 +88,21 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         actor=cast.town_secretary.user,
     )
     attachment = petition.attachments.get()
+    department = Unit.objects.create(
+        name="平昌县民政局", kind=UnitKind.DEPARTMENT, region=cast.county
+    )
+    SubsidyItem.objects.create(
+        code="dibao",
+        name="城乡最低生活保障金",
+        category=PolicyCategory.objects.get(code="social_assistance"),
+        department=department,
+        standard="按差额发放",
+        frequency="monthly",
+        eligibility="低收入家庭",
+        how_to_apply="向乡镇申请",
+        legal_basis="《社会救助暂行办法》",
+        effective_from=date(2025, 1, 1),
+    )
     publish(
         kind=EntryKind.RECTIFICATION,
         subject=cast.village_a1.code,

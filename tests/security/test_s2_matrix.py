@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+DEPARTMENT = "department"  # the county department that owns the item
 SIGNED_IN = "signed_in"  # any account, showing only its own
 RECTIFIER = "rectifier"  # records progress on an item in scope
 
@@ -63,6 +64,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:rectification-feedback": (RECTIFIER, "POST", "item"),
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
+    "policies:subsidyitem-list": (PUBLIC, "GET", ""),
+    "policies:subsidyitem-detail": (PUBLIC, "GET", "policy"),
+    "policies:subsidyitem-edit": (DEPARTMENT, "GET", "policy_item"),
     "publications:entry-list": (PUBLIC, "GET", ""),
     "publications:entry-detail": (PUBLIC, "GET", "entry"),
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
@@ -131,6 +135,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
+    if kind == DEPARTMENT:
+        return False  # no persona of the matrix owns a subsidy item; tests/policies cover it
     if kind == SIGNED_IN:
         return True
     if kind == CUSTODIAN:
@@ -150,6 +156,10 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
 def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
     if obj == "attachment":
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
+    if obj == "policy":
+        return {"code": "dibao"}
+    if obj == "policy_item":
+        return {"pk": 1}
     if obj in {"entry", "consistency"}:
         return {"index": 0} if names else {}
     if obj == "evidence":

@@ -215,3 +215,29 @@ def test_the_county_total_weighs_each_town_by_its_items(cast: Cast, committee: U
     actions.record_milestone(item=first, progress=100, note="完成", actor=cast.town_secretary.user)
     total = total_progress(progress_by_town(public_rectifications()))
     assert total == {"items": 2, "closed_out": 0, "overdue": 0, "average_progress": 50}
+
+
+def test_a_closed_out_public_rectification_is_published(cast) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.publications.models import Entry, EntryKind
+
+    committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
+    actor = cast.town_secretary.user
+    item = actions.register_rectification(
+        source_kind=SourceKind.INQUIRY_MEETING,
+        source_ref="m:1",
+        region=cast.village_a1,
+        title="修复村道路灯",
+        owner_unit=committee,
+        responsible="文书",
+        deadline=D(2099, 1, 1),
+        actor=actor,
+        needs_confirmation=True,
+    )
+    actions.record_milestone(item=item, progress=100, note="已修复", actor=actor)
+    actions.publish_feedback(item=item, feedback="路灯已修复", actor=actor)
+    assert not Entry.objects.exists()  # not before the villager agrees
+    actions.confirm_rectification(item=item, satisfied=True, actor=None)
+    entry = Entry.objects.get()
+    assert entry.kind == EntryKind.RECTIFICATION
+    assert "路灯已修复" in entry.payload
+    assert "已修复" not in entry.payload.replace("路灯已修复", "")  # internal notes stay out

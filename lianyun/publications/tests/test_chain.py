@@ -129,33 +129,3 @@ def test_the_public_pages_serve_proofs_anyone_can_check(client) -> None:  # type
     assert client.get("/publications/consistency/?first=99").status_code == 400
     assert "first" in client.get("/publications/consistency/?first=abc").json()["detail"]
     assert client.get("/publications/99/").status_code == 404
-
-
-def test_a_closed_out_public_rectification_is_published(cast) -> None:  # type: ignore[no-untyped-def]
-    import datetime
-
-    from lianyun.cases import actions
-    from lianyun.cases.models import SourceKind
-    from lianyun.regions.models import Unit, UnitKind
-
-    committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
-    actor = cast.town_secretary.user
-    item = actions.register_rectification(
-        source_kind=SourceKind.INQUIRY_MEETING,
-        source_ref="m:1",
-        region=cast.village_a1,
-        title="修复村道路灯",
-        owner_unit=committee,
-        responsible="文书",
-        deadline=datetime.date(2099, 1, 1),
-        actor=actor,
-        needs_confirmation=True,
-    )
-    actions.record_milestone(item=item, progress=100, note="已修复", actor=actor)
-    actions.publish_feedback(item=item, feedback="路灯已修复", actor=actor)
-    assert not Entry.objects.exists()  # not before the villager agrees
-    actions.confirm_rectification(item=item, satisfied=True, actor=None)
-    entry = Entry.objects.get()
-    assert entry.kind == EntryKind.RECTIFICATION
-    assert "路灯已修复" in entry.payload
-    assert "已修复" not in entry.payload.replace("路灯已修复", "")  # internal notes stay out
