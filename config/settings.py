@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lianyun.cases",
     "lianyun.petitions",
     "lianyun.policies",
+    "lianyun.ledger",
     "lianyun.publications",
     "lianyun.portal",
     "lianyun.workspace",

@@ -15,10 +15,26 @@ from lianyun.regions.models import Unit, UnitKind
 from lianyun.testing import Cast
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
-REQUIRED = ["城乡最低生活保障金", "特困人员救助供养金", "临时救助金", "高龄津贴", "困难残疾人生活补贴",
-            "重度残疾人护理补贴", "耕地地力保护补贴", "森林生态效益补偿", "城乡居民基本养老保险基础养老金",
-            "农村部分计划生育家庭奖励扶助金", "退耕还林补助"]
-DEPARTMENTS = ["平昌县民政局", "平昌县农业农村局", "平昌县林业局", "平昌县人力资源和社会保障局", "平昌县卫生健康局"]
+REQUIRED = [
+    "城乡最低生活保障金",
+    "特困人员救助供养金",
+    "临时救助金",
+    "高龄津贴",
+    "困难残疾人生活补贴",
+    "重度残疾人护理补贴",
+    "耕地地力保护补贴",
+    "森林生态效益补偿",
+    "城乡居民基本养老保险基础养老金",
+    "农村部分计划生育家庭奖励扶助金",
+    "退耕还林补助",
+]
+DEPARTMENTS = [
+    "平昌县民政局",
+    "平昌县农业农村局",
+    "平昌县林业局",
+    "平昌县人力资源和社会保障局",
+    "平昌县卫生健康局",
+]
 
 
 @pytest.fixture
@@ -32,16 +48,33 @@ def catalogue(cast: Cast) -> dict:  # type: ignore[type-arg]
 
 def test_the_eleven_categories_come_with_the_database(db: None) -> None:
     assert list(PolicyCategory.objects.values_list("name", flat=True)) == [
-        "农业", "林业", "民政救助", "养老保险", "医疗保障", "残疾人", "卫健计生", "退役军人优抚", "教育资助",
-        "住房保障", "水利移民"]
+        "农业",
+        "林业",
+        "民政救助",
+        "养老保险",
+        "医疗保障",
+        "残疾人",
+        "卫健计生",
+        "退役军人优抚",
+        "教育资助",
+        "住房保障",
+        "水利移民",
+    ]
 
 
 def test_the_seeded_library_holds_the_named_items(catalogue: dict) -> None:  # type: ignore[type-arg]
     assert set(REQUIRED) <= set(SubsidyItem.objects.values_list("name", flat=True))
 
 
-@pytest.mark.parametrize(("alias", "name"), [("低保金", "城乡最低生活保障金"), ("五保供养金", "特困人员救助供养金"),
-                                              ("基础养老金", "城乡居民基本养老保险基础养老金"), ("公益林补偿", "森林生态效益补偿")])
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("低保金", "城乡最低生活保障金"),
+        ("五保供养金", "特困人员救助供养金"),
+        ("基础养老金", "城乡居民基本养老保险基础养老金"),
+        ("公益林补偿", "森林生态效益补偿"),
+    ],
+)
 def test_items_are_found_by_alias(catalogue: dict, alias: str, name: str) -> None:  # type: ignore[type-arg]
     item = find_item(alias)
     assert item is not None
@@ -60,29 +93,50 @@ def test_a_file_that_names_an_item_by_alias_updates_it(catalogue: dict) -> None:
     assert item.versions.count() == item.version - 1
 
 
-def test_a_bad_catalogue_lists_every_problem_and_changes_nothing(catalogue: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+def test_a_bad_catalogue_lists_every_problem_and_changes_nothing(
+    catalogue: dict, tmp_path: Path
+) -> None:  # type: ignore[type-arg]
     before = list(SubsidyItem.objects.values_list("name", "version"))
-    bad = {"items": [
-        {**catalogue["items"][0], "amount": "-5"},
-        {**catalogue["items"][1], "department": "不存在的局"},
-        {**catalogue["items"][2], "effective_from": "2026-13-01"},
-    ]}
+    bad = {
+        "items": [
+            {**catalogue["items"][0], "amount": "-5"},
+            {**catalogue["items"][1], "department": "不存在的局"},
+            {**catalogue["items"][2], "effective_from": "2026-13-01"},
+        ]
+    }
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(CommandError) as caught:
         call_command("import_policies", str(path))
     message = str(caught.value)
-    assert "未导入" in message and "不存在的局" in message and "2026-13-01" in message and "amount" in message
+    assert (
+        "未导入" in message
+        and "不存在的局" in message
+        and "2026-13-01" in message
+        and "amount" in message
+    )
     assert list(SubsidyItem.objects.values_list("name", "version")) == before
 
 
-def test_only_the_owning_department_edits_and_every_edit_keeps_a_version(catalogue: dict, cast: Cast) -> None:  # type: ignore[type-arg]
+def test_only_the_owning_department_edits_and_every_edit_keeps_a_version(
+    catalogue: dict, cast: Cast
+) -> None:  # type: ignore[type-arg]
     minzheng = Unit.objects.get(name="平昌县民政局")
     forestry = Unit.objects.get(name="平昌县林业局")
-    owner = create_account(username="mz", password="x" * 12, role=Role.COUNTY_DEPARTMENT, region=cast.county,
-                           unit=minzheng).user
-    other = create_account(username="ly", password="x" * 12, role=Role.COUNTY_DEPARTMENT, region=cast.county,
-                           unit=forestry).user
+    owner = create_account(
+        username="mz",
+        password="x" * 12,
+        role=Role.COUNTY_DEPARTMENT,
+        region=cast.county,
+        unit=minzheng,
+    ).user
+    other = create_account(
+        username="ly",
+        password="x" * 12,
+        role=Role.COUNTY_DEPARTMENT,
+        region=cast.county,
+        unit=forestry,
+    ).user
     item = SubsidyItem.objects.get(code="dibao")
     url = reverse("policies:subsidyitem-edit", args=[item.pk])
     for user, status in ((other, 404), (cast.county_inspector.user, 404)):
@@ -91,8 +145,18 @@ def test_only_the_owning_department_edits_and_every_edit_keeps_a_version(catalog
         assert client.get(url).status_code == status
     client = Client()
     client.force_login(owner)
-    form = {f: getattr(item, f) or "" for f in ["standard", "amount_unit", "frequency", "eligibility",
-                                                "how_to_apply", "legal_basis", "aliases"]}
+    form = {
+        f: getattr(item, f) or ""
+        for f in [
+            "standard",
+            "amount_unit",
+            "frequency",
+            "eligibility",
+            "how_to_apply",
+            "legal_basis",
+            "aliases",
+        ]
+    }
     form.update(effective_from="2026-01-01", amount="638.00")
     assert client.post(url, form).status_code == 302
     item.refresh_from_db()

@@ -1,0 +1,65 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from lianyun.core.cli import bilingual
+from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.importer import ImportRefused
+
+
+class Command(BaseCommand):
+    help = "Import a payout file (CSV in UTF-8/GBK/GB18030, or XLSX) from the one-card platform."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--accept-valid",
+            action="store_true",
+            help="write the good rows and keep the bad ones in quarantine",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON summary line at the end"
+        )
+        parser.add_argument("--report", type=Path, help="where to write the error report (CSV)")
+
+    def handle(self, *args: object, **options: object) -> None:
+        path = options["file"]
+        assert isinstance(path, Path)  # noqa: S101 - argparse type
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"无法读取 / cannot read {path}: {error}") from None
+        quiet = bool(options["json"]) or not sys.stderr.isatty()
+        with tqdm(unit="行", desc="payouts", disable=quiet) as bar:
+            try:
+                summary = import_payouts(
+                    data=data,
+                    source="cli",
+                    label=path.name,
+                    accept_valid=bool(options["accept_valid"]),
+                    progress=bar.update,
+                )
+            except ImportRefused as error:
+                raise CommandError(bilingual(error)) from None
+        if summary.errors:
+            report = options["report"] or path.with_name(path.name + ".errors.csv")
+            assert isinstance(report, Path)  # noqa: S101
+            report.write_bytes(summary.error_report())
+            self.stderr.write(f"{summary.rows_rejected} rows rejected; report: {report}")
+        if options["json"]:
+            self.stdout.write(summary.as_json())
+        elif summary.already_imported:
+            self.stdout.write(f"Already imported (sha256 {summary.sha256}); nothing written.")
+        else:
+            self.stdout.write(
+                f"{summary.rows_read} rows read ({summary.encoding}), {summary.rows_written} written, "
+                f"{summary.rows_rejected} rejected, {summary.duplicates} already in the ledger, "
+                f"total {summary.amount_total} yuan."
+            )
+        if summary.refused:
+            raise CommandError(
+                "文件有错误行，未写入任何数据 / the file has bad rows; nothing was written "
+                "(use --accept-valid to write the good rows)"
+            )

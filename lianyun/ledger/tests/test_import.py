@@ -1,0 +1,305 @@
+import io
+import json
+import random
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lianyun.core.idnumbers import synthetic_id_number
+from lianyun.ledger import actions
+from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.importer import ImportRefused
+from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
+from lianyun.policies.actions import import_catalogue
+from lianyun.regions.models import Unit, UnitKind
+from lianyun.testing import Cast, every_cell_as_text
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "policies" / "data" / "catalogue.json"
+HEADER = [
+    "业务流水号",
+    "身份证号",
+    "姓名",
+    "补贴项目",
+    "发放期号",
+    "金额",
+    "发放时间",
+    "乡镇",
+    "村",
+    "村代码",
+    "银行账号",
+]
+RARE = "王\U0002a6a5"  # a 4-byte GB18030 character, not in GBK
+
+
+@pytest.fixture
+def county(cast: Cast) -> Cast:
+    for name in [
+        "平昌县民政局",
+        "平昌县农业农村局",
+        "平昌县林业局",
+        "平昌县人力资源和社会保障局",
+        "平昌县卫生健康局",
+    ]:
+        Unit.objects.create(name=name, kind=UnitKind.DEPARTMENT, region=cast.county)
+    import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
+    return cast
+
+
+def _ids(n: int, seed: int = 1) -> list[str]:
+    import datetime
+
+    rng = random.Random(seed)
+    return [
+        synthetic_id_number(
+            rng,
+            region_code="511923",
+            birth_date=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+            is_male=bool(i % 2),
+        )
+        for i in range(n)
+    ]
+
+
+def _rows(n: int, *, start: int = 0, names: list[str] | None = None) -> list[list[str]]:
+    ids = _ids(n + start)
+    return [
+        [
+            f"SN{i:08d}",
+            ids[i],
+            (names or ["彭运芳"])[i % len(names or ["彭运芳"])],
+            "低保金" if i % 2 else "高龄津贴",
+            "202610",
+            f"{300 + i % 7}.50",
+            "2026-10-15",
+            "佛楼镇",
+            "三官寨村",
+            "511923103201",
+            f"62179000000000{i:04d}",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def _csv(rows: list[list[str]], encoding: str = "utf-8", header: list[str] = HEADER) -> bytes:
+    text = "\r\n".join(",".join(row) for row in [header, *rows]) + "\r\n"
+    data = text.encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if encoding == "utf-8-sig" else data
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"), [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8-BOM"), ("gbk", "GBK")]
+)
+def test_the_encodings_are_detected_and_names_come_through_intact(
+    county: Cast, encoding: str, label: str
+) -> None:
+    rows = _rows(6, names=["彭运芳", "欧阳娜娜", "冯用文"])
+    summary = import_payouts(
+        data=_csv(rows, encoding if encoding != "utf-8-sig" else "utf-8-sig"), source="cli"
+    )
+    assert summary.encoding == label
+    assert summary.rows_written == 6
+    assert set(Payout.objects.values_list("name", flat=True)) == {"彭运芳", "欧阳娜娜", "冯用文"}
+    assert summary.amount_total == sum(Decimal(r[5]) for r in rows)
+
+
+def test_a_gb18030_file_keeps_a_rare_four_byte_name_and_stores_no_replacement_character(
+    county: Cast,
+) -> None:
+    summary = import_payouts(data=_csv(_rows(3, names=[RARE]), "gb18030"), source="cli")
+    assert summary.encoding == "GB18030"
+    assert Payout.objects.filter(name=RARE).count() == 3
+    assert "\ufffd" not in "".join(Payout.objects.values_list("name", flat=True))
+
+
+def test_an_undecodable_file_is_refused_with_the_byte_offset(county: Cast) -> None:
+    data = _csv(_rows(2), "utf-8") + b"\xff\xfe\xfd\x80\x80"
+    with pytest.raises(ImportRefused, match="字节"):
+        import_payouts(data=data, source="cli")
+    assert not PayoutBatch.objects.exists()
+
+
+def test_the_platforms_field_codes_are_understood(county: Cast) -> None:
+    header = [
+        "chb010",
+        "aac002",
+        "aac003",
+        "chi031",
+        "aae209",
+        "aae019",
+        "chb204",
+        "chb017",
+        "chb018",
+        "村代码",
+        "aae010",
+    ]
+    summary = import_payouts(data=_csv(_rows(4), header=header), source="api")
+    assert summary.rows_written == 4
+
+
+def test_an_unknown_layout_is_refused_with_the_expected_columns(county: Cast) -> None:
+    with pytest.raises(ImportRefused) as caught:
+        import_payouts(data="甲,乙,丙\n1,2,3\n".encode(), source="cli")
+    assert "身份证号" in str(caught.value) and "发放期号" in str(caught.value)
+
+
+def test_bad_rows_write_nothing_and_come_back_as_a_report(county: Cast) -> None:
+    rows = _rows(5)
+    rows[1][1] = rows[1][1][:-1] + ("0" if rows[1][1][-1] != "0" else "1")  # wrong check digit
+    rows[2][3] = "不存在的补贴"
+    rows[3][4] = "202613"
+    rows[4][5] = '=HYPERLINK("x")'
+    summary = import_payouts(data=_csv(rows), source="cli")
+    assert summary.refused
+    assert summary.rows_rejected == 4
+    assert not Payout.objects.exists()
+    report = summary.error_report().decode("utf-8-sig")
+    assert "校验码" in report and "不是政策清单中的补贴项目" in report and "YYYYMM" in report
+    assert "3," in report and "4," in report  # row numbers (the header is row 1)
+    assert rows[1][1] not in report  # ID numbers are masked in the report
+    assert "'=HYPERLINK" in report  # formula neutralised
+
+
+def test_accept_valid_writes_the_good_rows_and_quarantines_the_rest(county: Cast) -> None:
+    rows = _rows(5)
+    rows[0][5] = "-3"
+    summary = import_payouts(data=_csv(rows), source="cli", accept_valid=True)
+    assert (summary.rows_written, summary.rows_rejected) == (4, 1)
+    batch = PayoutBatch.objects.get()
+    assert batch.status == BatchStatus.COMPLETE
+    assert batch.quarantine_encrypted and rows[0][1].encode() not in bytes(
+        batch.quarantine_encrypted
+    )
+
+
+def test_the_same_file_twice_writes_nothing_the_second_time(county: Cast) -> None:
+    data = _csv(_rows(10))
+    first = import_payouts(data=data, source="cli")
+    again = import_payouts(data=data, source="cli")
+    assert first.rows_written == 10
+    assert again.already_imported
+    assert Payout.objects.count() == 10
+    # A different file repeating five of the payouts writes only the new ones.
+    overlapping = import_payouts(data=_csv(_rows(10, start=5)), source="cli")
+    assert (overlapping.rows_written, overlapping.duplicates) == (5, 5)
+    assert Payout.objects.count() == 15
+
+
+def test_an_import_killed_midway_resumes_to_exactly_the_source(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(actions, "CHUNK", 7)
+    rows = _rows(30)
+    data = _csv(rows)
+
+    class Killed(Exception):
+        pass
+
+    def die_after_two_chunks(done: int, calls: list[int] = []) -> None:  # noqa: B006 - a counter
+        calls.append(done)
+        if len(calls) == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        import_payouts(data=data, source="cli", progress=die_after_two_chunks)
+    batch = PayoutBatch.objects.get()
+    assert batch.status == BatchStatus.IMPORTING
+    assert Payout.objects.count() == 14
+    summary = import_payouts(data=data, source="cli")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMPLETE
+    assert Payout.objects.count() == 30 == summary.rows_written
+    assert sum(Payout.objects.values_list("amount", flat=True)) == sum(Decimal(r[5]) for r in rows)
+
+
+def test_payouts_link_to_the_registry_and_keep_no_plaintext_numbers(county: Cast) -> None:
+    number, person = next(iter(county.residents.items()))
+    rows = _rows(2)
+    rows[0][1] = number
+    import_payouts(data=_csv(rows), source="cli")
+    assert Payout.objects.get(serial=rows[0][0]).resident == person
+    dump = every_cell_as_text()
+    for row in rows:
+        assert row[1] not in dump
+        assert row[10] not in dump
+    assert Payout.objects.get(serial=rows[1][0]).account_last4 == rows[1][10][-4:]
+
+
+def test_the_command_prints_one_json_summary_line(
+    county: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "payouts.csv"
+    path.write_bytes(_csv(_rows(3), "gbk"))
+    call_command("import_payouts", str(path), "--json")
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (line["rows_read"], line["rows_written"], line["rows_rejected"]) == (3, 3, 0)
+    assert len(line["sha256"]) == 64 and line["already_imported"] is False
+    call_command("import_payouts", str(path), "--json")
+    assert json.loads(capsys.readouterr().out.strip())["already_imported"] is True
+
+
+def test_the_command_refuses_a_file_with_bad_rows(county: Cast, tmp_path: Path) -> None:
+    rows = _rows(2)
+    rows[0][2] = ""
+    path = tmp_path / "bad.csv"
+    path.write_bytes(_csv(rows))
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_payouts", str(path))
+    assert (tmp_path / "bad.csv.errors.csv").exists()
+    assert not Payout.objects.exists()
+
+
+def _xlsx(rows: list[list[str]], *, extra_xml: bytes = b"") -> bytes:
+    def cell(value: str) -> str:
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;")
+        return f'<c t="inlineStr"><is><t>{escaped}</t></is></c>'
+
+    sheet = "".join(f"<row>{''.join(cell(v) for v in row)}</row>" for row in rows)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            extra_xml
+            + b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="发放明细" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>',
+        )
+    return out.getvalue()
+
+
+def test_an_xlsx_file_is_read_with_calamine(county: Cast) -> None:
+    summary = import_payouts(data=_xlsx([HEADER, *_rows(5)]), source="upload")
+    assert summary.encoding == "XLSX"
+    assert summary.rows_written == 5
+
+
+def test_an_xlsx_declaring_xml_entities_is_refused(county: Cast) -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+    )
+    with pytest.raises(ImportRefused, match="XML"):
+        import_payouts(data=_xlsx([HEADER, *_rows(1)], extra_xml=laughs), source="upload")
+
+
+def test_a_zip_bomb_is_refused_before_expansion(county: Cast) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    with pytest.raises(ImportRefused, match="解压后过大"):
+        import_payouts(data=out.getvalue(), source="upload")
