@@ -203,7 +203,12 @@ LIANYUN_LIMITS = {
     "receipt_per_target": (10, 86400),
     # API clients have no session: one shared bucket, wide enough for honest use.
     "receipt_api": (300, 3600),
+    # Personal payout lookup (S7): answers per browser session, failures per person looked up.
+    "lookup_per_session": (20, 3600),
+    "lookup_failures_per_target": (10, 86400),
 }
+# How long a successful payout lookup stays open in the browser (to file a dispute).
+LIANYUN_LOOKUP_MINUTES = 10
 
 # Uploads (SECURITY.md S19): each file, and a whole request, are capped; a request over the cap
 # is refused with 413 before its body is read.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rectifications/", include("lianyun.cases.public_urls")),
     path("publications/", include("lianyun.publications.urls")),
     path("policies/", include("lianyun.policies.urls")),
+    path("payouts/", include("lianyun.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -65,7 +65,7 @@ class ImportSummary:
         """A CSV the importing official opens in Excel: row, column, value, reason."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Row"), _("Column"), _("Value"), _("Reason")])
+        writer.writerow([_("Row"), _("Column"), _("Value"), _("What is wrong")])
         for error in self.errors:
             writer.writerow([error.row, error.column, _escape(error.value), error.reason])
         return "\ufeff".encode() + out.getvalue().encode()
@@ -226,4 +226,14 @@ def _reconcile(batch: PayoutBatch, summary: ImportSummary, actor: Any) -> None:
             "total": str(batch.amount_total),
             "sha256": batch.sha256,
         },
+    )
+
+
+def record_lookup(*, resident: Resident | None) -> None:
+    """One audit row per personal lookup: whom it found (never the ID number), or nobody."""
+    audit.record(
+        action="lookup:payouts",
+        object_type="people.Resident",
+        object_id=resident.pk if resident else "",
+        detail={"found": resident is not None},
     )

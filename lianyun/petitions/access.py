@@ -13,6 +13,8 @@ from django.http import Http404
 from lianyun.cases.models import RectificationItem, SourceKind
 from lianyun.core import limits
 from lianyun.core.access import Actor
+from lianyun.ledger.access import verified_index
+from lianyun.ledger.models import Payout
 from lianyun.people.access import recusal_filter
 from lianyun.petitions import receipts
 from lianyun.petitions.models import OPEN_STATUSES, IdentityRequest, IdentityRequestStatus, Petition
@@ -151,3 +153,18 @@ def access_own_petition(user: Actor, petition_id: int) -> Petition:
     if petition is None:
         raise Http404
     return petition
+
+
+def access_own_payout(session: object, payout_id: int) -> Payout:
+    """A payout of the person this browser proved to be in the payout lookup."""
+    index = verified_index(session)
+    if index is None:
+        raise Http404
+    payout = (
+        Payout.objects.select_related("item", "village")
+        .filter(pk=payout_id, id_number_index=index)
+        .first()
+    )
+    if payout is None:
+        raise Http404
+    return payout

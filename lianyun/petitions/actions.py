@@ -30,6 +30,7 @@ from lianyun.core.idnumbers import validate_id_number
 from lianyun.core.phones import normalise_phone
 from lianyun.core.sms import send_text
 from lianyun.core.uploads import CheckedFile, check_upload
+from lianyun.ledger.models import Payout
 from lianyun.people.models import Resident
 from lianyun.people.queries import current_unit_ids
 from lianyun.petitions import receipts
@@ -800,3 +801,26 @@ def assign_petitions(*, petitions: list[Petition], assignee: Any, actor: Any) ->
         _event(petition, EventKind.ASSIGNED, actor, str(assignee), visible=False)
         _audit("assign:petition", actor, petition, assignee=assignee.pk)
     return len(petitions)
+
+
+def dispute_payout(*, payout: Payout, reason: str) -> Submitted:
+    """有异议: a villager says a payout of theirs is wrong; it becomes a request to the town."""
+    reason = _require_reason(reason)
+    details = _(
+        "Payout disputed: %(item)s, period %(period)s, %(amount)s yuan, status %(status)s."
+    ) % {
+        "item": payout.item.name,
+        "period": payout.period,
+        "amount": payout.amount,
+        "status": payout.get_status_display(),
+    }
+    submitted = submit_petition(
+        kind=PetitionKind.REQUEST,
+        region=payout.village,
+        anonymous=True,
+        subject_text=f"{payout.item.name} {payout.period}",
+        description=f"{reason}\n\n{details}",
+    )
+    submitted.petition.payout = payout
+    submitted.petition.save(update_fields=["payout"])
+    return submitted

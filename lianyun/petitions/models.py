@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import Lead
 from lianyun.core.models import EncryptedFile
+from lianyun.ledger.models import Payout
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, Unit
 
@@ -107,6 +108,9 @@ class Petition(models.Model):
     ended_on = models.DateField(
         null=True, blank=True
     )  # final, closed or not accepted; retention counts from it
+    payout = models.ForeignKey(  # a disputed payout (有异议) this petition is about
+        Payout, on_delete=models.PROTECT, null=True, blank=True, related_name="disputes"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

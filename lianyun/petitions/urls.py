@@ -9,6 +9,7 @@ urlpatterns = [
     path("track/", views.track, name="petition-track"),
     path("track/case/", views.tracked, name="petition-tracked"),
     path("mine/", views.mine, name="petition-mine"),
+    path("dispute/<int:payout_id>/", views.dispute, name="payout-dispute"),
     path("queue/", views.queue, name="petition-list"),
     path("queue/assign/", views.assign, name="petition-assign"),
     path("statistics/", views.statistics, name="petition-statistics"),

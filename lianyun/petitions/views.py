@@ -25,6 +25,7 @@ from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
     access_identity_request,
+    access_own_payout,
     access_own_petition,
     access_petition,
     access_tracked_rectification,
@@ -239,6 +240,22 @@ def mine(request: HttpRequest) -> HttpResponse:
         return redirect("petitions:petition-tracked")
     petitions = own_petitions(request.user).order_by("-received_on")  # type: ignore[arg-type]
     return render(request, "petitions/petition_mine.html", {"petitions": petitions})
+
+
+@never_cache
+def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
+    """From the payout lookup: say why a payout is wrong; it is filed as a petition."""
+    payout = access_own_payout(request.session, payout_id)
+    form = ReasonForm(request.POST if "reason" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        submitted = actions.dispute_payout(payout=payout, reason=form.cleaned_data["reason"])
+        remember_tracked(request.session, submitted.petition)
+        return render(
+            request,
+            "petitions/petition_receipt.html",
+            {"petition": submitted.petition, "receipt": submitted.receipt.text},
+        )
+    return render(request, "petitions/payout_dispute.html", {"payout": payout, "form": form})
 
 
 # --- the handler's side ----------------------------------------------------------------------

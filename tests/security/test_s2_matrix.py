@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+VERIFIED = "verified"  # only a browser that proved the payout's owner in the lookup
 DEPARTMENT = "department"  # the county department that owns the item
 SIGNED_IN = "signed_in"  # any account, showing only its own
 RECTIFIER = "rectifier"  # records progress on an item in scope
@@ -64,6 +65,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:rectification-feedback": (RECTIFIER, "POST", "item"),
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
+    "ledger:payout-lookup": (PUBLIC, "GET", ""),
+    "petitions:payout-dispute": (VERIFIED, "POST", "payout"),
     "policies:subsidyitem-list": (PUBLIC, "GET", ""),
     "policies:subsidyitem-detail": (PUBLIC, "GET", "policy"),
     "policies:subsidyitem-edit": (DEPARTMENT, "GET", "policy_item"),
@@ -135,6 +138,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
+    if kind == VERIFIED:
+        return False  # no persona's session proved anyone; tests/ledger cover the owner
     if kind == DEPARTMENT:
         return False  # no persona of the matrix owns a subsidy item; tests/policies cover it
     if kind == SIGNED_IN:
@@ -156,6 +161,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
 def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]:
     if obj == "attachment":
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
+    if obj == "payout":
+        return {"payout_id": 1}
     if obj == "policy":
         return {"code": "dibao"}
     if obj == "policy_item":

@@ -1,0 +1,54 @@
+"""Who may see a person's payouts: the person, proven by name, ID number and a second factor.
+
+An ID number is not a secret (SECURITY.md threat 2), so it never suffices. Unknown person,
+wrong name and wrong second factor take the same work and give the same answer. Limits count
+per browser session and per person looked up, never per IP address.
+"""
+
+import hmac
+import time
+
+from django.conf import settings
+
+from lianyun.core import crypto, limits
+from lianyun.core.idnumbers import normalise
+from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
+
+VERIFIED = "lianyun_lookup"
+
+
+def verify_lookup(
+    *, name: str, id_number: str, card_number: str, session_key: str
+) -> Resident | None:
+    """The resident if all three match and no limit is reached; else None, always alike."""
+    number = normalise(id_number)
+    target = id_number_index(number)
+    card_index = crypto.blind_index("".join(card_number.split()).upper(), context=CARD_CONTEXT)
+    if limits.is_blocked("lookup_per_session", session_key):
+        return None
+    limits.record_failure("lookup_per_session", session_key)  # every answer counts
+    if limits.is_blocked("lookup_failures_per_target", target):
+        return None
+    resident = Resident.objects.filter(id_number_index=target).first()
+    expected_card = (resident.card_number_index if resident else None) or "0" * 64
+    card_ok = hmac.compare_digest(expected_card, card_index)
+    name_ok = hmac.compare_digest(
+        (resident.name if resident else "").encode(), name.strip().encode()
+    )
+    if resident is not None and card_ok and name_ok:
+        return resident
+    limits.record_failure("lookup_failures_per_target", target)
+    return None
+
+
+def remember_verified(session: object, resident: Resident) -> None:
+    until = time.time() + settings.LIANYUN_LOOKUP_MINUTES * 60
+    session[VERIFIED] = {"index": resident.id_number_index, "until": until}  # type: ignore[index]
+
+
+def verified_index(session: object) -> str | None:
+    """The blind index of the person this browser proved to be, while it lasts."""
+    data = session.get(VERIFIED)  # type: ignore[attr-defined]
+    if not data or data.get("until", 0) < time.time():
+        return None
+    return str(data["index"])

@@ -1,0 +1,30 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def _years() -> list[tuple[int, int]]:
+    this_year = timezone.localdate().year
+    return [(year, year) for year in range(this_year, this_year - 6, -1)]
+
+
+class LookupForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=32)
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    card_number = forms.CharField(
+        label=_("Social-security card number"),
+        max_length=12,
+        help_text=_("The 9 characters printed on your social-security card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if year > datetime.date.today().year:  # noqa: DTZ011 - a calendar year
+            raise forms.ValidationError(_("Choose a past or the current year."))
+        return int(year)
