@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
 from lianyun.cases.models import Lead, Outcome, RectificationItem
-from lianyun.core import audit
+from lianyun.core import audit, crypto
 from lianyun.core.cli import LocalizedError
 from lianyun.demo.cases import seed_cases
 from lianyun.demo.generator import (
@@ -22,7 +22,9 @@ from lianyun.demo.generator import (
     reset_sequences,
     totp_secret,
 )
-from lianyun.people.models import Household, Post, Relative, Resident
+from lianyun.demo.payouts import load_demo_payouts
+from lianyun.ledger.models import Payout, PayoutBatch
+from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
 from lianyun.policies.actions import import_catalogue
 from lianyun.policies.models import SubsidyItem
@@ -48,6 +50,21 @@ class DemoAccount:
 class DemoSummary:
     county: DemoCounty
     accounts: list[DemoAccount]
+    payouts: int = 0
+    lookup: tuple[str, str, str] | None = None  # a villager's name, ID and card, to try the lookup
+
+
+def _lookup_example(made: DemoCounty) -> tuple[str, str, str] | None:
+    """Synthetic data only: one villager with payouts, shown so the demo lookup can be tried."""
+    with_payouts = Resident.objects.filter(payouts__isnull=False).order_by("pk")
+    person = with_payouts.filter(village__code="511923103201").first() or with_payouts.first()
+    if person is None or person.card_number_encrypted is None:
+        return None
+    return (
+        person.name,
+        crypto.decrypt(person.id_number_encrypted, context=ID_CONTEXT),
+        crypto.decrypt(person.card_number_encrypted, context=CARD_CONTEXT),
+    )
 
 
 # (username, role, region: "county", a town code, or a village code, unit key)
@@ -94,6 +111,7 @@ def load_demo(
     reset_sequences([Household, Resident])
     accounts = _demo_accounts(made, random.Random(seed))
     import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
+    payouts = load_demo_payouts(random.Random(seed))
     seed_cases(
         made,
         random.Random(seed),
@@ -102,7 +120,9 @@ def load_demo(
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
-    return DemoSummary(county=made, accounts=accounts)
+    return DemoSummary(
+        county=made, accounts=accounts, payouts=payouts.rows_written, lookup=_lookup_example(made)
+    )
 
 
 def _demo_accounts(made: DemoCounty, rng: random.Random) -> list[DemoAccount]:
@@ -136,6 +156,8 @@ def reset_demo() -> None:
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
+    Payout.objects.all().delete()
+    PayoutBatch.objects.all().delete()
     SubsidyItem.objects.all().delete()
     with connection.cursor() as cursor:
         # Raw deletes in dependency order: a county-size ORM delete would collect millions of

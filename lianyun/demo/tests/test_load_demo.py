@@ -87,3 +87,15 @@ def test_the_demo_has_cases_the_accused_cadre_cannot_see() -> None:
     assert figures.leads >= 1
     assert figures.funds_returned > 0
     assert figures.people_sanctioned == 1
+
+
+def test_the_demo_payouts_answer_the_printed_lookup(client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    summary = load_demo(seed=1, scale="small")
+    assert summary.payouts > 0
+    assert summary.lookup is not None
+    name, number, card = summary.lookup
+    page = client.post(reverse("ledger:payout-lookup"),
+                       {"name": name, "id_number": number, "card_number": card, "year": "2026"}).content.decode()
+    assert 'data-test="statement"' in page

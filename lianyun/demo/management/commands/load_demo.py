@@ -46,6 +46,13 @@ class Command(BaseCommand):
             f"households, {made.residents} residents, {made.posts} posts, {made.relatives} "
             f"declared relatives in {elapsed:.1f} s."
         )
+        self.stdout.write(f"{summary.payouts} one-card payouts imported.")
+        if summary.lookup:
+            name, number, card = summary.lookup
+            self.stdout.write(
+                f"Try the payout lookup at /payouts/mine/ as {name}, ID {number}, card {card} "
+                "(synthetic)."
+            )
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(f"  {'username':<12}{'role':<20}{'region':<14}TOTP secret")
         for account in summary.accounts:

@@ -1,0 +1,83 @@
+"""Three months of one-card payouts for the demo county, written as the platform's GBK CSV
+and imported through the real importer, so the demo exercises the same path as production."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from lianyun.core import crypto
+from lianyun.ledger.actions import ImportSummary, import_payouts
+from lianyun.people.models import BANK_CONTEXT, ID_CONTEXT, Resident
+
+HEADER = [
+    "业务流水号",
+    "身份证号",
+    "姓名",
+    "补贴项目",
+    "发放期号",
+    "金额",
+    "发放时间",
+    "村代码",
+    "银行账号",
+    "业务状态",
+    "失败原因",
+]
+
+
+def _months(today: datetime.date, count: int) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
+    today = timezone.localdate()
+    lines = [",".join(HEADER)]
+    serial = 0
+    residents = Resident.objects.select_related("village", "household").order_by("pk")
+    for resident in residents.iterator(chunk_size=2000):
+        age = (today - resident.birth_date).days // 365
+        items: list[tuple[str, Decimal]] = []
+        if age >= 80:
+            items.append(("高龄津贴", Decimal("50.00") if age < 90 else Decimal("100.00")))
+        if resident.household and resident.household.head_id == resident.pk and rng.random() < 0.06:
+            items.append(("低保金", Decimal(rng.choice(["380.00", "460.00", "538.00"]))))
+        if not items:
+            continue
+        number = crypto.decrypt(resident.id_number_encrypted, context=ID_CONTEXT)
+        account = (
+            crypto.decrypt(resident.bank_account_encrypted, context=BANK_CONTEXT)
+            if resident.bank_account_encrypted
+            else ""
+        )
+        for month in _months(today, months):
+            for item, amount in items:
+                serial += 1
+                failed = rng.random() < 0.01
+                lines.append(
+                    ",".join(
+                        [
+                            f"PC{month:%Y%m}{serial:07d}",
+                            number,
+                            resident.name,
+                            item,
+                            f"{month:%Y%m}",
+                            str(amount),
+                            f"{month:%Y-%m}-15",
+                            resident.village.code,
+                            account,
+                            "失败" if failed else "成功",
+                            "账户已注销" if failed else "",
+                        ]
+                    )
+                )
+    return ("\r\n".join(lines) + "\r\n").encode("gbk", errors="strict")
+
+
+def load_demo_payouts(rng: random.Random) -> ImportSummary:
+    return import_payouts(data=demo_payout_file(rng), source="cli", label="demo-payouts.csv")
