@@ -1,6 +1,7 @@
 import pytest
 
-from lianyun.testing import Cast, build_cast
+from lianyun.people.models import Resident
+from lianyun.testing import Cast, build_cast, commissions, load_catalogue, payout_person
 
 
 @pytest.fixture
@@ -14,3 +15,16 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def county(cast: Cast) -> Cast:
+    """The cast with commissions, county departments and the policy catalogue."""
+    commissions(cast)
+    load_catalogue(cast)
+    return cast
+
+
+@pytest.fixture
+def person(county: Cast) -> tuple[str, Resident]:
+    return payout_person(county)

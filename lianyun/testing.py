@@ -158,3 +158,96 @@ def every_cell_as_text() -> str:
                     else:
                         chunks.append(str(cell))
     return "\n".join(chunks)
+
+
+# --- payouts -------------------------------------------------------------------------------
+
+PAYOUT_HEADER = [
+    "业务流水号",
+    "身份证号",
+    "姓名",
+    "补贴项目",
+    "发放期号",
+    "金额",
+    "发放时间",
+    "乡镇",
+    "村",
+    "村代码",
+    "银行账号",
+]
+DEPARTMENTS = [
+    "平昌县民政局",
+    "平昌县农业农村局",
+    "平昌县林业局",
+    "平昌县人力资源和社会保障局",
+    "平昌县卫生健康局",
+]
+CARD = "S12345678"
+
+
+def load_catalogue(cast: Cast) -> None:
+    """The county departments and the bundled policy catalogue."""
+    import json
+    from pathlib import Path
+
+    from lianyun.policies.actions import import_catalogue
+
+    for name in DEPARTMENTS:
+        Unit.objects.get_or_create(
+            name=name, region=cast.county, defaults={"kind": UnitKind.DEPARTMENT}
+        )
+    catalogue = Path(__file__).resolve().parent / "policies" / "data" / "catalogue.json"
+    import_catalogue(json.loads(catalogue.read_text(encoding="utf-8")))
+
+
+def payout_rows(n: int, *, start: int = 0, names: list[str] | None = None) -> list[list[str]]:
+    """Rows of a payout file for 三官寨村, October 2026, with valid synthetic ID numbers."""
+    rng = random.Random(1)
+    ids = [
+        synthetic_id_number(
+            rng,
+            region_code="511923",
+            is_male=bool(i % 2),
+            birth_date=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+        )
+        for i in range(n + start)
+    ]
+    names = names or ["彭运芳"]
+    return [
+        [
+            f"SN{i:08d}",
+            ids[i],
+            names[i % len(names)],
+            "低保金" if i % 2 else "高龄津贴",
+            "202610",
+            f"{300 + i % 7}.50",
+            "2026-10-15",
+            "佛楼镇",
+            "三官寨村",
+            "511923103201",
+            f"62179000000000{i:04d}",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def payout_csv(
+    rows: list[list[str]], encoding: str = "utf-8", header: list[str] = PAYOUT_HEADER
+) -> bytes:
+    text = "\r\n".join(",".join(row) for row in [header, *rows]) + "\r\n"
+    return text.encode(encoding)
+
+
+def payout_person(cast: Cast) -> tuple[str, Resident]:
+    """袁建国 with a social-security card and three payouts (two in October, one in September)."""
+    from lianyun.ledger.actions import import_payouts
+
+    number, resident = next((n, r) for n, r in cast.residents.items() if r.name == "袁建国")
+    resident.set_card_number(CARD)
+    resident.save()
+    rows = payout_rows(4)
+    for row in rows[:3]:
+        row[1], row[2] = number, "袁建国"
+    rows[1][4] = "202609"
+    import_payouts(data=payout_csv(rows), source="cli")
+    return number, resident

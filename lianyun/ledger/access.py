@@ -9,10 +9,14 @@ import hmac
 import time
 
 from django.conf import settings
+from django.http import Http404
 
 from lianyun.core import crypto, limits
+from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
 from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
+from lianyun.regions.access import access_region
+from lianyun.regions.models import Region, RegionKind
 
 VERIFIED = "lianyun_lookup"
 
@@ -52,3 +56,26 @@ def verified_index(session: object) -> str | None:
     if not data or data.get("until", 0) < time.time():
         return None
     return str(data["index"])
+
+
+PUBLISHERS = {"village_cadre", "integrity_officer", "town_commission", "county_commission"}
+
+
+def access_board_village(code: str) -> Region:
+    """Boards are public: any village of the county."""
+    village = (
+        Region.objects.filter(code=code, kind=RegionKind.VILLAGE).select_related("parent").first()
+    )
+    if village is None:
+        raise Http404
+    return village
+
+
+def access_board_publisher(user: Actor, code: str) -> Region:
+    """Who may put a village's board into the publication chain: its officials and the town's."""
+    if not user.is_authenticated or user.role not in PUBLISHERS:
+        raise Http404
+    village = access_region(user, code)
+    if village.kind != RegionKind.VILLAGE:
+        raise Http404
+    return village

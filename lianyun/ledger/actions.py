@@ -33,7 +33,10 @@ from lianyun.ledger.importer import (
     read_rows,
 )
 from lianyun.ledger.models import PAYOUT_ID_CONTEXT, BatchStatus, Payout, PayoutBatch
+from lianyun.ledger.queries import Board, board_payload
 from lianyun.people.models import Resident
+from lianyun.publications.actions import canonical, publish
+from lianyun.publications.models import Entry, EntryKind
 
 CHUNK = 5000
 QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
@@ -237,3 +240,35 @@ def record_lookup(*, resident: Resident | None) -> None:
         object_id=resident.pk if resident else "",
         detail={"found": resident is not None},
     )
+
+
+@transaction.atomic
+def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
+    """Put a village board into the publication chain. (entry, new?)
+
+    Publishing the same content again adds nothing; different content for the same village and
+    periods is a correction pointing at what it replaces.
+    """
+    subject = f"{board.village.code}:{board.first}:{board.last}"
+    payload = board_payload(board)
+    previous = (
+        Entry.objects.filter(kind=EntryKind.VILLAGE_BOARD, subject=subject)
+        .order_by("-index")
+        .first()
+    )
+    if previous is not None and previous.payload == canonical(payload):
+        return previous, False
+    title = _("%(village)s payout board %(first)s to %(last)s") % {
+        "village": board.village.name,
+        "first": board.first,
+        "last": board.last,
+    }
+    entry = publish(
+        kind=EntryKind.VILLAGE_BOARD,
+        subject=subject,
+        title=title,
+        payload=payload,
+        actor=actor,
+        corrects=previous,
+    )
+    return entry, True

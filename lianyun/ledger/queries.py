@@ -1,11 +1,14 @@
 """Reads over the ledger."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from lianyun.core.masking import mask_name
 from lianyun.ledger.models import Payout
+from lianyun.regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -28,3 +31,130 @@ def statement(index: str, year: int) -> YearStatement:
 
 def payouts_of(index: str) -> QuerySet[Payout]:
     return Payout.objects.filter(id_number_index=index)
+
+
+RANGES = ("this_month", "last_month", "last_quarter", "this_year", "last_year")
+
+
+def period_range(name: str, today: datetime.date) -> tuple[str, str]:
+    """本月 / 上月 / 上季度 / 今年 / 去年 as (first, last) periods YYYY-MM."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    if name == "this_month":
+        return f"{this_month:%Y-%m}", f"{this_month:%Y-%m}"
+    if name == "last_quarter":
+        quarter_start_month = ((today.month - 1) // 3) * 3 + 1
+        quarter_start = today.replace(month=quarter_start_month, day=1)
+        end = (quarter_start - datetime.timedelta(days=1)).replace(day=1)
+        start = end.replace(month=end.month - 2)
+        return f"{start:%Y-%m}", f"{end:%Y-%m}"
+    if name == "this_year":
+        return f"{today.year}-01", f"{today.year}-12"
+    if name == "last_year":
+        return f"{today.year - 1}-01", f"{today.year - 1}-12"
+    return f"{last_month:%Y-%m}", f"{last_month:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    name: str  # masked
+    item: str
+    department: str
+    period: str
+    amount: Decimal
+    paid_on: datetime.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Board:
+    village: Region
+    first: str
+    last: str
+    lines: list[BoardLine]
+    totals: list[tuple[str, int, Decimal]]  # item, count, amount (paid only)
+
+
+def village_board(
+    village: Region,
+    first: str,
+    last: str,
+    *,
+    item_id: int | None = None,
+    department_id: int | None = None,
+) -> Board:
+    """Every payout in the village for the periods, names masked; totals per item."""
+    payouts = (
+        Payout.objects.filter(village=village, period__gte=first, period__lte=last)
+        .select_related("item", "item__department")
+        .order_by("period", "item__name", "name")
+    )
+    if item_id:
+        payouts = payouts.filter(item_id=item_id)
+    if department_id:
+        payouts = payouts.filter(item__department_id=department_id)
+    lines = [
+        BoardLine(
+            mask_name(p.name),
+            p.item.name,
+            p.item.department.name,
+            p.period,
+            p.amount,
+            p.paid_on,
+            p.status,
+        )
+        for p in payouts
+    ]
+    sums: dict[str, tuple[int, Decimal]] = {}
+    for line in lines:
+        if line.status == "paid":
+            count, amount = sums.get(line.item, (0, Decimal("0")))
+            sums[line.item] = (count + 1, amount + line.amount)
+    return Board(
+        village, first, last, lines, [(item, n, total) for item, (n, total) in sorted(sums.items())]
+    )
+
+
+@dataclass(frozen=True)
+class DibaoLine:
+    name: str  # masked
+    household_size: int
+    amount: Decimal
+
+
+def dibao_list(village: Region, period: str) -> list[DibaoLine]:
+    """The public 低保 list: name, household size and monthly amount only (DOMAIN.md §2.1)."""
+    payouts = (
+        Payout.objects.filter(village=village, period=period, item__code="dibao", status="paid")
+        .select_related("resident__household")
+        .order_by("name")
+    )
+    lines = []
+    for payout in payouts:
+        household = payout.resident.household if payout.resident else None
+        size = household.members.count() if household else 1
+        lines.append(DibaoLine(mask_name(payout.name), size, payout.amount))
+    return lines
+
+
+def board_payload(board: Board) -> dict[str, object]:
+    """What goes into the publication chain for a board: the masked lines and totals."""
+    return {
+        "kind": "village_board",
+        "village": board.village.code,
+        "village_name": board.village.name,
+        "first": board.first,
+        "last": board.last,
+        "lines": [
+            [
+                line.name,
+                line.item,
+                line.period,
+                str(line.amount),
+                line.paid_on.isoformat() if line.paid_on else "",
+                line.status,
+            ]
+            for line in board.lines
+        ],
+        "totals": [[item, count, str(amount)] for item, count, amount in board.totals],
+    }

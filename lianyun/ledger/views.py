@@ -1,11 +1,36 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+import re
 
-from lianyun.ledger.access import remember_verified, verify_lookup
-from lianyun.ledger.actions import record_lookup
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianyun.ledger.access import (
+    access_board_publisher,
+    access_board_village,
+    remember_verified,
+    verify_lookup,
+)
+from lianyun.ledger.actions import publish_board, record_lookup
 from lianyun.ledger.forms import LookupForm
-from lianyun.ledger.queries import statement
+from lianyun.ledger.queries import RANGES, Board, dibao_list, period_range, statement, village_board
+from lianyun.policies.models import SubsidyItem
+from lianyun.publications.queries import latest_checkpoint, published_entry
+from lianyun.regions.models import Region
+
+RANGE_LABELS = {
+    "this_month": gettext_lazy("this month"),
+    "last_month": gettext_lazy("last month"),
+    "last_quarter": gettext_lazy("last quarter"),
+    "this_year": gettext_lazy("this year"),
+    "last_year": gettext_lazy("last year"),
+}
 
 
 @never_cache
@@ -33,4 +58,76 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(initial={"year": data["year"]})
     return render(
         request, "ledger/payout_lookup.html", {"form": form, "result": result, "failed": failed}
+    )
+
+
+def _board(request: HttpRequest, village: Region) -> Board:
+    today = timezone.localdate()
+    name = request.GET.get("range", "last_month")
+    first, last = period_range(name if name in RANGES else "last_month", today)
+    item = request.GET.get("item", "")
+    department = request.GET.get("department", "")
+    return village_board(
+        village,
+        first,
+        last,
+        item_id=int(item) if item.isdigit() else None,
+        department_id=int(department) if department.isdigit() else None,
+    )
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_board_village(code)
+    current = _board(request, village)
+    subject = f"{village.code}:{current.first}:{current.last}"
+    return render(
+        request,
+        "ledger/board_detail.html",
+        {
+            "board": current,
+            "range": request.GET.get("range", "last_month"),
+            "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
+            "items": SubsidyItem.objects.order_by("name"),
+            "published": published_entry(subject),
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def board_publish(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
+    entry, new = publish_board(board=_board(request, village), actor=request.user)
+    if new:
+        messages.success(
+            request,
+            _("Published as entry %(index)d of the publication record.") % {"index": entry.index},
+        )
+    else:
+        messages.info(
+            request,
+            _("This board is already published, unchanged, as entry %(index)d.")
+            % {"index": entry.index},
+        )
+    return redirect(
+        reverse("ledger:board-detail", args=[village.code]) + "?" + request.GET.urlencode()
+    )
+
+
+def dibao(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_board_village(code)
+    first, _last = period_range("last_month", timezone.localdate())
+    period = request.GET.get("period", first)
+    if not re.fullmatch(r"\d{4}-\d{2}", period):
+        period = first
+    return render(
+        request,
+        "ledger/dibao_list.html",
+        {
+            "village": village,
+            "period": period,
+            "lines": dibao_list(village, period),
+            "checkpoint": latest_checkpoint(),
+        },
     )

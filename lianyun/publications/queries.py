@@ -58,3 +58,8 @@ def verify_chain() -> list[Problem]:
                 Problem(f"checkpoint {checkpoint.size}", "root does not match the entries")
             )
     return problems
+
+
+def published_entry(subject: str) -> Entry | None:
+    """The latest entry published about a subject (a board: "<village>:<first>:<last>")."""
+    return Entry.objects.filter(subject=subject).order_by("-index").first()

@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+PUBLISHER = "publisher"  # the village's officials and its town's or county's commission
 VERIFIED = "verified"  # only a browser that proved the payout's owner in the lookup
 DEPARTMENT = "department"  # the county department that owns the item
 SIGNED_IN = "signed_in"  # any account, showing only its own
@@ -66,6 +67,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
     "ledger:payout-lookup": (PUBLIC, "GET", ""),
+    "ledger:board-detail": (PUBLIC, "GET", "region"),
+    "ledger:dibao-list": (PUBLIC, "GET", "region"),
+    "ledger:board-publish": (PUBLISHER, "POST", "region"),
     "petitions:payout-dispute": (VERIFIED, "POST", "payout"),
     "policies:subsidyitem-list": (PUBLIC, "GET", ""),
     "policies:subsidyitem-detail": (PUBLIC, "GET", "policy"),
@@ -138,6 +142,15 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
+    if kind == PUBLISHER:
+        return persona in {
+            "village_cadre",
+            "unit_member",
+            "town_secretary",
+            "county_inspector",
+            "spouse_official",
+            "colleague_official",
+        }
     if kind == VERIFIED:
         return False  # no persona's session proved anyone; tests/ledger cover the owner
     if kind == DEPARTMENT:

@@ -96,6 +96,8 @@ def test_the_demo_payouts_answer_the_printed_lookup(client) -> None:  # type: ig
     assert summary.payouts > 0
     assert summary.lookup is not None
     name, number, card = summary.lookup
-    page = client.post(reverse("ledger:payout-lookup"),
-                       {"name": name, "id_number": number, "card_number": card, "year": "2026"}).content.decode()
+    page = client.post(
+        reverse("ledger:payout-lookup"),
+        {"name": name, "id_number": number, "card_number": card, "year": "2026"},
+    ).content.decode()
     assert 'data-test="statement"' in page

@@ -1,6 +1,5 @@
 import io
 import json
-import random
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -8,85 +7,24 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lianyun.core.idnumbers import synthetic_id_number
 from lianyun.ledger import actions
 from lianyun.ledger.actions import import_payouts
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
-from lianyun.policies.actions import import_catalogue
-from lianyun.regions.models import Unit, UnitKind
-from lianyun.testing import Cast, every_cell_as_text
+from lianyun.testing import PAYOUT_HEADER, Cast, every_cell_as_text, payout_csv, payout_rows
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "policies" / "data" / "catalogue.json"
-HEADER = [
-    "业务流水号",
-    "身份证号",
-    "姓名",
-    "补贴项目",
-    "发放期号",
-    "金额",
-    "发放时间",
-    "乡镇",
-    "村",
-    "村代码",
-    "银行账号",
-]
 RARE = "王\U0002a6a5"  # a 4-byte GB18030 character, not in GBK
-
-
-@pytest.fixture
-def county(cast: Cast) -> Cast:
-    for name in [
-        "平昌县民政局",
-        "平昌县农业农村局",
-        "平昌县林业局",
-        "平昌县人力资源和社会保障局",
-        "平昌县卫生健康局",
-    ]:
-        Unit.objects.create(name=name, kind=UnitKind.DEPARTMENT, region=cast.county)
-    import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
-    return cast
-
-
-def _ids(n: int, seed: int = 1) -> list[str]:
-    import datetime
-
-    rng = random.Random(seed)
-    return [
-        synthetic_id_number(
-            rng,
-            region_code="511923",
-            birth_date=datetime.date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
-            is_male=bool(i % 2),
-        )
-        for i in range(n)
-    ]
+HEADER = PAYOUT_HEADER
 
 
 def _rows(n: int, *, start: int = 0, names: list[str] | None = None) -> list[list[str]]:
-    ids = _ids(n + start)
-    return [
-        [
-            f"SN{i:08d}",
-            ids[i],
-            (names or ["彭运芳"])[i % len(names or ["彭运芳"])],
-            "低保金" if i % 2 else "高龄津贴",
-            "202610",
-            f"{300 + i % 7}.50",
-            "2026-10-15",
-            "佛楼镇",
-            "三官寨村",
-            "511923103201",
-            f"62179000000000{i:04d}",
-        ]
-        for i in range(start, start + n)
-    ]
+    return payout_rows(n, start=start, names=names)
 
 
 def _csv(rows: list[list[str]], encoding: str = "utf-8", header: list[str] = HEADER) -> bytes:
-    text = "\r\n".join(",".join(row) for row in [header, *rows]) + "\r\n"
-    data = text.encode(encoding)
-    return (b"\xef\xbb\xbf" + data) if encoding == "utf-8-sig" else data
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + payout_csv(rows, "utf-8", header)
+    return payout_csv(rows, encoding, header)
 
 
 @pytest.mark.parametrize(

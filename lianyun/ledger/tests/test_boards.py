@@ -1,0 +1,91 @@
+"""Village boards and the 低保 list: masked, totalled, and published into the chain."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from lianyun.ledger.actions import import_payouts
+from lianyun.publications.models import Entry, EntryKind
+from lianyun.testing import Cast, payout_csv, payout_rows
+
+BOARD = reverse("ledger:board-detail", args=["511923103201"])
+NOVEMBER = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def october(county: Cast) -> list[list[str]]:
+    rows = payout_rows(6, names=["彭运芳", "欧阳娜娜", "冯用文"])
+    rows[5][3] = "耕地地力保护补贴"
+    import_payouts(data=payout_csv(rows), source="cli")
+    return rows
+
+
+def test_the_board_masks_every_name_and_totals_each_item(
+    client: Client, october: list[list[str]]
+) -> None:
+    with time_machine.travel(NOVEMBER):
+        page = client.get(BOARD).content.decode()
+    for full, masked in (("彭运芳", "彭*芳"), ("欧阳娜娜", "欧**娜"), ("冯用文", "冯*文")):
+        assert full not in page
+        assert masked in page
+    for row in october:
+        assert row[1] not in page  # no ID number
+    assert "低保" in page and "高龄津贴" in page
+
+
+def test_filters_by_item_and_period(client: Client, october: list[list[str]]) -> None:
+    from lianyun.policies.models import SubsidyItem
+
+    item = SubsidyItem.objects.get(code="farmland_protection")
+    with time_machine.travel(NOVEMBER):
+        page = client.get(BOARD, {"item": item.pk}).content.decode()
+        later = client.get(BOARD, {"range": "this_month"}).content.decode()
+    assert page.count("耕地地力保护补贴") >= 2 and "高龄津贴</td>" not in page
+    assert "2026-10" not in later.split('data-test="board"')[1]
+
+
+def test_the_dibao_list_shows_only_name_household_size_and_amount(
+    client: Client, october: list[list[str]]
+) -> None:
+    url = reverse("ledger:dibao-list", args=["511923103201"])
+    page = client.get(url, {"period": "2026-10"}).content.decode()
+    table = page.split('data-test="dibao"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + 2  # header and the two 低保 rows
+    assert "2026-10-15" not in table and "S" not in table.replace("class", "")
+
+
+def test_officials_publish_a_board_and_a_changed_board_is_a_correction(
+    october: list[list[str]], county: Cast
+) -> None:
+    cadre = Client()
+    cadre.force_login(county.village_cadre.user)
+    publish = reverse("ledger:board-publish", args=["511923103201"])
+    with time_machine.travel(NOVEMBER):
+        cadre.post(publish + "?range=last_month")
+        cadre.post(publish + "?range=last_month")  # unchanged: nothing new
+        assert Entry.objects.filter(kind=EntryKind.VILLAGE_BOARD).count() == 1
+        first = Entry.objects.get()
+        assert "彭*芳" in first.payload and "彭运芳" not in first.payload
+        assert october[0][1] not in first.payload
+        import_payouts(data=payout_csv(payout_rows(2, start=20)), source="cli")
+        cadre.post(publish + "?range=last_month")
+        page = Client().get(BOARD).content.decode()
+    correction = Entry.objects.order_by("-index").first()
+    assert correction is not None
+    assert correction.corrects == first
+    assert (
+        f"#{correction.index}" in page
+        or str(correction.index) in page.split('data-test="published"')[1][:200]
+    )
+
+
+def test_a_villager_or_another_town_cannot_publish(october: list[list[str]], county: Cast) -> None:
+    publish = reverse("ledger:board-publish", args=["511923103201"])
+    for user in (county.villager.user, county.outsider.user):
+        client = Client()
+        client.force_login(user)
+        assert client.post(publish).status_code == 404
+    assert not Entry.objects.exists()
