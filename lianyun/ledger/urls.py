@@ -5,6 +5,7 @@ from lianyun.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("mine/", views.lookup, name="payout-lookup"),
+    path("boards/", views.board_pick, name="board-pick"),
     path("boards/<str:code>/", views.board, name="board-detail"),
     path("boards/<str:code>/publish/", views.board_publish, name="board-publish"),
     path("boards/<str:code>/dibao/", views.dibao, name="dibao-list"),

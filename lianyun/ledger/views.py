@@ -131,3 +131,9 @@ def dibao(request: HttpRequest, code: str) -> HttpResponse:
             "checkpoint": latest_checkpoint(),
         },
     )
+
+
+def board_pick(request: HttpRequest) -> HttpResponse:
+    """The village picker on the policies page leads here."""
+    village = access_board_village(request.GET.get("village", ""))
+    return redirect("ledger:board-detail", code=village.code)

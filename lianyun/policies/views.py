@@ -9,6 +9,7 @@ from lianyun.policies.actions import EDITABLE
 from lianyun.policies.forms import ItemForm
 from lianyun.policies.models import PolicyCategory, SubsidyItem
 from lianyun.policies.queries import search_items
+from lianyun.regions.queries import villages
 
 
 def item_list(request: HttpRequest) -> HttpResponse:
@@ -26,6 +27,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "q": text,
             "category": category,
             "categories": PolicyCategory.objects.all(),
+            "villages": villages(),
         },
     )
 

@@ -50,3 +50,7 @@ def county_commission() -> Unit | None:
 
 def units_of_region(region: Region) -> QuerySet[Unit]:
     return Unit.objects.filter(region=region)
+
+
+def villages() -> QuerySet[Region]:
+    return Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")

@@ -11,6 +11,7 @@ OFFICIAL = "official"  # any official whose scope holds the object
 HANDLER = "handler"  # town or county commission, not recused
 CUSTODIAN = "custodian"
 API = "api"
+MISSING = "missing"  # answers 404 to everyone without its query (the village picker)
 PUBLISHER = "publisher"  # the village's officials and its town's or county's commission
 VERIFIED = "verified"  # only a browser that proved the payout's owner in the lookup
 DEPARTMENT = "department"  # the county department that owns the item
@@ -67,6 +68,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
     "ledger:payout-lookup": (PUBLIC, "GET", ""),
+    "ledger:board-pick": (MISSING, "GET", ""),
     "ledger:board-detail": (PUBLIC, "GET", "region"),
     "ledger:dibao-list": (PUBLIC, "GET", "region"),
     "ledger:board-publish": (PUBLISHER, "POST", "region"),
@@ -142,6 +144,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         if obj in {"petition", "lead", "attachment"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
+    if kind == MISSING:
+        return False
     if kind == PUBLISHER:
         return persona in {
             "village_cadre",
