@@ -19,7 +19,7 @@ import time
 
 def timed(env: dict[str, str], *args: str) -> tuple[float, str]:
     started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603 - our own entry point
+    result = subprocess.run(
         [sys.executable, "-m", "lianyun.manage", *args],
         env=env,
         capture_output=True,
