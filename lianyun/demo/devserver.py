@@ -22,6 +22,9 @@ class DemoServer:
     url: str
     password: str
     totp_secrets: dict[str, str]  # username → TOTP secret, as load_demo printed them
+    lookup: tuple[str, str, str] | None = (
+        None  # a villager's name, ID and card for the payout lookup
+    )
 
 
 def _lianyun(env: dict[str, str], *args: str) -> str:
@@ -71,7 +74,13 @@ def demo_server(
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"the demo server did not answer on {url}")
-        yield DemoServer(url=url, password=found.group(1), totp_secrets=secrets)
+        example = re.search(r"as (\S+), ID (\w+), card (\w+)", output)
+        yield DemoServer(
+            url=url,
+            password=found.group(1),
+            totp_secrets=secrets,
+            lookup=(example.group(1), example.group(2), example.group(3)) if example else None,
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
