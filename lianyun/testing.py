@@ -17,6 +17,11 @@ from lianyun.people.models import Household, Post, Relation, Relative, Resident
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test only
+REPORTER = {
+    "reporter_name": "彭运芳",
+    "reporter_phone": "13812345678",
+    "reporter_id_number": "360426199101010071",
+}
 
 
 @dataclass
@@ -251,3 +256,18 @@ def payout_person(cast: Cast) -> tuple[str, Resident]:
     rows[1][4] = "202609"
     import_payouts(data=payout_csv(rows), source="cli")
     return number, resident
+
+
+def named_accusation(cast: Cast, **changes: object) -> dict[str, object]:
+    """The arguments of submit_petition for a named accusation against the village cadre."""
+    from lianyun.petitions.models import PetitionKind
+
+    return {
+        "kind": PetitionKind.ACCUSATION,
+        "region": cast.village_a1,
+        "anonymous": False,
+        "subject_person": cast.cadre_resident,
+        "description": "村支书截留了低保金，请调查。",
+        **REPORTER,
+        **changes,
+    }

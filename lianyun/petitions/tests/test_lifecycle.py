@@ -8,7 +8,7 @@ from lianyun.cases.models import Disposition, LeadStatus
 from lianyun.petitions import actions
 from lianyun.petitions.access import visible_petitions
 from lianyun.petitions.models import Decision, EventKind, Petition, PetitionKind, PetitionStatus
-from lianyun.testing import Cast, commissions
+from lianyun.testing import Cast, commissions, named_accusation
 
 D = datetime.date
 REGISTERED = D(2026, 9, 20)
@@ -183,16 +183,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
     cast: Cast, field: str, overrides: dict
 ) -> None:  # type: ignore[type-arg]
     commissions(cast)
-    data = dict(
-        kind=PetitionKind.ACCUSATION,
-        region=cast.village_a1,
-        anonymous=False,
-        subject_person=cast.cadre_resident,
-        description="村支书截留了低保金，请调查。",
-        reporter_name="彭运芳",
-        reporter_phone="13812345678",
-        reporter_id_number="360426199101010071",
-    )
+    data = named_accusation(cast)
     data.update(overrides)
     with pytest.raises(ValidationError) as caught:
         actions.submit_petition(**data)  # type: ignore[arg-type]
@@ -202,16 +193,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 def test_a_repeat_from_the_same_named_petitioner_is_linked_not_double_counted(cast: Cast) -> None:
     commissions(cast)
-    data = dict(
-        kind=PetitionKind.ACCUSATION,
-        region=cast.village_a1,
-        anonymous=False,
-        subject_person=cast.cadre_resident,
-        description="村支书截留了低保金，请调查。",
-        reporter_name="彭运芳",
-        reporter_phone="13812345678",
-        reporter_id_number="360426199101010071",
-    )
+    data = named_accusation(cast)
     first = actions.submit_petition(**data).petition  # type: ignore[arg-type]
     second = actions.submit_petition(**data).petition  # type: ignore[arg-type]
     assert second.repeat_of == first
@@ -256,16 +238,7 @@ def test_a_report_about_the_town_commission_goes_to_the_county(cast: Cast) -> No
 
 def test_an_accepted_repeat_shares_the_first_petitions_lead(cast: Cast) -> None:
     commissions(cast)
-    data = dict(
-        kind=PetitionKind.ACCUSATION,
-        region=cast.village_a1,
-        anonymous=False,
-        subject_person=cast.cadre_resident,
-        description="村支书截留了低保金，请调查。",
-        reporter_name="彭运芳",
-        reporter_phone="13812345678",
-        reporter_id_number="360426199101010071",
-    )
+    data = named_accusation(cast)
     first = actions.submit_petition(**data).petition  # type: ignore[arg-type]
     second = actions.submit_petition(**data).petition  # type: ignore[arg-type]
     handler = cast.town_secretary.user

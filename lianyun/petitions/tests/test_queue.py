@@ -10,7 +10,7 @@ from lianyun.accounts.models import Role
 from lianyun.petitions import actions
 from lianyun.petitions.models import Petition, PetitionKind
 from lianyun.petitions.queries import monthly_statistics
-from lianyun.testing import Cast, commissions
+from lianyun.testing import Cast, commissions, named_accusation
 
 D = datetime.date
 
@@ -79,17 +79,7 @@ def test_public_statistics_count_finished_months_only_and_repeats_once(
     client: Client, cast: Cast
 ) -> None:
     commissions(cast)
-    data = dict(
-        kind=PetitionKind.ACCUSATION,
-        region=cast.village_a1,
-        anonymous=False,
-        subject_person=cast.cadre_resident,
-        description="村支书截留低保金，请查处。",
-        reporter_name="彭运芳",
-        reporter_phone="13812345678",
-        reporter_id_number="360426199101010071",
-        today=D(2026, 10, 9),
-    )
+    data = named_accusation(cast, today=D(2026, 10, 9))
     actions.submit_petition(**data)  # type: ignore[arg-type]
     actions.submit_petition(**data)  # type: ignore[arg-type]  # a repeat
     actions.submit_petition(**{**data, "today": D(2026, 11, 2)})  # type: ignore[arg-type]  # this month
@@ -109,17 +99,7 @@ def test_a_named_accusers_feedback_is_due_15_working_days_after_the_lead_conclud
     from lianyun.petitions.queries import deadline_of
 
     commissions(cast)
-    petition = actions.submit_petition(
-        kind=PetitionKind.ACCUSATION,
-        region=cast.village_a1,
-        anonymous=False,
-        subject_person=cast.cadre_resident,
-        description="村支书截留低保金，请查处。",
-        reporter_name="彭运芳",
-        reporter_phone="13812345678",
-        reporter_id_number="360426199101010071",
-        today=D(2026, 9, 1),
-    ).petition
+    petition = actions.submit_petition(**named_accusation(cast, today=D(2026, 9, 1))).petition  # type: ignore[arg-type]
     assert petition.notice_due == D(2026, 9, 21)  # 15 working days, Sunday 20 Sep worked
     actions.accept_petition(petition=petition, actor=cast.town_secretary.user, today=D(2026, 9, 2))
     assert petition.lead is not None
