@@ -215,6 +215,11 @@ LIANYUN_LOOKUP_MINUTES = 10
 LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 LIANYUN_UPLOAD_MAX_FILES = 10
 LIANYUN_REQUEST_MAX_BYTES = env_int("LIANYUN_REQUEST_MAX_BYTES", 32 * 1024 * 1024, minimum=1024)
+# Payout files from the one-card platform are larger; only signed-in importers reach these paths.
+LIANYUN_PAYOUT_FILE_MAX_BYTES = env_int(
+    "LIANYUN_PAYOUT_FILE_MAX_BYTES", 256 * 1024 * 1024, minimum=1024
+)
+LIANYUN_PAYOUT_FILE_PATHS = ("/payouts/uploads/", "/api/v1/payout-batches")
 LIANYUN_IMAGE_MAX_PIXELS = 40_000_000
 MEDIA_ROOT = DATA_DIR / "media"
 

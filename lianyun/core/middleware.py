@@ -16,8 +16,11 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.LIANYUN_REQUEST_MAX_BYTES:
-            limit = settings.LIANYUN_REQUEST_MAX_BYTES // (1024 * 1024)
+        cap = settings.LIANYUN_REQUEST_MAX_BYTES
+        if request.path.startswith(settings.LIANYUN_PAYOUT_FILE_PATHS):
+            cap = settings.LIANYUN_PAYOUT_FILE_MAX_BYTES + 64 * 1024  # the form around the file
+        if length > cap:
+            limit = cap // (1024 * 1024)
             return HttpResponse(
                 _("The upload is too large: at most %(mb)d MB in one submission.") % {"mb": limit},
                 status=413,

@@ -9,11 +9,13 @@ import hmac
 import time
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 
 from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
+from lianyun.ledger.models import PayoutUpload
 from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
 from lianyun.regions.access import access_region
 from lianyun.regions.models import Region, RegionKind
@@ -79,3 +81,32 @@ def access_board_publisher(user: Actor, code: str) -> Region:
     if village.kind != RegionKind.VILLAGE:
         raise Http404
     return village
+
+
+def access_payout_importer(user: Actor) -> set[int] | None:
+    """Who may hand over payout files, and whose items: a department its own, the IT operator
+    (who runs the payment platform's push account) every department's. Others get 404."""
+    if not user.is_authenticated:
+        raise Http404
+    if user.role == "administrator":
+        return None
+    unit_id = getattr(user, "unit_id", None)
+    if user.role == "county_department" and unit_id is not None:
+        return {unit_id}
+    raise Http404
+
+
+def visible_uploads(user: Actor) -> QuerySet[PayoutUpload]:
+    """A department sees its own unit's uploads; the IT operator every upload."""
+    departments = access_payout_importer(user)
+    uploads = PayoutUpload.objects.select_related("uploaded_by", "batch")
+    if departments is None:
+        return uploads
+    return uploads.filter(uploaded_by__unit_id__in=departments)
+
+
+def access_upload(user: Actor, public_id: str) -> PayoutUpload:
+    upload = visible_uploads(user).filter(public_id=public_id).first()
+    if upload is None:
+        raise Http404
+    return upload

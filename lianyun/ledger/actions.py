@@ -15,13 +15,19 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lianyun.accounts.models import User
 from lianyun.core import audit, crypto
+from lianyun.core.cli import LocalizedError, bilingual
+from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted
 from lianyun.core.masking import mask_id_number
+from lianyun.core.sms import send_text
+from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
     MAX_ROWS,
     CleanRow,
@@ -32,16 +38,27 @@ from lianyun.ledger.importer import (
     map_header,
     read_rows,
 )
-from lianyun.ledger.models import PAYOUT_ID_CONTEXT, BatchStatus, Payout, PayoutBatch
+from lianyun.ledger.models import (
+    PAYOUT_ID_CONTEXT,
+    BatchStatus,
+    Payout,
+    PayoutBatch,
+    PayoutStatus,
+    PayoutUpload,
+    UploadStatus,
+)
 from lianyun.ledger.queries import Board, board_payload
 from lianyun.people.models import Resident
 from lianyun.publications.actions import canonical, publish
 from lianyun.publications.models import Entry, EntryKind
+from lianyun.regions.models import Region, RegionKind
 
 CHUNK = 5000
 QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
+ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
-Progress = Callable[[int], None]
+# Called with the phase ("checking", then "writing") and how many more rows it has done.
+Progress = Callable[[str, int], None]
 
 
 @dataclass
@@ -96,14 +113,21 @@ def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[st
     return encoding, columns, numbered
 
 
-def _check_all(data: bytes, summary: ImportSummary) -> list[list[str]]:
+def _check_all(
+    data: bytes,
+    summary: ImportSummary,
+    departments: set[int] | None,
+    progress: Progress | None,
+) -> list[list[str]]:
     """First pass: every row checked; returns the bad rows' raw values (for quarantine)."""
     encoding, columns, rows = _rows(data)
     summary.encoding = encoding
-    checker = RowChecker(columns)
+    checker = RowChecker(columns, departments=departments)
     bad_rows: list[list[str]] = []
     for number, row in rows:
         summary.rows_read += 1
+        if progress and summary.rows_read % CHUNK == 0:
+            progress("checking", CHUNK)
         if summary.rows_read > MAX_ROWS:
             raise ImportRefused(
                 _("The file has more than %(max)d rows; split it."), {"max": MAX_ROWS}
@@ -128,7 +152,9 @@ def import_payouts(
     accept_valid: bool = False,
     progress: Progress | None = None,
     actor: Any = None,
+    departments: set[int] | None = None,
 ) -> ImportSummary:
+    """Import one file. `departments`, when given, limits the items to those departments'."""
     sha = hashlib.sha256(data).hexdigest()
     summary = ImportSummary(sha256=sha)
     batch = PayoutBatch.objects.filter(sha256=sha).first()
@@ -137,7 +163,9 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    bad_rows = _check_all(data, summary)
+    bad_rows = _check_all(data, summary, departments, progress)
+    if progress:
+        progress("checking", summary.rows_read % CHUNK)
     if summary.rows_rejected and not accept_valid:
         summary.refused = True
         return summary
@@ -150,15 +178,17 @@ def import_payouts(
             json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
         )
         batch.save(update_fields=["quarantine_encrypted"])
-    _write(data, batch, progress)
+    _write(data, batch, progress, departments)
     _reconcile(batch, summary, actor)
     return summary
 
 
-def _write(data: bytes, batch: PayoutBatch, progress: Progress | None) -> None:
+def _write(
+    data: bytes, batch: PayoutBatch, progress: Progress | None, departments: set[int] | None
+) -> None:
     """Second pass: good rows in chunks; each chunk commits with the batch's running count."""
     _, columns, rows = _rows(data)
-    checker = RowChecker(columns)
+    checker = RowChecker(columns, departments=departments)
     clean = (r for r in (checker.check(n, row) for n, row in rows) if isinstance(r, CleanRow))
     while chunk := list(islice(clean, CHUNK)):
         with transaction.atomic():
@@ -176,7 +206,7 @@ def _write(data: bytes, batch: PayoutBatch, progress: Progress | None) -> None:
                 rows_written=Payout.objects.filter(batch=batch).count()
             )
         if progress:
-            progress(len(chunk))
+            progress("writing", len(chunk))
 
 
 def _payout(batch: PayoutBatch, row: CleanRow, index: str, residents: dict[str, int]) -> Payout:
@@ -272,3 +302,189 @@ def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
         corrects=previous,
     )
     return entry, True
+
+
+# --- uploads: the upload page and the platform's push, imported by the task queue ----------
+
+
+class IdempotencyConflict(LocalizedError):
+    """The idempotency key was used before for a different file."""
+
+
+def receive_upload(
+    *,
+    user: User,
+    data: bytes,
+    label: str,
+    source: str,
+    accept_valid: bool = False,
+    notify: bool = False,
+    idempotency_key: str | None = None,
+) -> tuple[PayoutUpload, bool]:
+    """Keep the file encrypted and queue its import. (upload, new?)
+
+    The same idempotency key from the same account answers with the first upload; with a
+    different file it is refused.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    if idempotency_key:
+        earlier = PayoutUpload.objects.filter(
+            uploaded_by=user, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            if earlier.sha256 != sha:
+                raise IdempotencyConflict(
+                    gettext_lazy("This idempotency key was already used for a different file.")
+                )
+            return earlier, False
+    stored = store_encrypted(data, folder=PayoutUpload.folder, context=PayoutUpload.context)
+    try:
+        with transaction.atomic():
+            upload = PayoutUpload.objects.create(
+                source=source,
+                uploaded_by=user,
+                label=label[:120],
+                idempotency_key=idempotency_key or None,
+                sha256=sha,
+                stored_name=stored,
+                accept_valid=accept_valid,
+                notify=notify,
+                rows_expected=max(data.count(b"\n") - 1, 0),
+            )
+            audit.record(
+                action="upload:payouts",
+                actor=user,
+                object_type="ledger.PayoutUpload",
+                object_id=upload.pk,
+                detail={"sha256": sha, "source": source},
+            )
+    except IntegrityError:
+        delete_files([stored])
+        earlier = PayoutUpload.objects.get(uploaded_by=user, idempotency_key=idempotency_key)
+        if earlier.sha256 != sha:
+            raise IdempotencyConflict(
+                gettext_lazy("This idempotency key was already used for a different file.")
+            ) from None
+        return earlier, False
+    from lianyun.ledger.tasks import run_payout_upload
+
+    transaction.on_commit(lambda: run_payout_upload(upload.pk))
+    return upload, True
+
+
+def run_upload(*, upload_id: int) -> None:
+    """The task: import the kept file, recording progress on the upload as it goes."""
+    upload = PayoutUpload.objects.select_related("uploaded_by").get(pk=upload_id)
+    if upload.finished or not upload.stored_name:
+        return
+    data = read_encrypted(upload.stored_name, context=PayoutUpload.context)
+    rows = PayoutUpload.objects.filter(pk=upload.pk)
+    rows.update(status=UploadStatus.CHECKING, rows_done=0)
+    done = {"checking": 0, "writing": 0}
+
+    def progress(phase: str, count: int) -> None:
+        if phase == "writing" and not done["writing"]:
+            rows.update(status=UploadStatus.WRITING, rows_expected=done["checking"])
+        done[phase] += count
+        rows.update(rows_done=done[phase])
+
+    try:
+        summary = import_payouts(
+            data=data,
+            source=upload.source,
+            label=upload.label,
+            accept_valid=upload.accept_valid,
+            progress=progress,
+            actor=upload.uploaded_by,
+            departments=access_payout_importer(upload.uploaded_by),
+        )
+    except ImportRefused as error:
+        _finish(upload, status=UploadStatus.REFUSED, message=bilingual(error))
+        return
+    batch = PayoutBatch.objects.filter(sha256=summary.sha256).first()
+    if summary.refused:
+        message = (
+            f"文件有 {summary.rows_rejected} 行错误，未写入任何数据；请下载错误报告。\n"
+            f"{summary.rows_rejected} rows have errors; nothing was written: "
+            "download the error report."
+        )
+        _finish(upload, status=UploadStatus.REFUSED, message=message, summary=summary)
+        return
+    _finish(upload, status=UploadStatus.COMPLETE, summary=summary, batch=batch)
+    if upload.notify and batch is not None and not summary.already_imported:
+        from lianyun.ledger.tasks import text_payout_recipients
+
+        text_payout_recipients(batch.pk)
+
+
+def _finish(
+    upload: PayoutUpload,
+    *,
+    status: str,
+    message: str = "",
+    summary: ImportSummary | None = None,
+    batch: PayoutBatch | None = None,
+) -> None:
+    """Record the outcome and drop the kept file: the batch remembers the file by its hash."""
+    upload.status = status
+    upload.message = message[:500]
+    upload.batch = batch
+    upload.finished_at = timezone.now()
+    if summary is not None:
+        upload.summary = json.loads(summary.as_json())
+        if summary.errors:
+            upload.error_report_encrypted = crypto.encrypt_bytes(
+                summary.error_report(), context=ERROR_REPORT_CONTEXT
+            )
+    stored, upload.stored_name = upload.stored_name, ""
+    upload.save()
+    delete_files([stored])
+
+
+def error_report(upload: PayoutUpload) -> bytes | None:
+    if upload.error_report_encrypted is None:
+        return None
+    return crypto.decrypt_bytes(bytes(upload.error_report_encrypted), context=ERROR_REPORT_CONTEXT)
+
+
+# --- the payment notice (DOMAIN.md §1.2, Suining): one text per paid payout -----------------
+
+NOTICE = (
+    "【{signature}】{name}您好，您第{period}期{item}已获批准，金额{amount}元，"
+    "已发放到尾号为{last4}的社会保障卡，请注意查收。"
+)
+
+
+def payment_notice(payout: Payout, signature: str) -> str:
+    return NOTICE.format(
+        signature=signature,
+        name=payout.name,
+        period=payout.period.replace("-", ""),
+        item=payout.item.name,
+        amount=payout.amount,
+        last4=payout.account_last4 or "****",
+    )
+
+
+def text_recipients(*, batch_id: int) -> int:
+    """Text every paid recipient of a batch with a phone on file, once; returns how many."""
+    county = Region.objects.filter(kind=RegionKind.COUNTY).first()
+    place = county.name.removesuffix("县").removesuffix("区") if county else ""
+    signature = f"{place}一卡通"
+    payouts = (
+        Payout.objects.filter(
+            batch_id=batch_id,
+            status=PayoutStatus.PAID,
+            texted_at__isnull=True,
+            resident__phone_encrypted__isnull=False,
+        )
+        .select_related("item", "resident")
+        .order_by("pk")
+    )
+    sent = 0
+    for payout in payouts.iterator(chunk_size=CHUNK):
+        assert payout.resident is not None  # noqa: S101 - filtered above
+        send_text(payout.resident.phone(), payment_notice(payout, signature))
+        Payout.objects.filter(pk=payout.pk).update(texted_at=timezone.now())
+        sent += 1
+    return sent

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,3 +29,26 @@ class LookupForm(forms.Form):
         if year > datetime.date.today().year:  # noqa: DTZ011 - a calendar year
             raise forms.ValidationError(_("Choose a past or the current year."))
         return int(year)
+
+
+class PayoutUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Payout file"),
+        help_text=_("CSV (UTF-8, GBK or GB18030) or XLSX exported from the one-card platform."),
+    )
+    accept_valid = forms.BooleanField(
+        label=_("Write the good rows and keep the bad ones aside"),
+        required=False,
+        help_text=_("Without this, a file with any bad row writes nothing."),
+    )
+    notify = forms.BooleanField(label=_("Text each recipient a payment notice"), required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        limit = settings.LIANYUN_PAYOUT_FILE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; split it."),
+                params={"mb": limit // (1024 * 1024)},
+            )
+        return upload

@@ -178,13 +178,16 @@ FAILED_STATUSES = {"失败", "11", "failed", "发放失败"}
 class RowChecker:
     """Checks rows against the catalogue and the region tree, loaded once per import."""
 
-    def __init__(self, columns: dict[str, int]) -> None:
+    def __init__(self, columns: dict[str, int], departments: set[int] | None = None) -> None:
         self.columns = columns
         self.items: dict[str, int] = {}
+        self.foreign: set[int] = set()  # items of departments the importer may not pay for
         for item in SubsidyItem.objects.all():
             self.items[item.name] = item.pk
             for alias in item.alias_list:
                 self.items.setdefault(alias, item.pk)
+            if departments is not None and item.department_id not in departments:
+                self.foreign.add(item.pk)
         villages = Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent")
         self.by_code = {v.code: v.pk for v in villages}
         self.by_names = {(v.parent.name if v.parent else "", v.name): v.pk for v in villages}
@@ -213,6 +216,9 @@ class RowChecker:
         item_id = self.items.get(self.value(row, "item"))
         if item_id is None:
             bad("item", _("Not a subsidy item in the catalogue."))
+        elif item_id in self.foreign:
+            bad("item", _("This item is paid by another department."))
+            item_id = None
         period = _period(self.value(row, "period"))
         if period is None:
             bad("period", _("The period is YYYYMM or YYYY-MM."))

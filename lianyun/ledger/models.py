@@ -7,6 +7,9 @@ platform's serial (业务流水号) when there is one, else by a hash of its con
 import that is run again, or resumed after a crash, writes no duplicate.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +73,7 @@ class Payout(models.Model):
     account_last4 = models.CharField(max_length=4, blank=True)
     status = models.CharField(max_length=8, choices=PayoutStatus.choices, default=PayoutStatus.PAID)
     failure_reason = models.CharField(max_length=100, blank=True)
+    texted_at = models.DateTimeField(null=True, blank=True)  # payment notice sent
 
     class Meta:
         indexes = [
@@ -86,3 +90,77 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.item_id} {self.amount}"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting in the queue")
+    CHECKING = "checking", _("checking every row")
+    WRITING = "writing", _("writing payouts")
+    COMPLETE = "complete", _("imported")
+    REFUSED = "refused", _("refused, nothing written")
+
+
+class PayoutUpload(models.Model):
+    """A payout file handed over on the upload page or pushed through the API, and its import.
+
+    The file is kept encrypted until the task queue has imported it; the page polls this row
+    for progress. `idempotency_key` makes a pushed file safe to resend: the same key from the
+    same account answers with the same upload.
+    """
+
+    folder = "payout-uploads"
+    context = "ledger.PayoutUpload.file"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=16)  # upload, api
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payout_uploads"
+    )
+    label = models.CharField(max_length=120, blank=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    stored_name = models.CharField(max_length=80, blank=True)  # emptied once imported
+    accept_valid = models.BooleanField(default=False)
+    notify = models.BooleanField(default=False)  # text each recipient a payment notice
+    status = models.CharField(
+        max_length=16, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    rows_expected = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    error_report_encrypted = models.BinaryField(null=True, blank=True)
+    batch = models.ForeignKey(
+        PayoutBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uploaded_by", "idempotency_key"], name="payout_upload_idempotency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"upload {self.public_id} ({self.status})"
+
+    @staticmethod
+    def max_bytes() -> int:
+        return int(settings.LIANYUN_PAYOUT_FILE_MAX_BYTES)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {UploadStatus.COMPLETE, UploadStatus.REFUSED}
+
+    @property
+    def percent(self) -> int:
+        """Checking is the first half of the work, writing the second."""
+        if self.status == UploadStatus.COMPLETE:
+            return 100
+        if not self.rows_expected:
+            return 0
+        share = min(self.rows_done, self.rows_expected) / self.rows_expected
+        return int(50 * share) + (50 if self.status == UploadStatus.WRITING else 0)

@@ -9,4 +9,7 @@ urlpatterns = [
     path("boards/<str:code>/", views.board, name="board-detail"),
     path("boards/<str:code>/publish/", views.board_publish, name="board-publish"),
     path("boards/<str:code>/dibao/", views.dibao, name="dibao-list"),
+    path("uploads/", views.uploads, name="upload-list"),
+    path("uploads/<uuid:public_id>/", views.upload_detail, name="upload-detail"),
+    path("uploads/<uuid:public_id>/errors.csv", views.upload_errors, name="upload-errors"),
 ]

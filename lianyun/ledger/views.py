@@ -2,7 +2,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +11,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.core.filestore import download_response
 from lianyun.ledger.access import (
     access_board_publisher,
     access_board_village,
+    access_payout_importer,
+    access_upload,
     remember_verified,
     verify_lookup,
+    visible_uploads,
 )
-from lianyun.ledger.actions import publish_board, record_lookup
-from lianyun.ledger.forms import LookupForm
+from lianyun.ledger.actions import error_report, publish_board, receive_upload, record_lookup
+from lianyun.ledger.forms import LookupForm, PayoutUploadForm
 from lianyun.ledger.queries import RANGES, Board, dibao_list, period_range, statement, village_board
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
@@ -137,3 +141,45 @@ def board_pick(request: HttpRequest) -> HttpResponse:
     """The village picker on the policies page leads here."""
     village = access_board_village(request.GET.get("village", ""))
     return redirect("ledger:board-detail", code=village.code)
+
+
+# --- payout files handed over by departments -----------------------------------------------
+
+
+@login_required
+def uploads(request: HttpRequest) -> HttpResponse:
+    """A department hands over a payout file; the task queue imports it."""
+    access_payout_importer(request.user)  # type: ignore[arg-type]
+    form = PayoutUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        handed = form.cleaned_data["file"]
+        upload, _new = receive_upload(
+            user=request.user,  # type: ignore[arg-type]
+            data=handed.read(),
+            label=handed.name or "",
+            source="upload",
+            accept_valid=form.cleaned_data["accept_valid"],
+            notify=form.cleaned_data["notify"],
+        )
+        return redirect("ledger:upload-detail", public_id=upload.public_id)
+    return render(
+        request,
+        "ledger/upload_list.html",
+        {"form": form, "uploads": visible_uploads(request.user)[:50]},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@never_cache
+def upload_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    upload = access_upload(request.user, public_id)  # type: ignore[arg-type]
+    return render(request, "ledger/upload_detail.html", {"upload": upload})
+
+
+@login_required
+def upload_errors(request: HttpRequest, public_id: str) -> HttpResponse:
+    upload = access_upload(request.user, public_id)  # type: ignore[arg-type]
+    report = error_report(upload)
+    if report is None:
+        raise Http404
+    return download_response(report, f"errors-{upload.public_id}.csv")

@@ -87,6 +87,12 @@ class Resident(models.Model):
     def set_phone(self, number: str) -> None:
         self.phone_encrypted = crypto.encrypt(number, context=PHONE_CONTEXT)
 
+    def phone(self) -> str:
+        """The phone on file, decrypted, or ""."""
+        if self.phone_encrypted is None:
+            return ""
+        return crypto.decrypt(bytes(self.phone_encrypted), context=PHONE_CONTEXT)
+
 
 def id_number_index(number: str) -> str:
     return crypto.blind_index(number, context=ID_CONTEXT)

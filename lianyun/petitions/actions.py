@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
@@ -699,10 +699,10 @@ def _sweep_orphan_files() -> None:
 # --- notifications ------------------------------------------------------------------------
 
 SMS_TEXTS = {
-    "accepted": _lazy(
+    "accepted": gettext_lazy(
         "[Lianyun] Your petition %(number)s was accepted. Follow it with your receipt."
     ),
-    "answered": _lazy(
+    "answered": gettext_lazy(
         "[Lianyun] Your petition %(number)s has been answered. Read the answer with your receipt."
     ),
 }

@@ -10,11 +10,12 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import Field, Header, Router, Schema, Status
 
 from lianyun.accounts.api_auth import OfficialToken
 from lianyun.core import audit
+from lianyun.core.api import ErrorOut
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import access_petition, petition_by_receipt, visible_petitions
@@ -47,11 +48,6 @@ class PetitionCreatedOut(Schema):
     receipt: str = Field(description="shown once: keep it to follow the petition")
     status: str
     due_on: datetime.date | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class EventOut(Schema):
@@ -166,7 +162,7 @@ def _tracked(x_receipt: str) -> Petition | None:
     return petition_by_receipt(x_receipt, session_key=None)
 
 
-NOT_FOUND = _lazy(
+NOT_FOUND = gettext_lazy(
     "No petition matches this receipt, or too many tries were made; check it and try again later."
 )
 

@@ -17,6 +17,7 @@ VERIFIED = "verified"  # only a browser that proved the payout's owner in the lo
 DEPARTMENT = "department"  # the county department that owns the item
 SIGNED_IN = "signed_in"  # any account, showing only its own
 RECTIFIER = "rectifier"  # records progress on an item in scope
+IMPORTER = "importer"  # a county department or the IT operator hands over payout files
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
 POLICY: dict[str, tuple[str, str, str]] = {
@@ -72,6 +73,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "ledger:board-detail": (PUBLIC, "GET", "region"),
     "ledger:dibao-list": (PUBLIC, "GET", "region"),
     "ledger:board-publish": (PUBLISHER, "POST", "region"),
+    "ledger:upload-list": (IMPORTER, "GET", ""),
+    "ledger:upload-detail": (IMPORTER, "GET", "upload"),
+    "ledger:upload-errors": (IMPORTER, "GET", "upload"),
     "petitions:payout-dispute": (VERIFIED, "POST", "payout"),
     "policies:subsidyitem-list": (PUBLIC, "GET", ""),
     "policies:subsidyitem-detail": (PUBLIC, "GET", "policy"),
@@ -89,6 +93,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "api:post_tracked_message": (API, "POST", ""),
     "api:list_petitions": (API, "GET", ""),
     "api:get_petition": (API, "GET", ""),
+    "api:push_payout_batch": (API, "POST", ""),
+    "api:get_payout_batch": (API, "GET", ""),
 }
 
 PERSONAS = [
@@ -159,6 +165,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         return False  # no persona's session proved anyone; tests/ledger cover the owner
     if kind == DEPARTMENT:
         return False  # no persona of the matrix owns a subsidy item; tests/policies cover it
+    if kind == IMPORTER:
+        return False  # no persona of the matrix imports payouts; tests/ledger cover importers
     if kind == SIGNED_IN:
         return True
     if kind == CUSTODIAN:
@@ -180,6 +188,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
     if obj == "payout":
         return {"payout_id": 1}
+    if obj == "upload":
+        return {"public_id": "6b0f8f7e-0d7c-4a6e-9a53-0c1f3f1b2a11"}
     if obj == "policy":
         return {"code": "dibao"}
     if obj == "policy_item":

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from lianyun.core.cli import bilingual
-from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.actions import import_payouts, text_recipients
 from lianyun.ledger.importer import ImportRefused
+from lianyun.ledger.models import PayoutBatch
 
 
 class Command(BaseCommand):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             "--json", action="store_true", help="print one JSON summary line at the end"
         )
         parser.add_argument("--report", type=Path, help="where to write the error report (CSV)")
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help="text each paid recipient with a phone on file a payment notice",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path = options["file"]
@@ -32,17 +38,30 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"无法读取 / cannot read {path}: {error}") from None
         quiet = bool(options["json"]) or not sys.stderr.isatty()
-        with tqdm(unit="行", desc="payouts", disable=quiet) as bar:
+        with tqdm(unit="行", desc="checking", disable=quiet) as bar:
+            shown = ["checking"]
+
+            def progress(phase: str, rows: int) -> None:
+                if shown[0] != phase:
+                    shown[0] = phase
+                    bar.set_description(phase)
+                    bar.reset()
+                bar.update(rows)
+
             try:
                 summary = import_payouts(
                     data=data,
                     source="cli",
                     label=path.name,
                     accept_valid=bool(options["accept_valid"]),
-                    progress=bar.update,
+                    progress=progress,
                 )
             except ImportRefused as error:
                 raise CommandError(bilingual(error)) from None
+        if options["notify"] and not summary.refused and not summary.already_imported:
+            batch = PayoutBatch.objects.get(sha256=summary.sha256)
+            sent = text_recipients(batch_id=batch.pk)
+            self.stderr.write(f"{sent} payment notices texted")
         if summary.errors:
             report = options["report"] or path.with_name(path.name + ".errors.csv")
             assert isinstance(report, Path)  # noqa: S101
