@@ -206,9 +206,14 @@ LIANYUN_LIMITS = {
     # Personal payout lookup (S7): answers per browser session, failures per person looked up.
     "lookup_per_session": (20, 3600),
     "lookup_failures_per_target": (10, 86400),
+    # Codes texted for a lookup: per person looked up, whatever the answer.
+    "lookup_codes_per_target": (5, 86400),
 }
 # How long a successful payout lookup stays open in the browser (to file a dispute).
 LIANYUN_LOOKUP_MINUTES = 10
+# A code texted as the second factor: minutes it lasts, and tries before it is spent.
+LIANYUN_LOOKUP_CODE_MINUTES = 5
+LIANYUN_LOOKUP_CODE_TRIES = 3
 
 # Uploads (SECURITY.md S19): each file, and a whole request, are capped; a request over the cap
 # is refused with 413 before its body is read.

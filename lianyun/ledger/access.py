@@ -6,6 +6,7 @@ per browser session and per person looked up, never per IP address.
 """
 
 import hmac
+import secrets
 import time
 
 from django.conf import settings
@@ -45,6 +46,68 @@ def verify_lookup(
         return resident
     limits.record_failure("lookup_failures_per_target", target)
     return None
+
+
+CHALLENGE = "lianyun_lookup_code"
+CODE_CONTEXT = "ledger.lookup_code"
+
+
+def _match(name: str, id_number: str, session_key: str) -> Resident | None:
+    """The resident with a phone on file if name and ID match and no limit is reached."""
+    target = id_number_index(normalise(id_number))
+    if limits.is_blocked("lookup_per_session", session_key):
+        return None
+    limits.record_failure("lookup_per_session", session_key)
+    if limits.is_blocked("lookup_codes_per_target", target):
+        return None
+    limits.record_failure("lookup_codes_per_target", target)
+    resident = Resident.objects.filter(id_number_index=target).first()
+    name_ok = hmac.compare_digest(
+        (resident.name if resident else "").encode(), name.strip().encode()
+    )
+    if resident is None or not name_ok or resident.phone_encrypted is None:
+        return None
+    return resident
+
+
+def start_code_challenge(
+    session: object, *, name: str, id_number: str, session_key: str
+) -> tuple[Resident | None, str]:
+    """Second factor by text: a 6-digit code for the phone on file. (resident, code)
+
+    The browser keeps only a keyed hash of the code. Whether or not the details match a person
+    with a phone, the session gets a challenge and the page says the same thing; only a real
+    person's phone receives a code.
+    """
+    resident = _match(name, id_number, session_key)
+    code = f"{secrets.randbelow(10**6):06d}"
+    session[CHALLENGE] = {  # type: ignore[index]
+        "index": resident.id_number_index if resident else "",
+        "hash": crypto.blind_index(code, context=CODE_CONTEXT),
+        "until": time.time() + settings.LIANYUN_LOOKUP_CODE_MINUTES * 60,
+        "tries": 0,
+    }
+    return resident, code
+
+
+def verify_code(session: object, code: str) -> Resident | None:
+    """The resident whose phone got this code, if it is right, fresh and within its tries."""
+    challenge = session.get(CHALLENGE)  # type: ignore[attr-defined]
+    if not challenge:
+        return None
+    challenge["tries"] += 1
+    session[CHALLENGE] = challenge  # type: ignore[index]
+    given = crypto.blind_index("".join(code.split()), context=CODE_CONTEXT)
+    right = hmac.compare_digest(given, challenge["hash"])
+    if (
+        challenge["tries"] > settings.LIANYUN_LOOKUP_CODE_TRIES
+        or challenge["until"] < time.time()
+        or not challenge["index"]
+        or not right
+    ):
+        return None
+    del session[CHALLENGE]  # type: ignore[attr-defined]
+    return Resident.objects.filter(id_number_index=challenge["index"]).first()
 
 
 def remember_verified(session: object, resident: Resident) -> None:

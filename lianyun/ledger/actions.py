@@ -15,9 +15,10 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -260,6 +261,32 @@ def _reconcile(batch: PayoutBatch, summary: ImportSummary, actor: Any) -> None:
             "sha256": batch.sha256,
         },
     )
+
+
+LOOKUP_CODE_SEAL = "ledger.lookup_code.queued"
+
+
+def queue_lookup_code(resident: Resident | None, code: str) -> None:
+    """Text the code to the phone on file, through the queue, sealed while it waits there."""
+    if resident is None:
+        return
+    from lianyun.ledger.tasks import text_lookup_code
+
+    sealed = crypto.encrypt(code, context=LOOKUP_CODE_SEAL)
+    transaction.on_commit(lambda: text_lookup_code(resident.pk, sealed))
+
+
+def text_lookup_code(*, resident_id: int, sealed: bytes) -> None:
+    resident = Resident.objects.filter(pk=resident_id).first()
+    if resident is None or not resident.phone():
+        return
+    code = crypto.decrypt(sealed, context=LOOKUP_CODE_SEAL)
+    with translation.override("zh-hans"):
+        text = _(
+            "[Lianyun] Your payout lookup code is %(code)s, valid for %(minutes)d minutes. "
+            "Do not tell anyone."
+        ) % {"code": code, "minutes": settings.LIANYUN_LOOKUP_CODE_MINUTES}
+    send_text(resident.phone(), text)
 
 
 def record_lookup(*, resident: Resident | None) -> None:

@@ -19,10 +19,27 @@ class LookupForm(forms.Form):
     card_number = forms.CharField(
         label=_("Social-security card number"),
         max_length=12,
-        help_text=_("The 9 characters printed on your social-security card."),
+        required=False,
+        help_text=_(
+            "The 9 characters printed on your social-security card. No card at hand? "
+            "Ask for a code by text to the phone on file instead."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+
+    def __init__(self, *args: object, by_code: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.by_code = by_code
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not self.by_code and not data.get("card_number"):
+            self.add_error(
+                "card_number",
+                _("Enter the card number, or ask for a code by text."),
+            )
+        return data
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -52,3 +69,14 @@ class PayoutUploadForm(forms.Form):
                 params={"mb": limit // (1024 * 1024)},
             )
         return upload
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the text message"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=8,
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)

@@ -14,3 +14,8 @@ def run_payout_upload(upload_id: int) -> None:
 @db_task(retries=3, retry_delay=60)
 def text_payout_recipients(batch_id: int) -> None:
     actions.text_recipients(batch_id=batch_id)
+
+
+@db_task(retries=2, retry_delay=10)
+def text_lookup_code(resident_id: int, sealed: bytes) -> None:
+    actions.text_lookup_code(resident_id=resident_id, sealed=sealed)

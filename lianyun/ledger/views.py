@@ -18,11 +18,19 @@ from lianyun.ledger.access import (
     access_payout_importer,
     access_upload,
     remember_verified,
+    start_code_challenge,
+    verify_code,
     verify_lookup,
     visible_uploads,
 )
-from lianyun.ledger.actions import error_report, publish_board, receive_upload, record_lookup
-from lianyun.ledger.forms import LookupForm, PayoutUploadForm
+from lianyun.ledger.actions import (
+    error_report,
+    publish_board,
+    queue_lookup_code,
+    receive_upload,
+    record_lookup,
+)
+from lianyun.ledger.forms import CodeForm, LookupForm, PayoutUploadForm
 from lianyun.ledger.queries import RANGES, Board, dibao_list, period_range, statement, village_board
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
@@ -39,29 +47,59 @@ RANGE_LABELS = {
 
 @never_cache
 def lookup(request: HttpRequest) -> HttpResponse:
-    """A villager's own payouts. The ID number travels only in the POST body."""
-    form = LookupForm(request.POST or None)
+    """A villager's own payouts. The ID number travels only in the POST body.
+
+    Second factor: the social-security card number, or a code texted to the phone on file.
+    """
+    action = request.POST.get("action", "lookup")
+    form = LookupForm(request.POST or None, by_code=action == "code")
+    code_form = None
     result = None
     failed = False
-    if request.method == "POST" and form.is_valid():
-        if not request.session.session_key:
-            request.session.save()
+    if not request.session.session_key:
+        request.session.save()
+    session_key = request.session.session_key or ""
+    resident = None
+    year = None
+    if request.method == "POST" and action == "verify":
+        code_form = CodeForm(request.POST)
+        if code_form.is_valid():
+            resident = verify_code(request.session, code_form.cleaned_data["code"])
+            year = code_form.cleaned_data["year"]
+            record_lookup(resident=resident)
+            failed = resident is None
+            if failed:
+                code_form = CodeForm(initial={"year": year})
+        form = LookupForm(initial={"year": year})
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        resident = verify_lookup(
-            name=data["name"],
-            id_number=data["id_number"],
-            card_number=data["card_number"],
-            session_key=request.session.session_key or "",
-        )
-        record_lookup(resident=resident)
-        if resident is None:
-            failed = True
+        if action == "code":
+            found, code = start_code_challenge(
+                request.session,
+                name=data["name"],
+                id_number=data["id_number"],
+                session_key=session_key,
+            )
+            queue_lookup_code(found, code)
+            code_form = CodeForm(initial={"year": data["year"]})
         else:
-            remember_verified(request.session, resident)
-            result = statement(resident.id_number_index, data["year"])
+            resident = verify_lookup(
+                name=data["name"],
+                id_number=data["id_number"],
+                card_number=data["card_number"],
+                session_key=session_key,
+            )
+            year = data["year"]
+            record_lookup(resident=resident)
+            failed = resident is None
         form = LookupForm(initial={"year": data["year"]})
+    if resident is not None and year is not None:
+        remember_verified(request.session, resident)
+        result = statement(resident.id_number_index, year)
     return render(
-        request, "ledger/payout_lookup.html", {"form": form, "result": result, "failed": failed}
+        request,
+        "ledger/payout_lookup.html",
+        {"form": form, "code_form": code_form, "result": result, "failed": failed},
     )
 
 

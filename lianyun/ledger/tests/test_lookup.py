@@ -79,3 +79,91 @@ def test_one_phone_gets_at_most_twenty_answers_an_hour(client: Client, person) -
         _ask(client, stranger)
     assert 'data-test="statement"' not in _ask(client, number).content.decode()
     assert 'data-test="statement"' in _ask(Client(), number).content.decode()
+
+
+def _texted_code(outbox: list) -> str:  # type: ignore[type-arg]
+    import re
+
+    match = re.search(r"(\d{6})", outbox[-1].text)
+    assert match
+    return match.group(1)
+
+
+def test_without_a_card_a_code_texted_to_the_phone_on_file_opens_the_payouts(
+    client: Client, person, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.core.sms import MemoryBackend
+
+    settings.LIANYUN_SMS_BACKEND = "lianyun.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    number, resident = person
+    resident.set_phone("13900005678")
+    resident.save()
+    ask = {"name": "袁建国", "id_number": number, "card_number": "", "year": "2026"}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(URL, {**ask, "action": "code"}).content.decode()
+    assert 'data-test="code-step"' in page and 'data-test="statement"' not in page
+    assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]
+    code = _texted_code(MemoryBackend.outbox)
+    assert code not in page and number not in page
+    wrong = "000000" if code != "000000" else "111111"
+    refused = client.post(URL, {"action": "verify", "code": wrong, "year": "2026"})
+    assert 'data-test="lookup-failed"' in refused.content.decode()
+    shown = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+    assert shown.count('data-test="dispute"') == 3
+    # A code is good once.
+    again = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+    assert 'data-test="statement"' not in again
+
+
+def test_asking_for_a_code_answers_alike_for_strangers_and_texts_only_the_person(
+    client: Client, person, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.core.sms import MemoryBackend
+
+    settings.LIANYUN_SMS_BACKEND = "lianyun.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    number, resident = person
+    resident.set_phone("13900005678")
+    resident.save()
+    pages = []
+    for name, id_number in [("袁建国", number), ("张三", number), ("袁建国", "110101199003070011")]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                URL,
+                {"name": name, "id_number": id_number, "year": "2026", "action": "code"},
+            )
+        pages.append(_body(response))
+    assert pages[0] == pages[1] == pages[2]
+    assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]  # only the real person
+
+
+def test_codes_are_limited_per_person_and_tries_per_code(
+    person, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.core.sms import MemoryBackend
+
+    settings.LIANYUN_SMS_BACKEND = "lianyun.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    number, resident = person
+    resident.set_phone("13900005678")
+    resident.save()
+    per_person, _window = settings.LIANYUN_LIMITS["lookup_codes_per_target"]
+    for _ in range(per_person + 2):
+        with django_capture_on_commit_callbacks(execute=True):
+            Client().post(
+                URL, {"name": "袁建国", "id_number": number, "year": "2026", "action": "code"}
+            )
+    assert len(MemoryBackend.outbox) == per_person
+    # Tries: the right code after the allowed wrong tries opens nothing.
+    MemoryBackend.outbox.clear()
+    settings.LIANYUN_LIMITS = {**settings.LIANYUN_LIMITS, "lookup_codes_per_target": (99, 60)}
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"name": "袁建国", "id_number": number, "year": "2026", "action": "code"})
+    code = _texted_code(MemoryBackend.outbox)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(settings.LIANYUN_LOOKUP_CODE_TRIES):
+        client.post(URL, {"action": "verify", "code": wrong, "year": "2026"})
+    late = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+    assert 'data-test="statement"' not in late
