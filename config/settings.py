@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lianyun.policies",
     "lianyun.ledger",
     "lianyun.publications",
+    "lianyun.disclosure",
     "lianyun.portal",
     "lianyun.workspace",
     "lianyun.demo",
@@ -211,6 +212,9 @@ LIANYUN_LIMITS = {
 }
 # How long a successful payout lookup stays open in the browser (to file a dispute).
 LIANYUN_LOOKUP_MINUTES = 10
+# 三务公开: the day of the month by which last month's finances (and, in a quarter's first
+# month, last quarter's party and village affairs) must be posted.
+LIANYUN_DISCLOSURE_DUE_DAY = env_int("LIANYUN_DISCLOSURE_DUE_DAY", 15, minimum=1, maximum=28)
 # A code texted as the second factor: minutes it lasts, and tries before it is spent.
 LIANYUN_LOOKUP_CODE_MINUTES = 5
 LIANYUN_LOOKUP_CODE_TRIES = 3

@@ -14,6 +14,7 @@ urlpatterns = [
     path("publications/", include("lianyun.publications.urls")),
     path("policies/", include("lianyun.policies.urls")),
     path("payouts/", include("lianyun.ledger.urls")),
+    path("disclosures/", include("lianyun.disclosure.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -58,3 +58,9 @@ def drop_guard(cursor: Any, vendor: str, table: str) -> None:
     """For tests that play an attacker with database access."""
     for statement in _reverse(table, vendor):
         cursor.execute(statement)
+
+
+def restore_guard(cursor: Any, vendor: str, table: str) -> None:
+    """Put the triggers back after an operator's reset of a demo database."""
+    for statement in _statements(table, vendor):
+        cursor.execute(statement)

@@ -7,6 +7,13 @@ from lianyun.core.deadlines import DeadlineRule, PeriodUnit
 RULES: dict[str, DeadlineRule] = {
     rule.code: rule
     for rule in [
+        # 村务公开 (DOMAIN.md §4.2, art. 13 and 16 of the provincial regulations)
+        DeadlineRule(
+            "disclosure_posting", 5, PeriodUnit.DAYS, _("Village Affairs Disclosure art. 13")
+        ),
+        DeadlineRule(
+            "disclosure_objection", 5, PeriodUnit.DAYS, _("Village Affairs Disclosure art. 16")
+        ),
         # 《信访工作条例》 (2022)
         DeadlineRule(
             "petition_disposal", 15, PeriodUnit.DAYS, _("Petition Work Regulations art. 22")

@@ -12,8 +12,11 @@ from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
 from lianyun.cases.models import Lead, Outcome, RectificationItem
 from lianyun.core import audit, crypto
+from lianyun.core.append_only import drop_guard, restore_guard
 from lianyun.core.cli import LocalizedError
+from lianyun.core.filestore import delete_files
 from lianyun.demo.cases import seed_cases
+from lianyun.demo.disclosures import seed_disclosures
 from lianyun.demo.generator import (
     SCALES,
     DemoCounty,
@@ -23,6 +26,7 @@ from lianyun.demo.generator import (
     totp_secret,
 )
 from lianyun.demo.payouts import load_demo_payouts
+from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
 from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
@@ -117,6 +121,7 @@ def load_demo(
         random.Random(seed),
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
+    seed_disclosures(random.Random(seed), User.objects.get(username="cadre"))
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -158,6 +163,7 @@ def reset_demo() -> None:
     Lead.objects.all().delete()
     Payout.objects.all().delete()
     PayoutBatch.objects.all().delete()
+    _remove_disclosures()
     SubsidyItem.objects.all().delete()
     with connection.cursor() as cursor:
         # Raw deletes in dependency order: a county-size ORM delete would collect millions of
@@ -173,3 +179,17 @@ def reset_demo() -> None:
         cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'town'")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table}")  # noqa: S608
     audit.record(action="reset:demo")
+
+
+def _remove_disclosures() -> None:
+    """Disclosures are append-only: the demo reset lifts the guard for its own delete, inside
+    the same transaction, and puts it back. (Their entries stay in the publication chain.)"""
+    files = list(DisclosureFile.objects.values_list("stored_name", flat=True))
+    Objection.objects.all().delete()
+    DisclosureFile.objects.all().delete()
+    table = Disclosure._meta.db_table
+    with connection.cursor() as cursor:
+        drop_guard(cursor, connection.vendor, table)
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        restore_guard(cursor, connection.vendor, table)
+    delete_files(files)

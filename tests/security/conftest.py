@@ -9,6 +9,8 @@ from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
 from lianyun.cases.actions import record_milestone, register_rectification
 from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
+from lianyun.disclosure.actions import post_disclosure
+from lianyun.disclosure.models import Disclosure
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
@@ -36,6 +38,7 @@ class World:
     item: RectificationItem  # a public item in village A1, from a meeting
     attachment: Attachment  # a PDF sent with the canary petition
     evidence: Evidence  # a photo proving progress on the item
+    disclosure: Disclosure  # a finance notice of village A1
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -117,6 +120,14 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         files=[SimpleUploadedFile("e.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")],
     )
     evidence = milestone.evidence.get()
+    disclosure = post_disclosure(
+        village=cast.village_a1,
+        kind="finance",
+        period="2026-10",
+        title="2026年10月财务收支公开",
+        body="收入：土地租金 12,000 元；支出：道路维修 3,500 元。",
+        actor=cast.village_cadre.user,
+    )
     return World(
         cast,
         petition,
@@ -129,6 +140,7 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         item,
         attachment,
         evidence,
+        disclosure,
     )
 
 

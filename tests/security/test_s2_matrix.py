@@ -17,6 +17,8 @@ VERIFIED = "verified"  # only a browser that proved the payout's owner in the lo
 DEPARTMENT = "department"  # the county department that owns the item
 SIGNED_IN = "signed_in"  # any account, showing only its own
 RECTIFIER = "rectifier"  # records progress on an item in scope
+POSTER = "poster"  # the village's own cadre posts its disclosures
+WATCHER = "watcher"  # town and county commissions (and inspectors) in scope
 IMPORTER = "importer"  # a county department or the IT operator hands over payout files
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
@@ -74,6 +76,13 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "ledger:dibao-list": (PUBLIC, "GET", "region"),
     "ledger:board-publish": (PUBLISHER, "POST", "region"),
     "ledger:upload-list": (IMPORTER, "GET", ""),
+    "disclosure:disclosure-list": (PUBLIC, "GET", "region"),
+    "disclosure:disclosure-detail": (PUBLIC, "GET", "disclosure"),
+    "disclosure:disclosure-file": (MISSING, "GET", "disclosure_file"),
+    "disclosure:disclosure-object": (PUBLIC, "POST", "disclosure"),
+    "disclosure:disclosure-create": (POSTER, "GET", "region"),
+    "disclosure:disclosure-correct": (POSTER, "GET", "disclosure"),
+    "disclosure:disclosure-overview": (WATCHER, "GET", "town"),
     "ledger:upload-detail": (IMPORTER, "GET", "upload"),
     "ledger:upload-errors": (IMPORTER, "GET", "upload"),
     "petitions:payout-dispute": (VERIFIED, "POST", "payout"),
@@ -165,6 +174,15 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         return False  # no persona's session proved anyone; tests/ledger cover the owner
     if kind == DEPARTMENT:
         return False  # no persona of the matrix owns a subsidy item; tests/policies cover it
+    if kind == POSTER:
+        return persona in {"village_cadre", "unit_member"}
+    if kind == WATCHER:
+        return persona in {
+            "town_secretary",
+            "county_inspector",
+            "spouse_official",
+            "colleague_official",
+        }
     if kind == IMPORTER:
         return False  # no persona of the matrix imports payouts; tests/ledger cover importers
     if kind == SIGNED_IN:
@@ -188,6 +206,10 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": world.petition.pk, "attachment_id": world.attachment.pk}
     if obj == "payout":
         return {"payout_id": 1}
+    if obj == "disclosure":
+        return {"pk": world.disclosure.pk}
+    if obj == "disclosure_file":
+        return {"pk": world.disclosure.pk, "file_id": 999_999}
     if obj == "upload":
         return {"public_id": "6b0f8f7e-0d7c-4a6e-9a53-0c1f3f1b2a11"}
     if obj == "policy":
@@ -200,6 +222,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": world.item.pk, "evidence_id": world.evidence.pk}
     value = {
         "region": world.cast.village_a1.code,
+        "town": world.cast.town_a.code,
         "petition": world.petition.pk,
         "lead": world.lead.pk,
         "identity_request": world.identity_request.pk,

@@ -101,3 +101,26 @@ def test_the_demo_payouts_answer_the_printed_lookup(client) -> None:  # type: ig
         {"name": name, "id_number": number, "card_number": card, "year": "2026"},
     ).content.decode()
     assert 'data-test="statement"' in page
+
+
+def test_the_demo_town_posts_its_public_affairs_with_one_correction(time_machine) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC))  # after the 15th
+
+    from lianyun.disclosure.models import Disclosure
+    from lianyun.disclosure.queries import cadence
+    from lianyun.publications.queries import verify_chain
+
+    load_demo(seed=1, scale="small")
+    town = Region.objects.get(code="511923103000")
+    villages = Region.objects.filter(parent=town, kind=RegionKind.VILLAGE)
+    assert Disclosure.objects.filter(corrects__isnull=False).count() == 1
+    rows = cadence(villages, timezone.localdate())
+    cadre_village = User.objects.get(username="cadre").region
+    assert not next(r for r in rows if r.village == cadre_village).overdue
+    if villages.count() > 2:
+        assert any(r.overdue for r in rows)
+    assert verify_chain() == []

@@ -1,0 +1,190 @@
+"""三务公开 pages: a village's notices (public), one notice with its record and objection form,
+posting and correcting (village cadres), and the overdue overview (town and county)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from lianyun.core.filestore import send_file
+from lianyun.core.views import add_errors
+from lianyun.disclosure.access import (
+    access_cadence,
+    access_poster,
+    access_public_disclosure,
+    access_public_village,
+)
+from lianyun.disclosure.actions import object_to, payload_of, post_disclosure
+from lianyun.disclosure.forms import DisclosureForm, ObjectionForm
+from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind
+from lianyun.disclosure.queries import (
+    cadence,
+    cadence_by_town,
+    difference,
+    objection_window,
+    objections_open,
+    posting_window,
+    public_disclosures,
+)
+from lianyun.petitions.access import remember_tracked
+from lianyun.publications.actions import canonical
+from lianyun.publications.queries import latest_checkpoint
+from lianyun.regions.models import Region, RegionKind
+
+
+def village_list(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_public_village(code)
+    kind = request.GET.get("kind", "")
+    disclosures = public_disclosures(village)
+    if kind in DisclosureKind.values:
+        disclosures = disclosures.filter(kind=kind)
+    return render(
+        request,
+        "disclosure/disclosure_list.html",
+        {
+            "village": village,
+            "disclosures": disclosures[:100],
+            "kind": kind,
+            "kinds": DisclosureKind.choices,
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    disclosure = access_public_disclosure(pk)
+    today = timezone.localdate()
+    form = ObjectionForm()
+    files = list(disclosure.files.all())
+    recorded = canonical(payload_of(disclosure, [f.sha256 for f in files]))
+    return render(
+        request,
+        "disclosure/disclosure_detail.html",
+        {
+            "disclosure": disclosure,
+            "files": files,
+            "matches_record": recorded == disclosure.entry.payload,
+            "posting": posting_window(disclosure),
+            "objection": objection_window(disclosure),
+            "can_object": objections_open(disclosure, today),
+            "form": form,
+            "later": getattr(disclosure, "correction", None),
+            "difference": difference(disclosure),
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    disclosure = access_public_disclosure(pk)
+    stored = DisclosureFile.objects.filter(disclosure=disclosure, pk=file_id).first()
+    if stored is None:
+        raise Http404
+    return send_file(
+        stored,
+        actor=request.user if request.user.is_authenticated else None,
+        filename=f"disclosure-{disclosure.pk}-{stored.pk}.{stored.extension}",
+    )
+
+
+@never_cache
+def object_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """有异议: an objection within the window becomes a petition; the receipt is shown once."""
+    disclosure = access_public_disclosure(pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submitted = object_to(disclosure=disclosure, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            remember_tracked(request.session, submitted.petition)
+            return render(
+                request,
+                "petitions/petition_receipt.html",
+                {"petition": submitted.petition, "receipt": submitted.receipt.text},
+            )
+    return render(
+        request, "disclosure/objection_form.html", {"disclosure": disclosure, "form": form}
+    )
+
+
+def _post(request: HttpRequest, village: Region, corrects: Disclosure | None) -> HttpResponse:
+    initial = (
+        {
+            "kind": corrects.kind,
+            "major": corrects.major,
+            "period": corrects.period,
+            "title": corrects.title,
+            "body": corrects.body,
+        }
+        if corrects
+        else {}
+    )
+    form = DisclosureForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            posted = post_disclosure(
+                village=village,
+                kind=data["kind"],
+                major=data["major"],
+                period=data["period"].strip(),
+                title=data["title"],
+                body=data["body"],
+                files=data["scans"],
+                actor=request.user,
+                corrects=corrects,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("disclosure:disclosure-detail", pk=posted.pk)
+    return render(
+        request,
+        "disclosure/disclosure_form.html",
+        {"village": village, "form": form, "corrects": corrects},
+    )
+
+
+@login_required
+def create(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_poster(request.user, code)  # type: ignore[arg-type]
+    return _post(request, village, None)
+
+
+@login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    disclosure = access_public_disclosure(pk)
+    village = access_poster(request.user, disclosure.village.code)  # type: ignore[arg-type]
+    return _post(request, village, disclosure)
+
+
+@login_required
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    region = access_cadence(request.user, code)  # type: ignore[arg-type]
+    today = timezone.localdate()
+    if region.kind == RegionKind.TOWN:
+        villages = Region.objects.filter(parent=region, kind=RegionKind.VILLAGE)
+        rows = cadence(villages, today)
+        return render(
+            request,
+            "disclosure/cadence_town.html",
+            {
+                "town": region,
+                "rows": rows,
+                "kinds": DisclosureKind.choices,
+                "overdue_count": sum(1 for row in rows if row.overdue),
+            },
+        )
+    return render(
+        request,
+        "disclosure/cadence_county.html",
+        {
+            "county": region,
+            "towns": cadence_by_town(region, today),
+            "kinds": DisclosureKind.choices,
+        },
+    )
