@@ -43,6 +43,9 @@ if PRODUCTION:
         if _value in {_DEV_SECRET_KEY, _DEV_DATA_KEYS, _DEV_INDEX_KEY}:
             raise ImproperlyConfigured(f"{_name} is the public development value")
 
+# The address villagers' phones reach, printed as QR codes on notices (e.g. http://lianyun.pc.gov.cn);
+# empty: the address of the request that printed the notice.
+LIANYUN_PUBLIC_URL = env_str("LIANYUN_PUBLIC_URL", "")
 ALLOWED_HOSTS = env_list("LIANYUN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("LIANYUN_CSRF_TRUSTED_ORIGINS", [])
 

@@ -23,7 +23,12 @@ HEADER = [
     "银行账号",
     "业务状态",
     "失败原因",
+    "保障类别",
 ]
+
+
+# 低保 households by category: the amount follows the category in the demo.
+CATEGORIES = {"538.00": "一类", "460.00": "二类", "380.00": "三类"}
 
 
 def _months(today: datetime.date, count: int) -> list[datetime.date]:
@@ -73,6 +78,7 @@ def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
                             account,
                             "失败" if failed else "成功",
                             "账户已注销" if failed else "",
+                            CATEGORIES.get(str(amount), "") if item == "低保金" else "",
                         ]
                     )
                 )

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from lianyun.core.filestore import send_file
+from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors
 from lianyun.disclosure.access import (
     access_cadence,
@@ -72,6 +74,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "later": getattr(disclosure, "correction", None),
             "difference": difference(disclosure),
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+def print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The A4 notice for the village's notice board, with a QR code back to the page."""
+    disclosure = access_public_disclosure(pk)
+    path = reverse("disclosure:disclosure-detail", args=[disclosure.pk])
+    url = public_url(request, path)
+    return render(
+        request,
+        "disclosure/disclosure_print.html",
+        {
+            "disclosure": disclosure,
+            "objection": objection_window(disclosure),
+            "qr": qr_svg(url),
+            "qr_url": url,
+            "back": path,
+            "entry": disclosure.entry,
             "checkpoint": latest_checkpoint(),
         },
     )

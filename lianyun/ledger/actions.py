@@ -28,6 +28,7 @@ from lianyun.core.cli import LocalizedError, bilingual
 from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted
 from lianyun.core.masking import mask_id_number
 from lianyun.core.sms import send_text
+from lianyun.core.spreadsheet import escape_cell
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
     MAX_ROWS,
@@ -88,15 +89,8 @@ class ImportSummary:
         writer = csv.writer(out)
         writer.writerow([_("Row"), _("Column"), _("Value"), _("What is wrong")])
         for error in self.errors:
-            writer.writerow([error.row, error.column, _escape(error.value), error.reason])
+            writer.writerow([error.row, error.column, escape_cell(error.value), error.reason])
         return "\ufeff".encode() + out.getvalue().encode()
-
-
-def _escape(value: str) -> str:
-    """Formula triggers are neutralised in anything written for a spreadsheet (S20)."""
-    if value and value[0] in "=+-@\t\r\x00＝＋－＠":
-        return "'" + value
-    return value
 
 
 def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[str]]]]:
@@ -228,6 +222,7 @@ def _payout(batch: PayoutBatch, row: CleanRow, index: str, residents: dict[str, 
         account_last4=row.account_last4,
         status=row.status,
         failure_reason=row.failure_reason,
+        category=row.category,
     )
 
 

@@ -45,6 +45,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "failure_reason": ("失败原因", "chb203"),
     "department": ("主管部门", "chi037", "chi011"),
     "handled_on": ("经办时间", "aae036"),
+    "category": ("保障类别", "低保类别", "类别"),  # e.g. 一类/二类/三类 for 低保
 }
 REQUIRED = ("id_number", "name", "item", "period", "amount")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -143,6 +144,7 @@ class CleanRow:
     status: str
     failure_reason: str
     private_use: bool
+    category: str = ""
 
 
 def _period(value: str) -> str | None:
@@ -263,6 +265,7 @@ class RowChecker:
             status=status,
             failure_reason=self.value(row, "failure_reason")[:100],
             private_use=bool(PRIVATE_USE.search(name)),
+            category=self.value(row, "category")[:16],
         )
 
 

@@ -73,6 +73,7 @@ class Payout(models.Model):
     account_last4 = models.CharField(max_length=4, blank=True)
     status = models.CharField(max_length=8, choices=PayoutStatus.choices, default=PayoutStatus.PAID)
     failure_reason = models.CharField(max_length=100, blank=True)
+    category = models.CharField(max_length=16, blank=True)  # 保障类别, when the item has them
     texted_at = models.DateTimeField(null=True, blank=True)  # payment notice sent
 
     class Meta:

@@ -120,6 +120,7 @@ class DibaoLine:
     name: str  # masked
     household_size: int
     amount: Decimal
+    category: str
 
 
 def dibao_list(village: Region, period: str) -> list[DibaoLine]:
@@ -133,7 +134,7 @@ def dibao_list(village: Region, period: str) -> list[DibaoLine]:
     for payout in payouts:
         household = payout.resident.household if payout.resident else None
         size = household.members.count() if household else 1
-        lines.append(DibaoLine(mask_name(payout.name), size, payout.amount))
+        lines.append(DibaoLine(mask_name(payout.name), size, payout.amount, payout.category))
     return lines
 
 

@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import download_response
+from lianyun.core.qr import public_url, qr_svg
+from lianyun.core.spreadsheet import xlsx
 from lianyun.ledger.access import (
     access_board_publisher,
     access_board_village,
@@ -134,6 +136,76 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "checkpoint": latest_checkpoint(),
         },
     )
+
+
+def _board_url(village: Region, request: HttpRequest) -> str:
+    query = request.GET.urlencode()
+    return reverse("ledger:board-detail", args=[village.code]) + (f"?{query}" if query else "")
+
+
+def board_print(request: HttpRequest, code: str) -> HttpResponse:
+    """The A4 notice for the village notice board, with a QR code back to the page."""
+    village = access_board_village(code)
+    current = _board(request, village)
+    url = public_url(request, _board_url(village, request))
+    return render(
+        request,
+        "ledger/board_print.html",
+        {
+            "board": current,
+            "qr": qr_svg(url),
+            "qr_url": url,
+            "back": _board_url(village, request),
+            "entry": published_entry(f"{village.code}:{current.first}:{current.last}"),
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+def board_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The board as an Excel file: masked names, amounts as numbers, no formulas."""
+    village = access_board_village(code)
+    current = _board(request, village)
+    checkpoint = latest_checkpoint()
+    data = xlsx(
+        f"{village.parent.name if village.parent else ''}{village.name} "
+        f"{current.first}–{current.last}",
+        [
+            _("Name"),
+            _("Item"),
+            _("Department"),
+            _("Period"),
+            _("Amount"),
+            _("Paid on"),
+            _("Status"),
+        ],
+        (
+            [
+                line.name,
+                line.item,
+                line.department,
+                line.period,
+                line.amount,
+                line.paid_on.isoformat() if line.paid_on else "",
+                line.status,
+            ]
+            for line in current.lines
+        ),
+        footer=[
+            f"{_('Publication checkpoint')}: {checkpoint.size} {checkpoint.root}"
+            if checkpoint
+            else "",
+            public_url(request, _board_url(village, request)),
+        ],
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="board-{village.code}-{current.first}-{current.last}.xlsx"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

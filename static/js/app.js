@@ -4,3 +4,11 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   });
 }
+
+// A printable notice's "Print" button (inline handlers are not allowed by the CSP).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target && target.closest && target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -1,10 +1,14 @@
-"""A villager checks their payouts on a phone, disputes one, and the town commission sees it."""
+"""A villager scans the village notice, checks their payouts on a phone, disputes one, and the
+town commission sees it."""
 
+import io
 import re
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, expect
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 
 from lianyun.demo.devserver import DemoServer
 
@@ -18,13 +22,29 @@ PHONE = {
 }
 
 
-def test_a_villager_looks_up_payouts_and_disputes_one(browser: Browser, demo: DemoServer) -> None:
+def _scan(printed: Page) -> str:
+    """What a phone's camera reads off the printed notice's QR code."""
+    picture = Image.open(io.BytesIO(printed.locator("[data-test=qr] svg").screenshot()))
+    codes = zxingcpp.read_barcodes(picture)
+    assert len(codes) == 1
+    return str(codes[0].text)
+
+
+def test_a_villager_scans_the_notice_looks_up_payouts_and_disputes_one(
+    browser: Browser, demo: DemoServer
+) -> None:
     assert demo.lookup is not None
     name, number, card = demo.lookup
-    phone = browser.new_context(base_url=demo.url, **PHONE).new_page()
-    phone.goto("/")
-    phone.locator("[data-function=ledger]").click()
-    phone.get_by_role("link", name="查询本人补贴").click()
+    notice = browser.new_context(base_url=demo.url).new_page()
+    notice.goto("/payouts/boards/511923103201/print/")
+    expect(notice.locator("[data-test=checkpoint]")).to_be_visible()
+    address = _scan(notice)
+    assert address == f"{demo.url}/payouts/boards/511923103201/"
+
+    phone = browser.new_context(**PHONE).new_page()
+    phone.goto(address)
+    expect(phone.locator("[data-test=board]")).to_be_visible()
+    phone.locator("[data-test=my-payouts]").click()
     assert number not in phone.url
     phone.get_by_label("姓名").fill(name)
     phone.get_by_label("身份证号码").fill(number)

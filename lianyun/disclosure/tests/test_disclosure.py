@@ -210,3 +210,15 @@ def test_only_the_villages_own_cadre_posts(county: Cast) -> None:
         someone.force_login(getattr(county, who).user)
         url = reverse("disclosure:disclosure-create", args=[county.village_a1.code])
         assert someone.get(url).status_code == 404
+
+
+def test_the_printed_notice_leads_back_to_the_page_and_names_its_record(county: Cast) -> None:
+    from lianyun.core.qr import qr_svg
+
+    disclosure = _post(county)
+    page = Client().get(reverse("disclosure:disclosure-print", args=[disclosure.pk])).content
+    text = page.decode()
+    url = f"http://testserver/disclosures/notices/{disclosure.pk}/"
+    assert f'data-url="{url}"' in text and qr_svg(url) in text
+    assert "误工补贴" in text and 'data-test="checkpoint"' in text
+    assert str(disclosure.entry.index) in text

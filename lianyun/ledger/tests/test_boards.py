@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from lianyun.ledger.actions import import_payouts
 from lianyun.publications.models import Entry, EntryKind
-from lianyun.testing import Cast, payout_csv, payout_rows
+from lianyun.testing import PAYOUT_HEADER, Cast, payout_csv, payout_rows
 
 BOARD = reverse("ledger:board-detail", args=["511923103201"])
 NOVEMBER = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
@@ -47,13 +47,18 @@ def test_filters_by_item_and_period(client: Client, october: list[list[str]]) ->
     assert "2026-10" not in later.split('data-test="board"')[1]
 
 
-def test_the_dibao_list_shows_only_name_household_size_and_amount(
-    client: Client, october: list[list[str]]
+def test_the_dibao_list_shows_only_name_household_size_amount_and_category(
+    client: Client, county: Cast
 ) -> None:
+    rows = [[*row, "二类" if i == 1 else ""] for i, row in enumerate(payout_rows(5))]
+    import_payouts(data=payout_csv(rows, header=[*PAYOUT_HEADER, "保障类别"]), source="cli")
     url = reverse("ledger:dibao-list", args=["511923103201"])
     page = client.get(url, {"period": "2026-10"}).content.decode()
     table = page.split('data-test="dibao"')[1].split("</table>")[0]
     assert table.count("<tr>") == 1 + 2  # header and the two 低保 rows
+    assert table.count("二类") == 1
+    assert rows[1][1] not in page and rows[1][10] not in page
+    assert "2026-10-15" not in table and "S" not in table.replace("class", "")
     assert "2026-10-15" not in table and "S" not in table.replace("class", "")
 
 
