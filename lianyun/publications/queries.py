@@ -1,5 +1,7 @@
 """Reads over the chain: leaves, roots, proofs and the verification of what is stored."""
 
+import difflib
+import json
 from dataclasses import dataclass
 
 from lianyun.core import merkle
@@ -63,3 +65,26 @@ def verify_chain() -> list[Problem]:
 def published_entry(subject: str) -> Entry | None:
     """The latest entry published about a subject (a board: "<village>:<first>:<last>")."""
     return Entry.objects.filter(subject=subject).order_by("-index").first()
+
+
+def _lines(payload: str) -> list[str]:
+    """One line per field, and one per element of a list field (a board's payouts)."""
+    data = json.loads(payload)
+    if not isinstance(data, dict):
+        return [json.dumps(data, ensure_ascii=False)]
+    lines = []
+    for key, value in sorted(data.items()):
+        values = value if isinstance(value, list) else [value]
+        lines += [f"{key}: {json.dumps(v, ensure_ascii=False, sort_keys=True)}" for v in values]
+    return lines
+
+
+def payload_difference(entry: Entry) -> list[tuple[str, str]]:
+    """What a correction changed against the entry it corrects: (sign, line), sign in + - " "."""
+    if entry.corrects is None:
+        return []
+    return [
+        (line[0], line[2:])
+        for line in difflib.ndiff(_lines(entry.corrects.payload), _lines(entry.payload))
+        if not line.startswith("? ")
+    ]

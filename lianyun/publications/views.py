@@ -6,7 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from lianyun.publications.models import Checkpoint, Entry
-from lianyun.publications.queries import consistency, inclusion, latest_checkpoint
+from lianyun.publications.queries import (
+    consistency,
+    inclusion,
+    latest_checkpoint,
+    payload_difference,
+)
 
 
 def entry_list(request: HttpRequest) -> HttpResponse:
@@ -29,6 +34,7 @@ def entry_detail(request: HttpRequest, index: int) -> HttpResponse:
             "checkpoint": checkpoint,
             "proof": inclusion(entry, checkpoint.size),
             "corrections": entry.corrections.all(),
+            "difference": payload_difference(entry),
         },
     )
 

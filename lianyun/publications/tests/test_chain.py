@@ -66,6 +66,13 @@ def test_a_correction_is_a_new_entry_pointing_at_the_old() -> None:
     assert fixed.index == 1
     assert list(old.corrections.all()) == [fixed]
     assert Entry.objects.get(index=0).payload == old.payload
+    from django.test import Client
+    from django.urls import reverse
+
+    page = Client().get(reverse("publications:entry-detail", args=[1])).content.decode()
+    difference = page.split('data-test="difference"')[1].split("</pre>")[0]
+    assert "- progress: 100" in difference and "+ progress: 90" in difference
+    assert "village" in difference and "title" not in difference  # only what changed
 
 
 def test_the_database_refuses_edits_and_deletions() -> None:
