@@ -95,8 +95,12 @@ def current_key_id() -> int:
     return _keys()[0]
 
 
+@cache
+def _index_key(spec: str) -> bytes:
+    return base64.b64decode(spec)
+
+
 def blind_index(value: str, *, context: str) -> str:
     """Keyed HMAC-SHA256 of a normalised value: equal inputs give equal, unguessable tokens."""
-    key = base64.b64decode(settings.LIANYUN_INDEX_KEY)
     message = context.encode() + b"\x00" + value.encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(_index_key(settings.LIANYUN_INDEX_KEY), message, hashlib.sha256).hex()

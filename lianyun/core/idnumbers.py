@@ -6,7 +6,9 @@ which part is wrong, in the user's language.
 
 import datetime
 import random
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,36 @@ def validate_id_number(value: str) -> str:
             code="checksum",
         )
     return number
+
+
+ID_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
+
+
+@lru_cache(maxsize=65536)
+def _birth_ok(digits: str) -> bool:
+    """Characters 7 to 14 as a real, past date (cached: a county has some 40,000 of them)."""
+    try:
+        born = ric.get_birth_date("000000" + digits + "0000")
+    except InvalidComponent:
+        return False
+    return born <= datetime.date.today()  # noqa: DTZ011 - a calendar date
+
+
+def quick_id_number(value: str) -> str | None:
+    """The normalised number if validate_id_number would accept it, else None; for bulk
+    imports, where the reason is asked of validate_id_number only for the rows that fail."""
+    number = value.upper()
+    if (
+        len(number) == 18
+        and ID_FORMAT.fullmatch(number)
+        and _birth_ok(number[6:14])
+        and ric.calc_check_digit(number) == number[17]
+    ):
+        return number
+    try:  # anything unusual (blanks inside, say) takes the slow path, which decides
+        return validate_id_number(value)
+    except ValidationError:
+        return None
 
 
 @dataclass(frozen=True)

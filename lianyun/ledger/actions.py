@@ -16,8 +16,8 @@ from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +36,6 @@ from lianyun.ledger.importer import (
     ImportRefused,
     RowChecker,
     RowError,
-    index_of,
     map_header,
     read_rows,
 )
@@ -50,12 +49,12 @@ from lianyun.ledger.models import (
     UploadStatus,
 )
 from lianyun.ledger.queries import Board, board_payload
-from lianyun.people.models import Resident
+from lianyun.people.models import Resident, id_number_index
 from lianyun.publications.actions import canonical, publish
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region, RegionKind
 
-CHUNK = 5000
+CHUNK = 20000
 QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
 ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
@@ -100,11 +99,7 @@ def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[st
     except StopIteration:
         raise ImportRefused(_("The file is empty.")) from None
     columns = map_header(header)
-    numbered = (
-        (number, row)
-        for number, row in enumerate(rows, start=2)
-        if any(cell.strip() for cell in row)
-    )
+    numbered = ((number, row) for number, row in enumerate(rows, start=2) if "".join(row).strip())
     return encoding, columns, numbered
 
 
@@ -178,52 +173,114 @@ def import_payouts(
     return summary
 
 
+# The payout table's columns as the writer fills them, in this order.
+COLUMNS = (
+    "batch_id",
+    "row_key",
+    "serial",
+    "id_number_encrypted",
+    "id_number_index",
+    "id_number_masked",
+    "name",
+    "resident_id",
+    "item_id",
+    "period",
+    "amount",
+    "paid_on",
+    "village_id",
+    "account_last4",
+    "status",
+    "failure_reason",
+    "category",
+)
+
+
 def _write(
     data: bytes, batch: PayoutBatch, progress: Progress | None, departments: set[int] | None
 ) -> None:
-    """Second pass: good rows in chunks; each chunk commits with the batch's running count."""
+    """Second pass: good rows in chunks; each chunk commits with the batch's running count.
+
+    Rows go in with plain SQL (COPY through a staging table on PostgreSQL), skipping any row
+    whose key is already in the ledger, so that a resumed or repeated import adds nothing twice.
+    """
     _, columns, rows = _rows(data)
     checker = RowChecker(columns, departments=departments)
     clean = (r for r in (checker.check(n, row) for n, row in rows) if isinstance(r, CleanRow))
+    insert = _copy_rows if connection.vendor == "postgresql" else _insert_rows
     while chunk := list(islice(clean, CHUNK)):
+        records = _records(batch.pk, chunk)
         with transaction.atomic():
-            indexes = {row.row_key: index_of(row.id_number) for row in chunk}
-            residents = dict(
-                Resident.objects.filter(id_number_index__in=set(indexes.values())).values_list(
-                    "id_number_index", "pk"
-                )
-            )
-            Payout.objects.bulk_create(
-                [_payout(batch, row, indexes[row.row_key], residents) for row in chunk],
-                ignore_conflicts=True,
-            )
-            PayoutBatch.objects.filter(pk=batch.pk).update(
-                rows_written=Payout.objects.filter(batch=batch).count()
-            )
+            written = insert(records)
+            PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
         if progress:
             progress("writing", len(chunk))
 
 
-def _payout(batch: PayoutBatch, row: CleanRow, index: str, residents: dict[str, int]) -> Payout:
-    return Payout(
-        batch=batch,
-        row_key=row.row_key,
-        serial=row.serial,
-        id_number_encrypted=crypto.encrypt(row.id_number, context=PAYOUT_ID_CONTEXT),
-        id_number_index=index,
-        id_number_masked=mask_id_number(row.id_number),
-        name=row.name,
-        resident_id=residents.get(index),
-        item_id=row.item_id,
-        period=row.period,
-        amount=row.amount,
-        paid_on=row.paid_on,
-        village_id=row.village_id,
-        account_last4=row.account_last4,
-        status=row.status,
-        failure_reason=row.failure_reason,
-        category=row.category,
+def _records(batch_id: int, chunk: list[CleanRow]) -> list[tuple[Any, ...]]:
+    indexes = [id_number_index(row.id_number) for row in chunk]
+    residents = dict(
+        Resident.objects.filter(id_number_index__in=set(indexes)).values_list(
+            "id_number_index", "pk"
+        )
     )
+    return [
+        (
+            batch_id,
+            row.row_key,
+            row.serial,
+            crypto.encrypt(row.id_number, context=PAYOUT_ID_CONTEXT),
+            index,
+            mask_id_number(row.id_number),
+            row.name,
+            residents.get(index),
+            row.item_id,
+            row.period,
+            row.amount,
+            row.paid_on.isoformat() if row.paid_on else None,
+            row.village_id,
+            row.account_last4,
+            row.status,
+            row.failure_reason,
+            row.category,
+        )
+        for row, index in zip(chunk, indexes, strict=True)
+    ]
+
+
+def _insert_rows(records: list[tuple[Any, ...]]) -> int:
+    """SQLite: one prepared INSERT OR IGNORE run over the chunk by the driver itself."""
+    table = connection.ops.quote_name(Payout._meta.db_table)
+    placeholders = ", ".join(["?"] * len(COLUMNS))
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.total_changes
+    raw.executemany(
+        f"INSERT OR IGNORE INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+        [(*r[:10], str(r[10]), *r[11:]) for r in records],
+    )
+    return int(raw.total_changes - before)
+
+
+def _copy_rows(records: list[tuple[Any, ...]]) -> int:
+    """PostgreSQL: COPY into a session-local staging table, then one INSERT that skips keys
+    already present."""
+    table = connection.ops.quote_name(Payout._meta.db_table)
+    names = ", ".join(COLUMNS)
+    shape = f"SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608 - constant names
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS lianyun_payout_stage ON COMMIT DELETE ROWS AS " + shape
+        )
+        with cursor.cursor.copy(f"COPY lianyun_payout_stage ({names}) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row(record)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM lianyun_payout_stage "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        )
+        written = int(cursor.rowcount)
+        cursor.execute("TRUNCATE lianyun_payout_stage")
+        return written
 
 
 @transaction.atomic

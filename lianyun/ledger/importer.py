@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from lianyun.core import crypto
 from lianyun.core.cli import LocalizedError
-from lianyun.core.idnumbers import validate_id_number
+from lianyun.core.idnumbers import quick_id_number, validate_id_number
 from lianyun.core.masking import mask_id_number
 from lianyun.people.models import id_number_index
 from lianyun.policies.models import SubsidyItem
@@ -129,9 +130,9 @@ class RowError:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CleanRow:
-    row_key: str
+    canonical: str  # what identifies the payout; its keyed hash is the row key
     serial: str | None
     id_number: str
     name: str
@@ -146,9 +147,18 @@ class CleanRow:
     private_use: bool
     category: str = ""
 
+    @property
+    def row_key(self) -> str:
+        return crypto.blind_index(self.canonical, context="ledger.Payout.row")
+
+
+PERIOD = re.compile(r"(\d{4})-?(\d{2})")
+EIGHT_DIGITS = re.compile(r"\d{8}")
+NOT_DIGITS = re.compile(r"\D")
+
 
 def _period(value: str) -> str | None:
-    match = re.fullmatch(r"(\d{4})-?(\d{2})", value.strip())
+    match = PERIOD.fullmatch(value.strip())
     if not match:
         return None
     year, month = int(match.group(1)), int(match.group(2))
@@ -157,11 +167,16 @@ def _period(value: str) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+@lru_cache(maxsize=4096)
 def _date(value: str) -> datetime.date | None:
+    """A payment date; raises ValueError when it is not one. (Few distinct values per file.)"""
     text = value.strip()[:10].replace("/", "-")
-    if re.fullmatch(r"\d{8}", text):
+    if EIGHT_DIGITS.fullmatch(text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     return datetime.date.fromisoformat(text)
+
+
+MAX_AMOUNT = Decimal("1e10")
 
 
 def _amount(value: str) -> Decimal | None:
@@ -169,12 +184,16 @@ def _amount(value: str) -> Decimal | None:
         amount = Decimal(value.strip().replace(",", ""))
     except InvalidOperation:
         return None
-    if amount <= 0 or amount.as_tuple().exponent < -2 or amount >= Decimal("1e10"):  # type: ignore[operator]
+    if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
+        return None
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
         return None
     return amount
 
 
 FAILED_STATUSES = {"失败", "11", "failed", "发放失败"}
+FIELDS = tuple(HEADERS)
 
 
 class RowChecker:
@@ -182,6 +201,7 @@ class RowChecker:
 
     def __init__(self, columns: dict[str, int], departments: set[int] | None = None) -> None:
         self.columns = columns
+        self.positions = [(field, columns[field]) for field in FIELDS if field in columns]
         self.items: dict[str, int] = {}
         self.foreign: set[int] = set()  # items of departments the importer may not pay for
         for item in SubsidyItem.objects.all():
@@ -199,60 +219,50 @@ class RowChecker:
         return row[position].strip() if position is not None and position < len(row) else ""
 
     def check(self, number: int, row: list[str]) -> CleanRow | list[RowError]:
-        errors: list[RowError] = []
-
-        def bad(field: str, reason: str, shown: str | None = None) -> None:
-            raw = self.value(row, field)
-            errors.append(
-                RowError(number, HEADERS[field][0], shown if shown is not None else raw, reason)
-            )
-
-        try:
-            id_number = validate_id_number(self.value(row, "id_number"))
-        except ValidationError as error:
-            id_number = ""
-            bad("id_number", " ".join(error.messages), mask_id_number(self.value(row, "id_number")))
-        name = self.value(row, "name")
-        if not name or len(name) > 32:
-            bad("name", _("The name is missing or too long."))
-        item_id = self.items.get(self.value(row, "item"))
-        if item_id is None:
-            bad("item", _("Not a subsidy item in the catalogue."))
-        elif item_id in self.foreign:
-            bad("item", _("This item is paid by another department."))
-            item_id = None
-        period = _period(self.value(row, "period"))
-        if period is None:
-            bad("period", _("The period is YYYYMM or YYYY-MM."))
-        amount = _amount(self.value(row, "amount"))
-        if amount is None:
-            bad("amount", _("The amount is a positive number with at most 2 decimals."))
-        paid_on = None
-        if self.value(row, "paid_on"):
-            try:
-                paid_on = _date(self.value(row, "paid_on"))
-            except ValueError:
-                bad("paid_on", _("Not a date."))
-        code = self.value(row, "village_code")
+        """The row as it will be stored, or every reason it cannot be."""
+        width = len(row)
+        values = dict.fromkeys(FIELDS, "")
+        for field, position in self.positions:
+            if position < width:
+                values[field] = row[position].strip()
+        id_number = quick_id_number(values["id_number"])
+        name = values["name"]
+        item_id = self.items.get(values["item"])
+        period = _period(values["period"])
+        amount = _amount(values["amount"])
+        code = values["village_code"]
         village_id = (
             self.by_code.get(code)
             if code
-            else self.by_names.get((self.value(row, "town"), self.value(row, "village")))
+            else self.by_names.get((values["town"], values["village"]))
         )
-        if village_id is None:
-            bad("village_code" if code else "village", _("Not a village of this county."))
-        if errors or item_id is None or period is None or amount is None or village_id is None:
-            return errors
-        serial = self.value(row, "serial") or None
-        status = "failed" if self.value(row, "status").lower() in FAILED_STATUSES else "paid"
-        canonical = (
-            f"serial:{serial}"
-            if serial
-            else f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
-        )
-        account = re.sub(r"\D", "", self.value(row, "bank_account"))
+        paid_on = None
+        paid_ok = True
+        if values["paid_on"]:
+            try:
+                paid_on = _date(values["paid_on"])
+            except ValueError:
+                paid_ok = False
+        if (
+            id_number is None
+            or not name
+            or len(name) > 32
+            or item_id is None
+            or item_id in self.foreign
+            or period is None
+            or amount is None
+            or village_id is None
+            or not paid_ok
+        ):
+            return self._errors(number, values, item_id, paid_ok, code)
+        serial = values["serial"] or None
+        account = NOT_DIGITS.sub("", values["bank_account"])
         return CleanRow(
-            row_key=crypto.blind_index(canonical, context="ledger.Payout.row"),
+            canonical=(
+                f"serial:{serial}"
+                if serial
+                else f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
+            ),
             serial=serial,
             id_number=id_number,
             name=name,
@@ -262,11 +272,49 @@ class RowChecker:
             paid_on=paid_on,
             village_id=village_id,
             account_last4=account[-4:],
-            status=status,
-            failure_reason=self.value(row, "failure_reason")[:100],
+            status="failed" if values["status"].lower() in FAILED_STATUSES else "paid",
+            failure_reason=values["failure_reason"][:100],
             private_use=bool(PRIVATE_USE.search(name)),
-            category=self.value(row, "category")[:16],
+            category=values["category"][:16],
         )
+
+    def _errors(
+        self, number: int, values: dict[str, str], item_id: int | None, paid_ok: bool, code: str
+    ) -> list[RowError]:
+        """The slow path, for bad rows only: every reason, in the user's language."""
+        errors: list[RowError] = []
+
+        def bad(field: str, reason: str, shown: str | None = None) -> None:
+            raw = values[field]
+            errors.append(
+                RowError(number, HEADERS[field][0], shown if shown is not None else raw, reason)
+            )
+
+        try:
+            validate_id_number(values["id_number"])
+        except ValidationError as error:
+            bad("id_number", " ".join(error.messages), mask_id_number(values["id_number"]))
+        name = values["name"]
+        if not name or len(name) > 32:
+            bad("name", _("The name is missing or too long."))
+        if item_id is None:
+            bad("item", _("Not a subsidy item in the catalogue."))
+        elif item_id in self.foreign:
+            bad("item", _("This item is paid by another department."))
+        if _period(values["period"]) is None:
+            bad("period", _("The period is YYYYMM or YYYY-MM."))
+        if _amount(values["amount"]) is None:
+            bad("amount", _("The amount is a positive number with at most 2 decimals."))
+        if not paid_ok:
+            bad("paid_on", _("Not a date."))
+        village_id = (
+            self.by_code.get(code)
+            if code
+            else self.by_names.get((values["town"], values["village"]))
+        )
+        if village_id is None:
+            bad("village_code" if code else "village", _("Not a village of this county."))
+        return errors
 
 
 def index_of(id_number: str) -> str:

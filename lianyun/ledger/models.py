@@ -59,17 +59,24 @@ class Payout(models.Model):
     row_key = models.CharField(max_length=64, unique=True)
     serial = models.CharField(max_length=64, null=True, blank=True, unique=True)
     id_number_encrypted = models.BinaryField()
-    id_number_index = models.CharField(max_length=64, db_index=True)
+    # Indexed by (id_number_index, period) below; a second index would only slow imports.
+    id_number_index = models.CharField(max_length=64)
     id_number_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     resident = models.ForeignKey(
         Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="payouts"
     )
-    item = models.ForeignKey(SubsidyItem, on_delete=models.PROTECT, related_name="payouts")
+    # No index of their own: (village, period) covers the village, and items are few and
+    # never deleted while paid.
+    item = models.ForeignKey(
+        SubsidyItem, on_delete=models.PROTECT, related_name="payouts", db_index=False
+    )
     period = models.CharField(max_length=7)  # YYYY-MM
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     paid_on = models.DateField(null=True, blank=True)
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="payouts")
+    village = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="payouts", db_index=False
+    )
     account_last4 = models.CharField(max_length=4, blank=True)
     status = models.CharField(max_length=8, choices=PayoutStatus.choices, default=PayoutStatus.PAID)
     failure_reason = models.CharField(max_length=100, blank=True)

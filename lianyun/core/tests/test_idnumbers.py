@@ -77,3 +77,36 @@ def test_a_birth_date_in_the_future_is_rejected() -> None:
     with pytest.raises(ValidationError) as caught:
         validate_id_number(first17 + ric.calc_check_digit(first17 + "0"))
     assert caught.value.code == "birth_date"
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789Xx \t", min_size=0, max_size=22),
+        st.from_regex(
+            r"(11|51)[0-9]{4}(19|20)[0-9]{2}(0[1-9]|1[0-2])[0-2][0-9][0-9]{3}[0-9Xx]",
+            fullmatch=True,
+        ),
+    )
+)
+def test_the_quick_check_agrees_with_the_full_validation(value: str) -> None:
+    from lianyun.core.idnumbers import quick_id_number
+
+    try:
+        expected: str | None = validate_id_number(value)
+    except ValidationError:
+        expected = None
+    assert quick_id_number(value) == expected
+
+
+def test_the_quick_check_accepts_what_the_full_one_does_on_real_numbers() -> None:
+    import random as _random
+
+    from lianyun.core.idnumbers import quick_id_number
+
+    rng = _random.Random(3)
+    for n in range(500):
+        born = datetime.date(1930 + n % 90, 1 + n % 12, 1 + n % 28)
+        number = synthetic_id_number(rng, region_code="511923", birth_date=born, is_male=n % 2 == 0)
+        assert quick_id_number(number) == number == validate_id_number(number)
+        wrong = number[:17] + ("0" if number[17] != "0" else "1")
+        assert quick_id_number(wrong) is None
