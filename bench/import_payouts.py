@@ -1,11 +1,14 @@
-"""Payout import speed, beside anchors measured in the same run on the same file.
+"""Payout import speed and peak memory, beside anchors measured in the same run on the same file.
 
-Anchor 1: reading the same GBK CSV with the csv module alone (decode + split, nothing else).
-Anchor 2 (PostgreSQL only, with --postgres): a raw COPY of the same file into an unindexed table.
+Anchors, each on the very file the import reads:
+  - SQLite: reading the GBK CSV with the csv module alone (decode + split, nothing else);
+  - PostgreSQL (--postgres): a raw COPY of the file into an unindexed table of text columns;
+  - XLSX (--xlsx): python-calamine's bare read of the workbook.
 The figure is the whole import (decode, map columns, check every row, encrypt, blind index,
-write in committed chunks, reconcile), into a fresh database. Median of --runs.
+write in committed chunks, reconcile) into a fresh database, median of --runs; peak memory is
+the importing process's maximum resident set size.
 
-    python bench/import_payouts.py [--rows 100000] [--runs 3]
+    python bench/import_payouts.py [--rows 100000] [--runs 3] [--postgres URL] [--xlsx]
 """
 
 import argparse
@@ -19,72 +22,84 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = [
+    "业务流水号",
+    "身份证号",
+    "姓名",
+    "补贴项目",
+    "发放期号",
+    "金额",
+    "发放时间",
+    "村代码",
+    "银行账号",
+]
+
 SETUP = """
-import django, json, random, datetime, sys
+import django, json
 django.setup()
-from lianyun.regions.models import Region, Unit, UnitKind
+from pathlib import Path
 from lianyun.demo.generator import Generator, SCALES
 from lianyun.policies.actions import import_catalogue
-from pathlib import Path
 g = Generator(1, SCALES["small"]); made = g.regions(); g.units(made)
 import_catalogue(json.loads(Path("lianyun/policies/data/catalogue.json").read_text("utf-8")))
 """
 
 RUN = """
-import django, sys, time
+import django, resource, sys, time
 django.setup()
 from lianyun.ledger.actions import import_payouts
 data = open(sys.argv[1], "rb").read()
 started = time.perf_counter()
 summary = import_payouts(data=data, source="cli")
-print(time.perf_counter() - started, summary.rows_written)
+elapsed = time.perf_counter() - started
+print(elapsed, summary.rows_written, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def make_file(rows: int, path: Path) -> None:
+def rows_of(count: int):  # type: ignore[no-untyped-def]
     import datetime
     import random
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(ROOT))
     from lianyun.core.idnumbers import synthetic_id_number
 
     rng = random.Random(7)
     villages = ["511923103201", "511923102201", "511923126201", "511923104201"]
+    for n in range(count):
+        born = datetime.date(1940 + n % 60, 1 + n % 12, 1 + n % 28)
+        yield [
+            f"B{n:09d}",
+            synthetic_id_number(rng, region_code="511923", birth_date=born, is_male=bool(n % 2)),
+            "彭运芳",
+            "低保金" if n % 3 else "高龄津贴",
+            "202610",
+            f"{300 + n % 97}.50",
+            "2026-10-15",
+            villages[n % 4],
+            f"6217900000{n:09d}",
+        ]
+
+
+def make_csv(count: int, path: Path) -> None:
     with path.open("w", encoding="gbk", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "业务流水号",
-                "身份证号",
-                "姓名",
-                "补贴项目",
-                "发放期号",
-                "金额",
-                "发放时间",
-                "村代码",
-                "银行账号",
-            ]
-        )
-        for n in range(rows):
-            born = datetime.date(1940 + n % 60, 1 + n % 12, 1 + n % 28)
-            writer.writerow(
-                [
-                    f"B{n:09d}",
-                    synthetic_id_number(
-                        rng, region_code="511923", birth_date=born, is_male=bool(n % 2)
-                    ),
-                    "彭运芳",
-                    "低保金" if n % 3 else "高龄津贴",
-                    "202610",
-                    f"{300 + n % 97}.50",
-                    "2026-10-15",
-                    villages[n % 4],
-                    f"6217900000{n:09d}",
-                ]
-            )
+        writer.writerow(HEADER)
+        writer.writerows(rows_of(count))
 
 
-def bare_read(path: Path) -> float:
+def make_xlsx(count: int, path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    for number, row in enumerate(rows_of(count), start=1):
+        sheet.write_row(number, 0, row)
+    book.close()
+
+
+def csv_read(path: Path) -> float:
     started = time.perf_counter()
     text = path.read_bytes().decode("gb18030")
     for _row in csv.reader(io.StringIO(text, newline="")):
@@ -92,47 +107,114 @@ def bare_read(path: Path) -> float:
     return time.perf_counter() - started
 
 
+def calamine_read(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return time.perf_counter() - started
+
+
+def raw_copy(path: Path, url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+        conn.execute(f"CREATE UNLOGGED TABLE bench_raw_copy ({columns})")
+        started = time.perf_counter()
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(
+                "COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'GBK')"
+            ) as copy,
+            path.open("rb") as handle,
+        ):
+            while block := handle.read(1 << 20):
+                copy.write(block)
+        elapsed = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_raw_copy")
+    return elapsed
+
+
+def fresh_postgres(url: str) -> str:
+    """A new, empty database beside the one named, for one run."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS lianyun_bench")
+        conn.execute("CREATE DATABASE lianyun_bench")
+    return url.rsplit("/", 1)[0] + "/lianyun_bench"
+
+
+def import_once(
+    path: Path, scratch: Path, run: int, postgres: str | None
+) -> tuple[float, int, int]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LIANYUN_DATA_DIR=str(scratch / f"db{run}"), DJANGO_SETTINGS_MODULE="config.settings")
+    if postgres:
+        env["DATABASE_URL"] = fresh_postgres(postgres)
+    for script in (None, SETUP):
+        command = (
+            [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"]
+            if script is None
+            else [sys.executable, "-c", script]
+        )
+        subprocess.run(command, env=env, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", RUN, str(path)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--postgres", metavar="URL", help="import into PostgreSQL at this URL")
+    parser.add_argument("--xlsx", action="store_true", help="an XLSX file instead of GBK CSV")
     options = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "payouts.csv"
-        make_file(options.rows, path)
-        anchors, figures = [], []
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        path = scratch / ("payouts.xlsx" if options.xlsx else "payouts.csv")
+        (make_xlsx if options.xlsx else make_csv)(options.rows, path)
+        anchors, figures, peaks = [], [], []
         for run in range(options.runs):
-            anchors.append(bare_read(path))
-            data_dir = Path(scratch) / f"db{run}"
-            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-            env.update(LIANYUN_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
-            subprocess.run(
-                [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"],
-                env=env,
-                check=True,
-                cwd=root,
-            )
-            subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, cwd=root)
-            out = subprocess.run(
-                [sys.executable, "-c", RUN, str(path)],
-                env=env,
-                check=True,
-                cwd=root,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            assert int(out[1]) == options.rows, out
-            figures.append(float(out[0]))
+            if options.xlsx:
+                anchors.append(calamine_read(path))
+            elif options.postgres:
+                anchors.append(raw_copy(path, options.postgres))
+            else:
+                anchors.append(csv_read(path))
+            elapsed, written, peak_kib = import_once(path, scratch, run, options.postgres)
+            assert written == options.rows, (written, options.rows)
+            figures.append(elapsed)
+            peaks.append(peak_kib)
         anchor, figure = statistics.median(anchors), statistics.median(figures)
-        print(f"rows={options.rows} runs={options.runs} (SQLite)")
-        print(
-            f"anchor  csv module read of the file     median {anchor:7.2f} s  {options.rows / anchor:12,.0f} rows/s"
+        where = "PostgreSQL" if options.postgres else "SQLite"
+        kind = "XLSX" if options.xlsx else "GBK CSV"
+        what = (
+            "python-calamine bare read"
+            if options.xlsx
+            else "raw COPY, unindexed table"
+            if options.postgres
+            else "csv module read"
         )
+        rate = options.rows / figure
         print(
-            f"figure  lianyun import_payouts           median {figure:7.2f} s  {options.rows / figure:12,.0f} rows/s"
-            f"  = {anchor / figure:.1%} of the bare read"
+            f"rows={options.rows} runs={options.runs} file={kind} ({path.stat().st_size:,} bytes) into {where}"
         )
+        print(f"anchor  {what:34s} median {anchor:8.2f} s {options.rows / anchor:12,.0f} rows/s")
+        print(
+            f"figure  {'lianyun import_payouts':34s} median {figure:8.2f} s {rate:12,.0f} rows/s"
+            f"  = {anchor / figure:.1%} of the anchor"
+        )
+        print(f"peak memory of the importing process: {max(peaks) / 1024:,.0f} MiB (max of runs)")
 
 
 if __name__ == "__main__":

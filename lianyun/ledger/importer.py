@@ -7,6 +7,7 @@ map to one canonical schema. Each bad row becomes a RowError with its row number
 value and reason in the user's language.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -57,44 +58,63 @@ class ImportRefused(LocalizedError):
     """The whole file is refused (encoding, layout); nothing was written."""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(encoding, text). UTF-8 with BOM, UTF-8, then GB18030; GBK is reported when it fits."""
+BLOCK = 1 << 20
+
+
+def _decodes(data: bytes, codec: str, skip: int = 0) -> bool:
+    """Whether the bytes decode, read in blocks so that no copy of the text is kept."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    view = memoryview(data)[skip:]
+    try:
+        for start in range(0, len(view), BLOCK):
+            decoder.decode(view[start : start + BLOCK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _offset(data: bytes, codec: str, skip: int = 0) -> int:
+    """Where the first undecodable byte is (only asked of a file already found bad)."""
+    try:
+        data[skip:].decode(codec)
+    except UnicodeDecodeError as error:
+        return error.start + skip
+    return skip
+
+
+def detect_encoding(data: bytes) -> tuple[str, str, int]:
+    """(name shown, codec, bytes to skip): UTF-8 with BOM, UTF-8, then GB18030, reported as GBK
+    when it fits. A file that is none of them is refused with the offset of the bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return "UTF-8-BOM", data[3:].decode("utf-8")
-        except UnicodeDecodeError as error:
+        if not _decodes(data, "utf-8", 3):
             raise ImportRefused(
                 gettext_lazy("The file starts as UTF-8 but byte %(offset)d is not UTF-8."),
-                {"offset": error.start + 3},
-            ) from None
-    try:
-        return "UTF-8", data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as error:
+                {"offset": _offset(data, "utf-8", 3)},
+            )
+        return "UTF-8-BOM", "utf-8", 3
+    if _decodes(data, "utf-8"):
+        return "UTF-8", "utf-8", 0
+    if not _decodes(data, "gb18030"):
         raise ImportRefused(
             gettext_lazy(
                 "The file is neither UTF-8 nor GBK/GB18030 (byte %(offset)d cannot be read)."
             ),
-            {"offset": error.start},
-        ) from None
-    try:
-        text.encode("gbk")
-        return "GBK", text
-    except UnicodeEncodeError:
-        return "GB18030", text
+            {"offset": _offset(data, "gb18030")},
+        )
+    return ("GBK", "gbk", 0) if _decodes(data, "gbk") else ("GB18030", "gb18030", 0)
 
 
 def read_rows(data: bytes) -> tuple[str, Iterator[list[str]]]:
-    """(encoding or "XLSX", rows including the header)."""
+    """(encoding or "XLSX", rows including the header), read as they are needed."""
     if data.startswith(b"PK\x03\x04"):
         from lianyun.ledger.xlsx import read_xlsx
 
         return "XLSX", read_xlsx(data)
-    encoding, text = decode(data)
-    return encoding, csv.reader(io.StringIO(text, newline=""))
+    name, codec, skip = detect_encoding(data)
+    raw = io.BytesIO(data)  # shares the bytes; no copy
+    raw.seek(skip)
+    return name, csv.reader(io.TextIOWrapper(raw, encoding=codec, newline=""))
 
 
 def map_header(header: list[str]) -> dict[str, int]:

@@ -44,7 +44,7 @@ def read_xlsx(data: bytes) -> Iterator[list[str]]:
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet = workbook.get_sheet_by_index(0)
-    for row in sheet.to_python():
+    for row in sheet.iter_rows():
         yield [_text(cell) for cell in row]
 
 
