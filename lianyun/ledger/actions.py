@@ -173,7 +173,8 @@ def import_payouts(
     return summary
 
 
-# The payout table's columns as the writer fills them, in this order.
+# The payout table's columns as the writer fills them, in this order; resident_id is found
+# by the database itself from id_number_index.
 COLUMNS = (
     "batch_id",
     "row_key",
@@ -182,7 +183,6 @@ COLUMNS = (
     "id_number_index",
     "id_number_masked",
     "name",
-    "resident_id",
     "item_id",
     "period",
     "amount",
@@ -193,6 +193,7 @@ COLUMNS = (
     "failure_reason",
     "category",
 )
+INDEX_AT = COLUMNS.index("id_number_index")
 
 
 def _write(
@@ -217,25 +218,18 @@ def _write(
 
 
 def _records(batch_id: int, chunk: list[CleanRow]) -> list[tuple[Any, ...]]:
-    indexes = [id_number_index(row.id_number) for row in chunk]
-    residents = dict(
-        Resident.objects.filter(id_number_index__in=set(indexes)).values_list(
-            "id_number_index", "pk"
-        )
-    )
     return [
         (
             batch_id,
             row.row_key,
             row.serial,
             crypto.encrypt(row.id_number, context=PAYOUT_ID_CONTEXT),
-            index,
+            id_number_index(row.id_number),
             mask_id_number(row.id_number),
             row.name,
-            residents.get(index),
             row.item_id,
             row.period,
-            row.amount,
+            str(row.amount),
             row.paid_on.isoformat() if row.paid_on else None,
             row.village_id,
             row.account_last4,
@@ -243,29 +237,33 @@ def _records(batch_id: int, chunk: list[CleanRow]) -> list[tuple[Any, ...]]:
             row.failure_reason,
             row.category,
         )
-        for row, index in zip(chunk, indexes, strict=True)
+        for row in chunk
     ]
 
 
 def _insert_rows(records: list[tuple[Any, ...]]) -> int:
     """SQLite: one prepared INSERT OR IGNORE run over the chunk by the driver itself."""
     table = connection.ops.quote_name(Payout._meta.db_table)
+    residents = connection.ops.quote_name(Resident._meta.db_table)
     placeholders = ", ".join(["?"] * len(COLUMNS))
     connection.ensure_connection()
     raw = connection.connection
     before = raw.total_changes
     raw.executemany(
-        f"INSERT OR IGNORE INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-        [(*r[:10], str(r[10]), *r[11:]) for r in records],
+        f"INSERT OR IGNORE INTO {table} ({', '.join(COLUMNS)}, resident_id) "  # noqa: S608
+        f"VALUES ({placeholders}, (SELECT id FROM {residents} WHERE id_number_index = ?))",
+        [(*record, record[INDEX_AT]) for record in records],
     )
     return int(raw.total_changes - before)
 
 
 def _copy_rows(records: list[tuple[Any, ...]]) -> int:
-    """PostgreSQL: COPY into a session-local staging table, then one INSERT that skips keys
-    already present."""
+    """PostgreSQL: COPY into a session-local staging table, then one INSERT that finds each
+    payout's resident and skips keys already present."""
     table = connection.ops.quote_name(Payout._meta.db_table)
+    residents = connection.ops.quote_name(Resident._meta.db_table)
     names = ", ".join(COLUMNS)
+    staged = ", ".join(f"s.{name}" for name in COLUMNS)
     shape = f"SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608 - constant names
     with connection.cursor() as cursor:
         cursor.execute(
@@ -275,8 +273,9 @@ def _copy_rows(records: list[tuple[Any, ...]]) -> int:
             for record in records:
                 copy.write_row(record)
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM lianyun_payout_stage "  # noqa: S608
-            "ON CONFLICT DO NOTHING"
+            f"INSERT INTO {table} ({names}, resident_id) SELECT {staged}, r.id "  # noqa: S608
+            f"FROM lianyun_payout_stage s LEFT JOIN {residents} r "
+            "ON r.id_number_index = s.id_number_index ON CONFLICT DO NOTHING"
         )
         written = int(cursor.rowcount)
         cursor.execute("TRUNCATE lianyun_payout_stage")
