@@ -67,8 +67,16 @@ screenshots: dev chromium
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 	$(BIN)/python docs/make_screenshots.py
 
+# Each bench prints its figures beside an anchor measured in the same run (bench/*.py say how).
 bench: dev
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/demo_load.py
+	$(BIN)/python bench/import_payouts.py --rows 1000000 --runs 1
+	$(BIN)/python bench/import_payouts.py --rows 1000000 --runs 1 --postgres $(LIANYUN_TEST_DATABASE_URL)
+	$(BIN)/python bench/import_payouts.py --rows 200000 --runs 1 --xlsx
+	$(BIN)/python bench/lookup.py --postgres $(LIANYUN_TEST_DATABASE_URL)
+	$(BIN)/python bench/board_rps.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -4,10 +4,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from lianyun.core.masking import mask_name
-from lianyun.ledger.models import Payout
+from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
 from lianyun.regions.models import Region
 
 
@@ -159,3 +159,11 @@ def board_payload(board: Board) -> dict[str, object]:
         ],
         "totals": [[item, count, str(amount)] for item, count, amount in board.totals],
     }
+
+
+def ledger_version() -> str:
+    """Changes whenever a batch completes: what cached boards are keyed on."""
+    seen = PayoutBatch.objects.filter(status=BatchStatus.COMPLETE).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    return f"{seen['n']}-{seen['last']}"

@@ -2,10 +2,12 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,7 +35,15 @@ from lianyun.ledger.actions import (
     record_lookup,
 )
 from lianyun.ledger.forms import CodeForm, LookupForm, PayoutUploadForm
-from lianyun.ledger.queries import RANGES, Board, dibao_list, period_range, statement, village_board
+from lianyun.ledger.queries import (
+    RANGES,
+    Board,
+    dibao_list,
+    ledger_version,
+    period_range,
+    statement,
+    village_board,
+)
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
 from lianyun.regions.models import Region
@@ -105,35 +115,70 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _board(request: HttpRequest, village: Region) -> Board:
-    today = timezone.localdate()
+def _board_args(request: HttpRequest) -> tuple[str, str, str, int | None, int | None]:
+    """(range name, first period, last period, item, department) from the query string."""
     name = request.GET.get("range", "last_month")
-    first, last = period_range(name if name in RANGES else "last_month", today)
+    name = name if name in RANGES else "last_month"
+    first, last = period_range(name, timezone.localdate())
     item = request.GET.get("item", "")
     department = request.GET.get("department", "")
-    return village_board(
-        village,
+    return (
+        name,
         first,
         last,
-        item_id=int(item) if item.isdigit() else None,
-        department_id=int(department) if department.isdigit() else None,
+        int(item) if item.isdigit() else None,
+        int(department) if department.isdigit() else None,
     )
 
 
+def _board(request: HttpRequest, village: Region) -> Board:
+    _name, first, last, item_id, department_id = _board_args(request)
+    return village_board(village, first, last, item_id=item_id, department_id=department_id)
+
+
+LINES_PER_PAGE = 100
+
+
 def board(request: HttpRequest, code: str) -> HttpResponse:
+    """The public board. Its body is cached until the ledger or the publication record
+    changes, so a village's whole board costs two small queries when nothing is new."""
     village = access_board_village(code)
-    current = _board(request, village)
-    subject = f"{village.code}:{current.first}:{current.last}"
+    name, first, last, item_id, department_id = _board_args(request)
+    checkpoint = latest_checkpoint()
+    page_number = request.GET.get("page", "1")
+    current: Board = SimpleLazyObject(  # type: ignore[assignment]
+        lambda: village_board(village, first, last, item_id=item_id, department_id=department_id)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    version = (
+        code,
+        first,
+        last,
+        item_id,
+        department_id,
+        page_number[:6],
+        ledger_version(),
+        checkpoint.size if checkpoint else 0,
+    )
     return render(
         request,
         "ledger/board_detail.html",
         {
+            "village": village,
+            "first": first,
+            "last": last,
             "board": current,
-            "range": request.GET.get("range", "last_month"),
+            "lines": SimpleLazyObject(
+                lambda: Paginator(current.lines, LINES_PER_PAGE).get_page(page_number)
+            ),
+            "query": query.urlencode(),
+            "range": name,
             "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
-            "items": SubsidyItem.objects.order_by("name"),
-            "published": published_entry(subject),
-            "checkpoint": latest_checkpoint(),
+            "items": SimpleLazyObject(lambda: list(SubsidyItem.objects.order_by("name"))),
+            "published": SimpleLazyObject(lambda: published_entry(f"{code}:{first}:{last}")),
+            "checkpoint": checkpoint,
+            "cache_key": ":".join(str(part) for part in version),
         },
     )
 

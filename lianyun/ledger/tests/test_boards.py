@@ -94,3 +94,18 @@ def test_a_villager_or_another_town_cannot_publish(october: list[list[str]], cou
         client.force_login(user)
         assert client.post(publish).status_code == 404
     assert not Entry.objects.exists()
+
+
+def test_a_long_board_pages_by_100_keeping_its_filters_and_a_new_import_shows_at_once(
+    client: Client, county: Cast
+) -> None:
+    import_payouts(data=payout_csv(payout_rows(130)), source="cli")
+    with time_machine.travel(NOVEMBER):
+        first = client.get(BOARD, {"range": "last_month"}).content.decode()
+        assert first.count("<tr><td>彭*芳</td>") == 100
+        assert "?range=last_month&amp;page=2" in first
+        second = client.get(BOARD, {"range": "last_month", "page": "2"}).content.decode()
+        assert second.count("<tr><td>彭*芳</td>") == 30
+        import_payouts(data=payout_csv(payout_rows(5, start=200)), source="cli")
+        later = client.get(BOARD, {"range": "last_month", "page": "2"}).content.decode()
+    assert later.count("<tr><td>彭*芳</td>") == 35  # the cached page is not served stale
