@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,13 @@ RANGE_LABELS = {
 }
 
 
+def _device(request: HttpRequest) -> str:
+    """What the per-device limit counts on: the browser's CSRF secret, which every form post
+    carries (made now if the browser has none), so no session is written before the answer."""
+    get_token(request)
+    return f"csrf:{request.META['CSRF_COOKIE']}"
+
+
 @never_cache
 def lookup(request: HttpRequest) -> HttpResponse:
     """A villager's own payouts. The ID number travels only in the POST body.
@@ -68,9 +76,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code_form = None
     result = None
     failed = False
-    if not request.session.session_key:
-        request.session.save()
-    session_key = request.session.session_key or ""
+    session_key = _device(request)
     resident = None
     year = None
     if request.method == "POST" and action == "verify":
