@@ -47,7 +47,7 @@ from lianyun.ledger.queries import (
 )
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
-from lianyun.regions.models import Region
+from lianyun.regions.models import Region, Unit
 
 RANGE_LABELS = {
     "this_month": gettext_lazy("this month"),
@@ -182,6 +182,11 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "range": name,
             "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
             "items": SimpleLazyObject(lambda: list(SubsidyItem.objects.order_by("name"))),
+            "departments": SimpleLazyObject(
+                lambda: list(
+                    Unit.objects.filter(subsidy_items__isnull=False).distinct().order_by("name")
+                )
+            ),
             "published": SimpleLazyObject(lambda: published_entry(f"{code}:{first}:{last}")),
             "checkpoint": checkpoint,
             "cache_key": ":".join(str(part) for part in version),

@@ -109,3 +109,14 @@ def test_a_long_board_pages_by_100_keeping_its_filters_and_a_new_import_shows_at
         import_payouts(data=payout_csv(payout_rows(5, start=200)), source="cli")
         later = client.get(BOARD, {"range": "last_month", "page": "2"}).content.decode()
     assert later.count("<tr><td>彭*芳</td>") == 35  # the cached page is not served stale
+
+
+def test_the_board_filters_by_department(client: Client, october: list[list[str]]) -> None:
+    from lianyun.regions.models import Unit
+
+    agriculture = Unit.objects.get(name="平昌县农业农村局")
+    with time_machine.travel(NOVEMBER):
+        page = client.get(BOARD, {"department": agriculture.pk}).content.decode()
+    table = page.split('data-test="board"')[1].split("</table>")[0]
+    assert "耕地地力保护补贴" in table and "高龄津贴" not in table and "低保" not in table
+    assert f'<option value="{agriculture.pk}" selected>' in page
