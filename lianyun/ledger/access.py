@@ -128,12 +128,10 @@ PUBLISHERS = {"village_cadre", "integrity_officer", "town_commission", "county_c
 
 def access_board_village(code: str) -> Region:
     """Boards are public: any village of the county."""
-    village = (
-        Region.objects.filter(code=code, kind=RegionKind.VILLAGE).select_related("parent").first()
-    )
-    if village is None:
-        raise Http404
-    return village
+    try:
+        return Region.objects.select_related("parent").get(code=code, kind=RegionKind.VILLAGE)
+    except Region.DoesNotExist:
+        raise Http404 from None
 
 
 def access_board_publisher(user: Actor, code: str) -> Region:
