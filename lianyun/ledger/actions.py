@@ -48,7 +48,13 @@ from lianyun.ledger.models import (
     PayoutUpload,
     UploadStatus,
 )
-from lianyun.ledger.queries import Board, board_payload
+from lianyun.ledger.queries import (
+    Board,
+    board_payload,
+    dibao_list,
+    dibao_payload,
+    dibao_subject,
+)
 from lianyun.people.models import Resident, id_number_index
 from lianyun.publications.actions import canonical, publish
 from lianyun.publications.models import Entry, EntryKind
@@ -350,36 +356,46 @@ def record_lookup(*, resident: Resident | None) -> None:
     )
 
 
-@transaction.atomic
-def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
-    """Put a village board into the publication chain. (entry, new?)
+def _publish_page(
+    *, kind: EntryKind, subject: str, title: str, payload: dict[str, Any], actor: Any
+) -> tuple[Entry, bool]:
+    """Put a public page into the publication chain. (entry, new?)
 
-    Publishing the same content again adds nothing; different content for the same village and
-    periods is a correction pointing at what it replaces.
+    Publishing the same content again adds nothing; different content for the same subject is a
+    correction pointing at what it replaces.
     """
-    subject = f"{board.village.code}:{board.first}:{board.last}"
-    payload = board_payload(board)
-    previous = (
-        Entry.objects.filter(kind=EntryKind.VILLAGE_BOARD, subject=subject)
-        .order_by("-index")
-        .first()
-    )
+    previous = Entry.objects.filter(kind=kind, subject=subject).order_by("-index").first()
     if previous is not None and previous.payload == canonical(payload):
         return previous, False
-    title = _("%(village)s payout board %(first)s to %(last)s") % {
-        "village": board.village.name,
-        "first": board.first,
-        "last": board.last,
-    }
     entry = publish(
-        kind=EntryKind.VILLAGE_BOARD,
-        subject=subject,
-        title=title,
-        payload=payload,
-        actor=actor,
-        corrects=previous,
+        kind=kind, subject=subject, title=title, payload=payload, actor=actor, corrects=previous
     )
     return entry, True
+
+
+@transaction.atomic
+def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
+    """A village's payout board for its periods, names masked."""
+    return _publish_page(
+        kind=EntryKind.VILLAGE_BOARD,
+        subject=f"{board.village.code}:{board.first}:{board.last}",
+        title=_("%(village)s payout board %(first)s to %(last)s")
+        % {"village": board.village.name, "first": board.first, "last": board.last},
+        payload=board_payload(board),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def publish_dibao(*, village: Region, period: str, actor: Any) -> tuple[Entry, bool]:
+    """A village's 低保 list for a month: masked name, household size, amount, category."""
+    return _publish_page(
+        kind=EntryKind.DIBAO_LIST,
+        subject=dibao_subject(village, period),
+        title=_("%(village)s 低保 list %(period)s") % {"village": village.name, "period": period},
+        payload=dibao_payload(village, period, dibao_list(village, period)),
+        actor=actor,
+    )
 
 
 # --- uploads: the upload page and the platform's push, imported by the task queue ----------

@@ -142,6 +142,23 @@ def dibao_list(village: Region, period: str) -> list[DibaoLine]:
     return lines
 
 
+def dibao_subject(village: Region, period: str) -> str:
+    return f"{village.code}:dibao:{period}"
+
+
+def dibao_payload(village: Region, period: str, lines: list[DibaoLine]) -> dict[str, object]:
+    """What goes into the publication chain for a 低保 list: exactly what the page shows."""
+    return {
+        "kind": "dibao_list",
+        "village": village.code,
+        "village_name": village.name,
+        "period": period,
+        "lines": [
+            [line.name, line.household_size, str(line.amount), line.category] for line in lines
+        ],
+    }
+
+
 def board_payload(board: Board) -> dict[str, object]:
     """What goes into the publication chain for a board: the masked lines and totals."""
     return {

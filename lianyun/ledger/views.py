@@ -31,6 +31,7 @@ from lianyun.ledger.access import (
 from lianyun.ledger.actions import (
     error_report,
     publish_board,
+    publish_dibao,
     queue_lookup_code,
     receive_upload,
     record_lookup,
@@ -40,6 +41,7 @@ from lianyun.ledger.queries import (
     RANGES,
     Board,
     dibao_list,
+    dibao_subject,
     ledger_version,
     period_range,
     statement,
@@ -269,28 +271,21 @@ def board_export(request: HttpRequest, code: str) -> HttpResponse:
 def board_publish(request: HttpRequest, code: str) -> HttpResponse:
     village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
     entry, new = publish_board(board=_board(request, village), actor=request.user)
-    if new:
-        messages.success(
-            request,
-            _("Published as entry %(index)d of the publication record.") % {"index": entry.index},
-        )
-    else:
-        messages.info(
-            request,
-            _("This board is already published, unchanged, as entry %(index)d.")
-            % {"index": entry.index},
-        )
+    _say_published(request, entry.index, new)
     return redirect(
         reverse("ledger:board-detail", args=[village.code]) + "?" + request.GET.urlencode()
     )
 
 
-def dibao(request: HttpRequest, code: str) -> HttpResponse:
-    village = access_board_village(code)
+def _dibao_period(request: HttpRequest) -> str:
     first, _last = period_range("last_month", timezone.localdate())
     period = request.GET.get("period", first)
-    if not re.fullmatch(r"\d{4}-\d{2}", period):
-        period = first
+    return period if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period) else first
+
+
+def dibao(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_board_village(code)
+    period = _dibao_period(request)
     return render(
         request,
         "ledger/dibao_list.html",
@@ -298,9 +293,54 @@ def dibao(request: HttpRequest, code: str) -> HttpResponse:
             "village": village,
             "period": period,
             "lines": dibao_list(village, period),
+            "published": published_entry(dibao_subject(village, period)),
             "checkpoint": latest_checkpoint(),
         },
     )
+
+
+def dibao_print(request: HttpRequest, code: str) -> HttpResponse:
+    """The 低保 list as an A4 notice, with a QR code back to the page."""
+    village = access_board_village(code)
+    period = _dibao_period(request)
+    path = reverse("ledger:dibao-list", args=[village.code]) + f"?period={period}"
+    url = public_url(request, path)
+    return render(
+        request,
+        "ledger/dibao_print.html",
+        {
+            "village": village,
+            "period": period,
+            "lines": dibao_list(village, period),
+            "qr": qr_svg(url),
+            "qr_url": url,
+            "back": path,
+            "entry": published_entry(dibao_subject(village, period)),
+            "checkpoint": latest_checkpoint(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dibao_publish(request: HttpRequest, code: str) -> HttpResponse:
+    village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
+    period = _dibao_period(request)
+    entry, new = publish_dibao(village=village, period=period, actor=request.user)
+    _say_published(request, entry.index, new)
+    return redirect(reverse("ledger:dibao-list", args=[village.code]) + f"?period={period}")
+
+
+def _say_published(request: HttpRequest, index: int, new: bool) -> None:
+    if new:
+        messages.success(
+            request, _("Published as entry %(index)d of the publication record.") % {"index": index}
+        )
+    else:
+        messages.info(
+            request,
+            _("This is already published, unchanged, as entry %(index)d.") % {"index": index},
+        )
 
 
 def board_pick(request: HttpRequest) -> HttpResponse:

@@ -25,11 +25,9 @@ def _surfaces(client: Client, code: str) -> list[str]:
     for name in ("ledger:board-detail", "ledger:board-print"):
         for period in ("last_month", "this_year", "last_quarter"):
             texts.append(client.get(reverse(name, args=[code]), {"range": period}).content.decode())
-    texts.append(
-        client.get(
-            reverse("ledger:dibao-list", args=[code]), {"period": "2026-10"}
-        ).content.decode()
-    )
+    for name in ("ledger:dibao-list", "ledger:dibao-print"):
+        page = client.get(reverse(name, args=[code]), {"period": "2026-10"})
+        texts.append(page.content.decode())
     export = client.get(reverse("ledger:board-export", args=[code]), {"range": "this_year"})
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0)
     texts.append(json.dumps(sheet.to_python(), ensure_ascii=False))

@@ -76,6 +76,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "ledger:dibao-list": (PUBLIC, "GET", "region"),
     "ledger:board-publish": (PUBLISHER, "POST", "region"),
     "ledger:board-print": (PUBLIC, "GET", "region"),
+    "ledger:dibao-print": (PUBLIC, "GET", "region"),
+    "ledger:dibao-publish": (PUBLISHER, "POST", "region"),
     "ledger:board-export": (PUBLIC, "GET", "region"),
     "disclosure:disclosure-print": (PUBLIC, "GET", "disclosure"),
     "ledger:upload-list": (IMPORTER, "GET", ""),

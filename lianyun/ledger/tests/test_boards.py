@@ -120,3 +120,34 @@ def test_the_board_filters_by_department(client: Client, october: list[list[str]
     table = page.split('data-test="board"')[1].split("</table>")[0]
     assert "耕地地力保护补贴" in table and "高龄津贴" not in table and "低保" not in table
     assert f'<option value="{agriculture.pk}" selected>' in page
+
+
+def test_officials_publish_the_dibao_list_and_a_changed_list_is_a_correction(
+    county: Cast,
+) -> None:
+    rows = [[*row, "二类"] for row in payout_rows(4)]
+    import_payouts(data=payout_csv(rows, header=[*PAYOUT_HEADER, "保障类别"]), source="cli")
+    cadre = Client()
+    cadre.force_login(county.village_cadre.user)
+    publish = reverse("ledger:dibao-publish", args=["511923103201"]) + "?period=2026-10"
+    cadre.post(publish)
+    cadre.post(publish)  # unchanged: nothing new
+    first = Entry.objects.get(kind=EntryKind.DIBAO_LIST)
+    assert "彭*芳" in first.payload and "二类" in first.payload and rows[1][1] not in first.payload
+    import_payouts(data=payout_csv(payout_rows(2, start=40)), source="cli")
+    cadre.post(publish)
+    second = Entry.objects.filter(kind=EntryKind.DIBAO_LIST).latest("index")
+    assert second.corrects == first
+    page = Client().get(reverse("ledger:dibao-list", args=["511923103201"]), {"period": "2026-10"})
+    assert f"entry {second.index}" in page.content.decode() or f"第 {second.index} 条" in (
+        page.content.decode()
+    )
+    printed = (
+        Client()
+        .get(reverse("ledger:dibao-print", args=["511923103201"]), {"period": "2026-10"})
+        .content.decode()
+    )
+    assert 'data-test="qr"' in printed and "二类" in printed and rows[1][1] not in printed
+    outsider = Client()
+    outsider.force_login(county.outsider.user)
+    assert outsider.post(publish).status_code == 404
