@@ -5,9 +5,12 @@ wrong name and wrong second factor take the same work and give the same answer. 
 per browser session and per person looked up, never per IP address.
 """
 
+import base64
+import binascii
 import hmac
 import secrets
 import time
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -21,7 +24,8 @@ from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
 from lianyun.regions.access import access_region
 from lianyun.regions.models import Region, RegionKind
 
-VERIFIED = "lianyun_lookup"
+VERIFIED = "lianyun_lookup"  # the cookie
+VERIFIED_CONTEXT = "ledger.lookup.verified"
 
 
 def verify_lookup(
@@ -110,17 +114,26 @@ def verify_code(session: object, code: str) -> Resident | None:
     return Resident.objects.filter(id_number_index=challenge["index"]).first()
 
 
-def remember_verified(session: object, resident: Resident) -> None:
-    until = time.time() + settings.LIANYUN_LOOKUP_MINUTES * 60
-    session[VERIFIED] = {"index": resident.id_number_index, "until": until}  # type: ignore[index]
+def verified_cookie(resident: Resident) -> str:
+    """Proof that this browser just proved to be the person, kept in the browser itself:
+    AES-GCM over the person's blind index and an expiry, so the lookup writes no session."""
+    until = int(time.time()) + settings.LIANYUN_LOOKUP_MINUTES * 60
+    sealed = crypto.encrypt(f"{resident.id_number_index}:{until}", context=VERIFIED_CONTEXT)
+    return base64.urlsafe_b64encode(sealed).decode()
 
 
-def verified_index(session: object) -> str | None:
+def verified_index(cookies: Mapping[str, str]) -> str | None:
     """The blind index of the person this browser proved to be, while it lasts."""
-    data = session.get(VERIFIED)  # type: ignore[attr-defined]
-    if not data or data.get("until", 0) < time.time():
+    value = cookies.get(VERIFIED, "")
+    if not value:
         return None
-    return str(data["index"])
+    try:
+        index, until = crypto.decrypt(
+            base64.urlsafe_b64decode(value.encode()), context=VERIFIED_CONTEXT
+        ).split(":")
+    except (ValueError, binascii.Error, crypto.DecryptionError):
+        return None
+    return index if int(until) >= time.time() else None
 
 
 PUBLISHERS = {"village_cadre", "integrity_officer", "town_commission", "county_commission"}

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,12 +19,13 @@ from lianyun.core.filestore import download_response
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import xlsx
 from lianyun.ledger.access import (
+    VERIFIED,
     access_board_publisher,
     access_board_village,
     access_payout_importer,
     access_upload,
-    remember_verified,
     start_code_challenge,
+    verified_cookie,
     verify_code,
     verify_lookup,
     visible_uploads,
@@ -114,13 +116,22 @@ def lookup(request: HttpRequest) -> HttpResponse:
             failed = resident is None
         form = LookupForm(initial={"year": data["year"]})
     if resident is not None and year is not None:
-        remember_verified(request.session, resident)
         result = statement(resident.id_number_index, year)
-    return render(
+    response = render(
         request,
         "ledger/payout_lookup.html",
         {"form": form, "code_form": code_form, "result": result, "failed": failed},
     )
+    if resident is not None:
+        response.set_cookie(
+            VERIFIED,
+            verified_cookie(resident),
+            max_age=settings.LIANYUN_LOOKUP_MINUTES * 60,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
 
 
 def _board_args(request: HttpRequest) -> tuple[str, str, str, int | None, int | None]:

@@ -7,6 +7,8 @@ who holds a post in one of their units (SECURITY.md threat 1). "Not allowed" and
 answer alike.
 """
 
+from collections.abc import Mapping
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -155,9 +157,9 @@ def access_own_petition(user: Actor, petition_id: int) -> Petition:
     return petition
 
 
-def access_own_payout(session: object, payout_id: int) -> Payout:
+def access_own_payout(cookies: Mapping[str, str], payout_id: int) -> Payout:
     """A payout of the person this browser proved to be in the payout lookup."""
-    index = verified_index(session)
+    index = verified_index(cookies)
     if index is None:
         raise Http404
     payout = (

@@ -245,7 +245,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @never_cache
 def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
     """From the payout lookup: say why a payout is wrong; it is filed as a petition."""
-    payout = access_own_payout(request.session, payout_id)
+    payout = access_own_payout(request.COOKIES, payout_id)
     form = ReasonForm(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
         submitted = actions.dispute_payout(payout=payout, reason=form.cleaned_data["reason"])

@@ -167,3 +167,31 @@ def test_codes_are_limited_per_person_and_tries_per_code(
         client.post(URL, {"action": "verify", "code": wrong, "year": "2026"})
     late = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
     assert 'data-test="statement"' not in late
+
+
+def test_only_the_browser_that_proved_the_person_may_dispute_and_only_for_a_while(
+    client: Client,
+    person,
+    time_machine,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime
+
+    from django.urls import reverse as url_for
+
+    from lianyun.ledger.access import VERIFIED
+
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC))
+    number, resident = person
+    _ask(client, number)
+    payout = Payout.objects.filter(resident=resident).first()
+    assert payout is not None
+    dispute = url_for("petitions:payout-dispute", args=[payout.pk])
+    assert client.get(dispute).status_code == 200
+    stranger = Client()
+    assert stranger.get(dispute).status_code == 404
+    stranger.cookies[VERIFIED] = client.cookies[VERIFIED].value[:-4] + "AAAA"  # tampered
+    assert stranger.get(dispute).status_code == 404
+    stranger.cookies[VERIFIED] = "not base64 at all!"
+    assert stranger.get(dispute).status_code == 404
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 10, 11, tzinfo=datetime.UTC))
+    assert client.get(dispute).status_code == 404  # the proof lasts 10 minutes
