@@ -9,11 +9,13 @@ import csv
 import hashlib
 import io
 import json
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -109,35 +111,72 @@ def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[st
     return encoding, columns, numbered
 
 
+@dataclass
+class Prepared:
+    """One chunk after the first pass: what was wrong, and the good rows ready to write."""
+
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    bad_rows: list[list[str]] = field(default_factory=list)
+    amount: Decimal = Decimal("0")
+    private_use_rows: list[int] = field(default_factory=list)
+    records: bytes = b""  # pickled tuples, one per good row, without the batch id
+
+
+def prepare(checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Prepared:
+    """Check a chunk of rows and make the good ones into records (encrypted, hashed, masked)."""
+    prepared = Prepared(rows=len(chunk))
+    records = []
+    for number, row in chunk:
+        result = checker.check(number, row)
+        if isinstance(result, list):
+            prepared.errors.extend(result)
+            prepared.bad_rows.append([str(number), *row])
+            continue
+        prepared.amount += result.amount
+        if result.private_use:
+            prepared.private_use_rows.append(number)
+        records.append(_record(result))
+    prepared.records = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    return prepared
+
+
 def _check_all(
     data: bytes,
     summary: ImportSummary,
     departments: set[int] | None,
     progress: Progress | None,
+    stash: IO[bytes],
 ) -> list[list[str]]:
-    """First pass: every row checked; returns the bad rows' raw values (for quarantine)."""
+    """First and only reading of the file: every row checked, and the good rows prepared into
+    an anonymous temporary file (gone when the import ends, however it ends), so that nothing
+    is written to the ledger before the whole file is known good. Returns the bad rows."""
     encoding, columns, rows = _rows(data)
     summary.encoding = encoding
     checker = RowChecker(columns, departments=departments)
     bad_rows: list[list[str]] = []
-    for number, row in rows:
-        summary.rows_read += 1
-        if progress and summary.rows_read % CHUNK == 0:
-            progress("checking", CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
+        prepared = prepare(checker, chunk)
+        summary.rows_read += prepared.rows
         if summary.rows_read > MAX_ROWS:
             raise ImportRefused(
                 _("The file has more than %(max)d rows; split it."), {"max": MAX_ROWS}
             )
-        result = checker.check(number, row)
-        if isinstance(result, list):
-            summary.errors.extend(result)
-            summary.rows_rejected += 1
-            bad_rows.append([str(number), *row])
-        else:
-            summary.amount_total += result.amount
-            if result.private_use:
-                summary.private_use_rows.append(number)
+        summary.errors.extend(prepared.errors)
+        summary.rows_rejected += len(prepared.bad_rows)
+        summary.amount_total += prepared.amount
+        summary.private_use_rows.extend(prepared.private_use_rows)
+        bad_rows.extend(prepared.bad_rows)
+        stash.write(len(prepared.records).to_bytes(8, "big") + prepared.records)
+        if progress:
+            progress("checking", prepared.rows)
     return bad_rows
+
+
+def _stashed(stash: IO[bytes]) -> Iterator[list[tuple[Any, ...]]]:
+    stash.seek(0)
+    while header := stash.read(8):
+        yield pickle.loads(stash.read(int.from_bytes(header, "big")))  # noqa: S301 - our own file
 
 
 def import_payouts(
@@ -159,22 +198,21 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    bad_rows = _check_all(data, summary, departments, progress)
-    if progress:
-        progress("checking", summary.rows_read % CHUNK)
-    if summary.rows_rejected and not accept_valid:
-        summary.refused = True
-        return summary
-    if batch is None:
-        batch = PayoutBatch.objects.create(
-            sha256=sha, source=source, label=label[:120], encoding=summary.encoding
-        )
-    if bad_rows:
-        batch.quarantine_encrypted = crypto.encrypt(
-            json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
-        )
-        batch.save(update_fields=["quarantine_encrypted"])
-    _write(data, batch, progress, departments)
+    with tempfile.TemporaryFile() as stash:
+        bad_rows = _check_all(data, summary, departments, progress, stash)
+        if summary.rows_rejected and not accept_valid:
+            summary.refused = True
+            return summary
+        if batch is None:
+            batch = PayoutBatch.objects.create(
+                sha256=sha, source=source, label=label[:120], encoding=summary.encoding
+            )
+        if bad_rows:
+            batch.quarantine_encrypted = crypto.encrypt(
+                json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
+            )
+            batch.save(update_fields=["quarantine_encrypted"])
+        _write(_stashed(stash), batch, progress)
     _reconcile(batch, summary, actor)
     return summary
 
@@ -203,48 +241,41 @@ INDEX_AT = COLUMNS.index("id_number_index")
 
 
 def _write(
-    data: bytes, batch: PayoutBatch, progress: Progress | None, departments: set[int] | None
+    chunks: Iterator[list[tuple[Any, ...]]], batch: PayoutBatch, progress: Progress | None
 ) -> None:
-    """Second pass: good rows in chunks; each chunk commits with the batch's running count.
+    """Second step: the prepared rows in chunks; each chunk commits with the batch's count.
 
     Rows go in with plain SQL (COPY through a staging table on PostgreSQL), skipping any row
     whose key is already in the ledger, so that a resumed or repeated import adds nothing twice.
     """
-    _, columns, rows = _rows(data)
-    checker = RowChecker(columns, departments=departments)
-    clean = (r for r in (checker.check(n, row) for n, row in rows) if isinstance(r, CleanRow))
     insert = _copy_rows if connection.vendor == "postgresql" else _insert_rows
-    while chunk := list(islice(clean, CHUNK)):
-        records = _records(batch.pk, chunk)
+    for records in chunks:
         with transaction.atomic():
-            written = insert(records)
+            written = insert([(batch.pk, *record) for record in records])
             PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
         if progress:
-            progress("writing", len(chunk))
+            progress("writing", len(records))
 
 
-def _records(batch_id: int, chunk: list[CleanRow]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            batch_id,
-            row.row_key,
-            row.serial,
-            crypto.encrypt(row.id_number, context=PAYOUT_ID_CONTEXT),
-            id_number_index(row.id_number),
-            mask_id_number(row.id_number),
-            row.name,
-            row.item_id,
-            row.period,
-            str(row.amount),
-            row.paid_on.isoformat() if row.paid_on else None,
-            row.village_id,
-            row.account_last4,
-            row.status,
-            row.failure_reason,
-            row.category,
-        )
-        for row in chunk
-    ]
+def _record(row: CleanRow) -> tuple[Any, ...]:
+    """A good row as the payout table's columns after batch_id (see COLUMNS)."""
+    return (
+        row.row_key,
+        row.serial,
+        crypto.encrypt(row.id_number, context=PAYOUT_ID_CONTEXT),
+        id_number_index(row.id_number),
+        mask_id_number(row.id_number),
+        row.name,
+        row.item_id,
+        row.period,
+        str(row.amount),
+        row.paid_on.isoformat() if row.paid_on else None,
+        row.village_id,
+        row.account_last4,
+        row.status,
+        row.failure_reason,
+        row.category,
+    )
 
 
 def _insert_rows(records: list[tuple[Any, ...]]) -> int:
