@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region, RegionKind
 
 CHUNK = 20000
+logger = logging.getLogger(__name__)
 QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
 ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
@@ -497,11 +499,29 @@ def receive_upload(
     return upload, True
 
 
+STOPPED = (
+    "导入因意外错误中断。请重新上传同一文件：已写入的部分不会重复。\n"
+    "The import stopped on an unexpected error. Hand the same file over again: "
+    "nothing already written is written twice."
+)
+
+
 def run_upload(*, upload_id: int) -> None:
-    """The task: import the kept file, recording progress on the upload as it goes."""
+    """The task: import the kept file, recording progress on the upload as it goes. Whatever
+    stops it, the upload ends in a state its page can show (never "checking" for ever)."""
     upload = PayoutUpload.objects.select_related("uploaded_by").get(pk=upload_id)
     if upload.finished or not upload.stored_name:
         return
+    try:
+        _run_upload(upload)
+    except Exception as error:
+        # The class only: an error's text may quote a row, and rows hold personal data.
+        logger.error("payout upload %s stopped: %s", upload.pk, type(error).__name__)
+        upload.refresh_from_db()
+        _finish(upload, status=UploadStatus.FAILED, message=STOPPED)
+
+
+def _run_upload(upload: PayoutUpload) -> None:
     data = read_encrypted(upload.stored_name, context=PayoutUpload.context)
     rows = PayoutUpload.objects.filter(pk=upload.pk)
     rows.update(status=UploadStatus.CHECKING, rows_done=0)
@@ -563,7 +583,8 @@ def _finish(
             )
     stored, upload.stored_name = upload.stored_name, ""
     upload.save()
-    delete_files([stored])
+    if stored:
+        delete_files([stored])
 
 
 def error_report(upload: PayoutUpload) -> bytes | None:

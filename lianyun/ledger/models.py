@@ -106,6 +106,7 @@ class UploadStatus(models.TextChoices):
     WRITING = "writing", _("writing payouts")
     COMPLETE = "complete", _("imported")
     REFUSED = "refused", _("refused, nothing written")
+    FAILED = "failed", _("stopped by an error")
 
 
 class PayoutUpload(models.Model):
@@ -161,7 +162,7 @@ class PayoutUpload(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in {UploadStatus.COMPLETE, UploadStatus.REFUSED}
+        return self.status in {UploadStatus.COMPLETE, UploadStatus.REFUSED, UploadStatus.FAILED}
 
     @property
     def percent(self) -> int:

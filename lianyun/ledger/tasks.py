@@ -6,7 +6,7 @@ from huey.contrib.djhuey import db_task
 from lianyun.ledger import actions
 
 
-@db_task(retries=2, retry_delay=30)
+@db_task()  # no retries: a failed upload says so on its page and is handed over again
 def run_payout_upload(upload_id: int) -> None:
     actions.run_upload(upload_id=upload_id)
 

@@ -191,3 +191,22 @@ def test_each_paid_recipient_with_a_phone_gets_the_payment_notice_once(
     assert MemoryBackend.outbox[0].text == expected == payment_notice(payout, "平昌一卡通")
     _hand_over(client, payout_csv(rows), notify="on")
     assert len(MemoryBackend.outbox) == 1
+
+
+def test_an_upload_stopped_by_an_error_says_so_and_stops_refreshing(county: Cast) -> None:
+    from lianyun.ledger.actions import receive_upload, run_upload
+
+    user = _department(county)
+    upload, _new = receive_upload(
+        user=user, data=payout_csv(payout_rows(3)), label="a.csv", source="upload"
+    )
+    default_storage.delete(upload.stored_name)  # the kept file is lost before the queue runs
+    run_upload(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.FAILED and upload.stored_name == ""
+    assert "hand the same file over again" in upload.message.lower()
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("ledger:upload-detail", args=[upload.public_id])).content.decode()
+    assert 'data-status="failed"' in page and 'http-equiv="refresh"' not in page
+    assert not Payout.objects.exists()
