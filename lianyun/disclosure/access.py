@@ -36,6 +36,15 @@ def access_poster(user: Actor, code: str) -> Region:
     return village
 
 
+def may_post(user: Actor, village: Region) -> bool:
+    """Whether to offer posting and correcting on a village's pages (access_poster decides)."""
+    try:
+        access_poster(user, village.code)
+    except Http404:
+        return False
+    return True
+
+
 def access_cadence(user: Actor, code: str) -> Region:
     """The overdue overview of a town (its villages) or the county (its towns)."""
     if not user.is_authenticated or user.role not in WATCHERS:

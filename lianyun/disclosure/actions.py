@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from lianyun.core.filestore import save_files
 from lianyun.core.uploads import CheckedFile, check_upload
 from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind, Objection
-from lianyun.disclosure.queries import objections_open
+from lianyun.disclosure.queries import objections_open, payload_of
 from lianyun.petitions import actions as petitions
 from lianyun.petitions.actions import Submitted
 from lianyun.petitions.models import PetitionKind
@@ -32,21 +32,6 @@ PERIOD_FORMAT = {
     DisclosureKind.PARTY: re.compile(r"^[0-9]{4}-Q[1-4]$"),
     DisclosureKind.VILLAGE: re.compile(r"^[0-9]{4}-Q[1-4]$"),
 }
-
-
-def payload_of(disclosure: Disclosure, files: list[str]) -> dict[str, Any]:
-    """What goes into the chain: everything the public page shows, and each file's hash."""
-    return {
-        "village": disclosure.village.code,
-        "kind": disclosure.kind,
-        "major": disclosure.major,
-        "period": disclosure.period,
-        "title": disclosure.title,
-        "body": disclosure.body,
-        "posted_on": disclosure.posted_on.isoformat(),
-        "files": files,
-        "corrects": disclosure.corrects.entry.index if disclosure.corrects else None,
-    }
 
 
 def _check(kind: str, period: str, major: bool, title: str, body: str) -> dict[str, str]:

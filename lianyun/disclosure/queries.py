@@ -4,6 +4,7 @@ correction makes."""
 import datetime
 import difflib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, compute_deadline
 from lianyun.disclosure.models import Disclosure, DisclosureKind
+from lianyun.publications.actions import canonical
 from lianyun.regions.models import Region, RegionKind
 
 # 村民委员会组织法 art. 30: finances every month, other matters at least every quarter.
@@ -62,6 +64,27 @@ def objection_window(disclosure: Disclosure) -> Deadline:
 
 def objections_open(disclosure: Disclosure, today: datetime.date) -> bool:
     return today <= objection_window(disclosure).due
+
+
+def payload_of(disclosure: Disclosure, files: list[str]) -> dict[str, Any]:
+    """What goes into the chain: everything the public page shows, and each file's hash."""
+    return {
+        "village": disclosure.village.code,
+        "kind": disclosure.kind,
+        "major": disclosure.major,
+        "period": disclosure.period,
+        "title": disclosure.title,
+        "body": disclosure.body,
+        "posted_on": disclosure.posted_on.isoformat(),
+        "files": files,
+        "corrects": disclosure.corrects.entry.index if disclosure.corrects else None,
+    }
+
+
+def matches_record(disclosure: Disclosure) -> bool:
+    """Whether the notice as stored is exactly what its publication entry holds."""
+    files = [f.sha256 for f in disclosure.files.all()]
+    return canonical(payload_of(disclosure, files)) == disclosure.entry.payload
 
 
 def public_disclosures(village: Region) -> QuerySet[Disclosure]:

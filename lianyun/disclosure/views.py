@@ -17,21 +17,22 @@ from lianyun.disclosure.access import (
     access_poster,
     access_public_disclosure,
     access_public_village,
+    may_post,
 )
-from lianyun.disclosure.actions import object_to, payload_of, post_disclosure
+from lianyun.disclosure.actions import object_to, post_disclosure
 from lianyun.disclosure.forms import DisclosureForm, ObjectionForm
 from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind
 from lianyun.disclosure.queries import (
     cadence,
     cadence_by_town,
     difference,
+    matches_record,
     objection_window,
     objections_open,
     posting_window,
     public_disclosures,
 )
 from lianyun.petitions.access import remember_tracked
-from lianyun.publications.actions import canonical
 from lianyun.publications.queries import latest_checkpoint
 from lianyun.regions.models import Region, RegionKind
 
@@ -50,6 +51,7 @@ def village_list(request: HttpRequest, code: str) -> HttpResponse:
             "disclosures": disclosures[:100],
             "kind": kind,
             "kinds": DisclosureKind.choices,
+            "may_post": may_post(request.user, village),  # type: ignore[arg-type]
             "checkpoint": latest_checkpoint(),
         },
     )
@@ -59,15 +61,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = access_public_disclosure(pk)
     today = timezone.localdate()
     form = ObjectionForm()
-    files = list(disclosure.files.all())
-    recorded = canonical(payload_of(disclosure, [f.sha256 for f in files]))
     return render(
         request,
         "disclosure/disclosure_detail.html",
         {
             "disclosure": disclosure,
-            "files": files,
-            "matches_record": recorded == disclosure.entry.payload,
+            "files": list(disclosure.files.all()),
+            "matches_record": matches_record(disclosure),
+            "may_post": may_post(request.user, disclosure.village),  # type: ignore[arg-type]
             "posting": posting_window(disclosure),
             "objection": objection_window(disclosure),
             "can_object": objections_open(disclosure, today),

@@ -28,6 +28,23 @@ VERIFIED = "lianyun_lookup"  # the cookie
 VERIFIED_CONTEXT = "ledger.lookup.verified"
 
 
+def _device_spent(session_key: str) -> bool:
+    """Every answer counts against the browser; True once it has none left."""
+    if limits.is_blocked("lookup_per_session", session_key):
+        return True
+    limits.record_failure("lookup_per_session", session_key)
+    return False
+
+
+def _named(target: str, name: str) -> tuple[Resident | None, bool]:
+    """The person with this ID index, and whether the name matches (same work either way)."""
+    resident = Resident.objects.filter(id_number_index=target).first()
+    name_ok = hmac.compare_digest(
+        (resident.name if resident else "").encode(), name.strip().encode()
+    )
+    return resident, name_ok
+
+
 def verify_lookup(
     *, name: str, id_number: str, card_number: str, session_key: str
 ) -> Resident | None:
@@ -35,17 +52,13 @@ def verify_lookup(
     number = normalise(id_number)
     target = id_number_index(number)
     card_index = crypto.blind_index("".join(card_number.split()).upper(), context=CARD_CONTEXT)
-    if limits.is_blocked("lookup_per_session", session_key):
+    if _device_spent(session_key):
         return None
-    limits.record_failure("lookup_per_session", session_key)  # every answer counts
     if limits.is_blocked("lookup_failures_per_target", target):
         return None
-    resident = Resident.objects.filter(id_number_index=target).first()
+    resident, name_ok = _named(target, name)
     expected_card = (resident.card_number_index if resident else None) or "0" * 64
     card_ok = hmac.compare_digest(expected_card, card_index)
-    name_ok = hmac.compare_digest(
-        (resident.name if resident else "").encode(), name.strip().encode()
-    )
     if resident is not None and card_ok and name_ok:
         return resident
     limits.record_failure("lookup_failures_per_target", target)
@@ -59,16 +72,12 @@ CODE_CONTEXT = "ledger.lookup_code"
 def _match(name: str, id_number: str, session_key: str) -> Resident | None:
     """The resident with a phone on file if name and ID match and no limit is reached."""
     target = id_number_index(normalise(id_number))
-    if limits.is_blocked("lookup_per_session", session_key):
+    if _device_spent(session_key):
         return None
-    limits.record_failure("lookup_per_session", session_key)
     if limits.is_blocked("lookup_codes_per_target", target):
         return None
     limits.record_failure("lookup_codes_per_target", target)
-    resident = Resident.objects.filter(id_number_index=target).first()
-    name_ok = hmac.compare_digest(
-        (resident.name if resident else "").encode(), name.strip().encode()
-    )
+    resident, name_ok = _named(target, name)
     if resident is None or not name_ok or resident.phone_encrypted is None:
         return None
     return resident

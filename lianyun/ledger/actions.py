@@ -125,7 +125,7 @@ class Prepared:
     records: bytes = b""  # pickled tuples, one per good row, without the batch id
 
 
-def prepare(checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Prepared:
+def _prepare(checker: RowChecker, chunk: list[tuple[int, list[str]]]) -> Prepared:
     """Check a chunk of rows and make the good ones into records (encrypted, hashed, masked)."""
     prepared = Prepared(rows=len(chunk))
     records = []
@@ -158,7 +158,7 @@ def _check_all(
     checker = RowChecker(columns, departments=departments)
     bad_rows: list[list[str]] = []
     while chunk := list(islice(rows, CHUNK)):
-        prepared = prepare(checker, chunk)
+        prepared = _prepare(checker, chunk)
         summary.rows_read += prepared.rows
         if summary.rows_read > MAX_ROWS:
             raise ImportRefused(
@@ -437,6 +437,11 @@ def publish_dibao(*, village: Region, period: str, actor: Any) -> tuple[Entry, b
 class IdempotencyConflict(LocalizedError):
     """The idempotency key was used before for a different file."""
 
+    def __init__(self) -> None:
+        super().__init__(
+            gettext_lazy("This idempotency key was already used for a different file.")
+        )
+
 
 def receive_upload(
     *,
@@ -460,9 +465,7 @@ def receive_upload(
         ).first()
         if earlier is not None:
             if earlier.sha256 != sha:
-                raise IdempotencyConflict(
-                    gettext_lazy("This idempotency key was already used for a different file.")
-                )
+                raise IdempotencyConflict()
             return earlier, False
     stored = store_encrypted(data, folder=PayoutUpload.folder, context=PayoutUpload.context)
     try:
@@ -489,9 +492,7 @@ def receive_upload(
         delete_files([stored])
         earlier = PayoutUpload.objects.get(uploaded_by=user, idempotency_key=idempotency_key)
         if earlier.sha256 != sha:
-            raise IdempotencyConflict(
-                gettext_lazy("This idempotency key was already used for a different file.")
-            ) from None
+            raise IdempotencyConflict() from None
         return earlier, False
     from lianyun.ledger.tasks import run_payout_upload
 

@@ -1,9 +1,10 @@
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lianyun.ledger.models import PayoutUpload
 
 
 def _years() -> list[tuple[int, int]]:
@@ -62,7 +63,7 @@ class PayoutUploadForm(forms.Form):
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        limit = settings.LIANYUN_PAYOUT_FILE_MAX_BYTES
+        limit = PayoutUpload.max_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)d MB; split it."),

@@ -25,7 +25,6 @@ from lianyun.core import crypto
 from lianyun.core.cli import LocalizedError
 from lianyun.core.idnumbers import quick_id_number, validate_id_number
 from lianyun.core.masking import mask_id_number
-from lianyun.people.models import id_number_index
 from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region, RegionKind
 
@@ -234,9 +233,12 @@ class RowChecker:
         self.by_code = {v.code: v.pk for v in villages}
         self.by_names = {(v.parent.name if v.parent else "", v.name): v.pk for v in villages}
 
-    def value(self, row: list[str], field: str) -> str:
-        position = self.columns.get(field)
-        return row[position].strip() if position is not None and position < len(row) else ""
+    def _village(self, values: dict[str, str]) -> int | None:
+        """By the village code when the file has one, else by town and village name."""
+        code = values["village_code"]
+        if code:
+            return self.by_code.get(code)
+        return self.by_names.get((values["town"], values["village"]))
 
     def check(self, number: int, row: list[str]) -> CleanRow | list[RowError]:
         """The row as it will be stored, or every reason it cannot be."""
@@ -250,12 +252,7 @@ class RowChecker:
         item_id = self.items.get(values["item"])
         period = _period(values["period"])
         amount = _amount(values["amount"])
-        code = values["village_code"]
-        village_id = (
-            self.by_code.get(code)
-            if code
-            else self.by_names.get((values["town"], values["village"]))
-        )
+        village_id = self._village(values)
         paid_on = None
         paid_ok = True
         if values["paid_on"]:
@@ -274,7 +271,7 @@ class RowChecker:
             or village_id is None
             or not paid_ok
         ):
-            return self._errors(number, values, item_id, paid_ok, code)
+            return self._errors(number, values, item_id, paid_ok)
         serial = values["serial"] or None
         account = NOT_DIGITS.sub("", values["bank_account"])
         return CleanRow(
@@ -299,7 +296,7 @@ class RowChecker:
         )
 
     def _errors(
-        self, number: int, values: dict[str, str], item_id: int | None, paid_ok: bool, code: str
+        self, number: int, values: dict[str, str], item_id: int | None, paid_ok: bool
     ) -> list[RowError]:
         """The slow path, for bad rows only: every reason, in the user's language."""
         errors: list[RowError] = []
@@ -327,15 +324,7 @@ class RowChecker:
             bad("amount", _("The amount is a positive number with at most 2 decimals."))
         if not paid_ok:
             bad("paid_on", _("Not a date."))
-        village_id = (
-            self.by_code.get(code)
-            if code
-            else self.by_names.get((values["town"], values["village"]))
-        )
-        if village_id is None:
-            bad("village_code" if code else "village", _("Not a village of this county."))
+        if self._village(values) is None:
+            field = "village_code" if values["village_code"] else "village"
+            bad(field, _("Not a village of this county."))
         return errors
-
-
-def index_of(id_number: str) -> str:
-    return id_number_index(id_number)
