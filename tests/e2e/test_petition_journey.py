@@ -3,34 +3,15 @@ by the county, and the accused cadre seeing nothing."""
 
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from lianyun.demo.devserver import DemoServer
+from tests.e2e.phones import phone, sign_in
 
 pytestmark = pytest.mark.browser
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
 CANARY = "三官寨村支书截留低保金-旅程测试"
-
-
-def _page(browser: Browser, demo: DemoServer) -> Page:
-    return browser.new_context(base_url=demo.url, **PHONE).new_page()
-
-
-def _sign_in(page: Page, demo: DemoServer, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(demo.password)
-    page.get_by_label("动态验证码").fill(pyotp.TOTP(demo.totp_secrets[username]).now())
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
 def _answer(page: Page, decision: str, text: str) -> None:
@@ -42,7 +23,7 @@ def _answer(page: Page, decision: str, text: str) -> None:
 def test_an_anonymous_accusation_goes_round_the_whole_loop(
     browser: Browser, demo: DemoServer
 ) -> None:
-    villager = _page(browser, demo)
+    villager = phone(browser, demo)
     villager.goto("/")
     villager.locator("[data-function=petitions]").click()
     villager.wait_for_url("**/petitions/")
@@ -60,21 +41,21 @@ def test_an_anonymous_accusation_goes_round_the_whole_loop(
     assert re.fullmatch(r"([A-Z2-7]{4}-){6}[A-Z2-7]{4}", receipt)
 
     # Days later, on another phone, with only the receipt.
-    later = _page(browser, demo)
+    later = phone(browser, demo)
     later.goto("/petitions/track/")
     later.get_by_label("查询码").fill(receipt)
     later.get_by_role("button", name="查询").click()
     expect(later.locator("[data-test=status]")).to_have_text("已登记")
 
     # The county commission watches its counters.
-    county = _page(browser, demo)
-    _sign_in(county, demo, "county")
+    county = phone(browser, demo)
+    sign_in(county, demo, "county")
     county.goto("/cases/counters/")
     leads_before = int(county.locator("[data-test=leads]").inner_text())
 
     # The town commission accepts, disposes of the lead and answers.
-    town = _page(browser, demo)
-    _sign_in(town, demo, "town")
+    town = phone(browser, demo)
+    sign_in(town, demo, "town")
     town.get_by_role("link", name=re.compile("信访件待办")).click()
     town.get_by_role("link", name=number).click()
     town.locator("[data-test=accept]").click()
@@ -117,8 +98,8 @@ def test_an_anonymous_accusation_goes_round_the_whole_loop(
     expect(later.locator("[data-test=status]")).to_have_text("已终结")
 
     # The accused village secretary signs in and finds no trace.
-    cadre = _page(browser, demo)
-    _sign_in(cadre, demo, "cadre")
+    cadre = phone(browser, demo)
+    sign_in(cadre, demo, "cadre")
     assert CANARY not in cadre.content()
     petition_url = town.url if "/petitions/" in town.url else None
     for path in ["/petitions/queue/", "/cases/leads/", "/cases/counters/"]:
