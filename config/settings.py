@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lianyun.ledger",
     "lianyun.publications",
     "lianyun.disclosure",
+    "lianyun.inquiries",
     "lianyun.portal",
     "lianyun.workspace",
     "lianyun.demo",
@@ -221,6 +222,12 @@ LIANYUN_LOOKUP_MINUTES = 10
 # 三务公开: the day of the month by which last month's finances (and, in a quarter's first
 # month, last quarter's party and village affairs) must be posted.
 LIANYUN_DISCLOSURE_DUE_DAY = env_int("LIANYUN_DISCLOSURE_DUE_DAY", 15, minimum=1, maximum=28)
+# 阳光问廉: working days the county commission takes to screen a public question, and the
+# addressee to answer it (each answer round); the satisfaction a meeting's panel must give an
+# official (per cent of the votes cast), below which the official is flagged to the commission.
+LIANYUN_INQUIRY_SCREEN_DAYS = env_int("LIANYUN_INQUIRY_SCREEN_DAYS", 2, minimum=1, maximum=30)
+LIANYUN_INQUIRY_ANSWER_DAYS = env_int("LIANYUN_INQUIRY_ANSWER_DAYS", 5, minimum=1, maximum=60)
+LIANYUN_MEETING_THRESHOLD = env_int("LIANYUN_MEETING_THRESHOLD", 60, minimum=1, maximum=100)
 # A code texted as the second factor: minutes it lasts, and tries before it is spent.
 LIANYUN_LOOKUP_CODE_MINUTES = 5
 LIANYUN_LOOKUP_CODE_TRIES = 3

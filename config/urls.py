@@ -15,6 +15,7 @@ urlpatterns = [
     path("policies/", include("lianyun.policies.urls")),
     path("payouts/", include("lianyun.ledger.urls")),
     path("disclosures/", include("lianyun.disclosure.urls")),
+    path("inquiries/", include("lianyun.inquiries.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

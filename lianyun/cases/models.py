@@ -20,6 +20,7 @@ from lianyun.regions.models import Region, Unit
 
 class SourceKind(models.TextChoices):
     PETITION = "petition", _("petition")
+    INQUIRY = "inquiry", _("public question")
     INQUIRY_MEETING = "inquiry_meeting", _("inquiry meeting")
     INSPECTION = "inspection", _("village inspection")
     FLAG = "flag", _("cross-check flag")

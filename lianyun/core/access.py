@@ -12,3 +12,7 @@ class Actor(Protocol):
     role: str
     region: Any
     pk: Any
+    # Accounts that belong to a unit or a person (a department, a village cadre).
+    unit_id: Any
+    resident_id: Any
+    resident: Any

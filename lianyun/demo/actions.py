@@ -25,8 +25,10 @@ from lianyun.demo.generator import (
     reset_sequences,
     totp_secret,
 )
+from lianyun.demo.inquiries import seed_inquiries
 from lianyun.demo.payouts import load_demo_payouts
 from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
+from lianyun.inquiries.models import Answer, Commitment, Demand, Inquiry, InquiryMeeting
 from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
@@ -122,6 +124,11 @@ def load_demo(
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
     seed_disclosures(random.Random(seed), User.objects.get(username="cadre"))
+    seed_inquiries(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -158,6 +165,7 @@ def reset_demo() -> None:
     # The case records first: they point at people, units and accounts.
     Petition.objects.update(repeat_of=None)
     Petition.objects.all().delete()
+    _remove_inquiries()
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
@@ -179,6 +187,15 @@ def reset_demo() -> None:
         cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'town'")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table}")  # noqa: S608
     audit.record(action="reset:demo")
+
+
+def _remove_inquiries() -> None:
+    """Questions and meetings point at rectification items and leads: they go first."""
+    Commitment.objects.all().delete()
+    Answer.objects.all().delete()
+    Inquiry.objects.all().delete()
+    Demand.objects.all().delete()
+    InquiryMeeting.objects.all().delete()
 
 
 def _remove_disclosures() -> None:

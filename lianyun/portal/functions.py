@@ -53,7 +53,8 @@ FUNCTIONS = [
         "问",
         _("Sunshine inquiry"),
         _("Ask a named official in public"),
-        available=False,
+        available=True,
+        url_name="inquiries:inquiry-list",
     ),
     Function(
         "talks",

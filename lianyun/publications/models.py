@@ -16,6 +16,9 @@ class EntryKind(models.TextChoices):
     DIBAO_LIST = "dibao_list", _("dibao list")
     DISCLOSURE = "disclosure", _("public affairs disclosure")
     RECTIFICATION = "rectification", _("rectification result")
+    INQUIRY_ANSWER = "inquiry_answer", _("answer to a public question")
+    MEETING_NOTICE = "meeting_notice", _("notice of an inquiry meeting")
+    MEETING_RESULT = "meeting_result", _("result of an inquiry meeting")
 
 
 class Entry(models.Model):

@@ -12,3 +12,124 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// Forms marked data-keep (the meeting recorder, on a phone in a weak network) keep what was
+// typed in this browser while it is typed, send with fetch, and when there is no connection
+// keep the whole submission in an outbox that is sent as soon as the connection returns.
+// A form's hidden client_key lets the server recognise a submission sent twice.
+(function () {
+  var OUTBOX = "lianyun-outbox";
+  var storage;
+  try {
+    storage = window.localStorage;
+  } catch (error) {
+    return;
+  }
+  function key(form) {
+    return "lianyun-draft:" + location.pathname + ":" + form.getAttribute("data-keep");
+  }
+  function token() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function newKey(form) {
+    var input = form.querySelector("input[name=client_key]");
+    if (input && !input.value) {
+      var bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      input.value = Array.prototype.map
+        .call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); })
+        .join("");
+    }
+  }
+  function entries(form) {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && typeof value === "string") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+  function restore(form, pairs) {
+    pairs.forEach(function (pair) {
+      var field = form.elements.namedItem(pair[0]);
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = true;
+      else if (field.length && field.tagName !== "SELECT") {
+        Array.prototype.forEach.call(field, function (option) {
+          if (option.value === pair[1]) option.checked = true;
+        });
+      } else field.value = pair[1];
+    });
+  }
+  function readOutbox() {
+    try {
+      return JSON.parse(storage.getItem(OUTBOX) || "[]");
+    } catch (error) {
+      return [];
+    }
+  }
+  function showNote(visible) {
+    var note = document.querySelector("[data-offline-note]");
+    if (note) note.hidden = !visible;
+  }
+  function post(action, pairs) {
+    var body = new URLSearchParams();
+    pairs.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    body.append("csrfmiddlewaretoken", token());
+    return fetch(action, { method: "POST", body: body, credentials: "same-origin" });
+  }
+  function flush() {
+    var waiting = readOutbox();
+    if (!waiting.length || !navigator.onLine) {
+      showNote(waiting.length > 0);
+      return;
+    }
+    var item = waiting[0];
+    post(item.action, item.pairs)
+      .then(function () {
+        storage.setItem(OUTBOX, JSON.stringify(readOutbox().slice(1)));
+        if (readOutbox().length) flush();
+        else location.reload();
+      })
+      .catch(function () { showNote(true); });
+  }
+  document.querySelectorAll("form[data-keep]").forEach(function (form) {
+    var saved = storage.getItem(key(form));
+    if (saved) restore(form, JSON.parse(saved));
+    newKey(form);
+    form.addEventListener("input", function () {
+      storage.setItem(key(form), JSON.stringify(entries(form)));
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      newKey(form);
+      var pairs = entries(form);
+      var action = form.getAttribute("action") || location.pathname;
+      function keep() {
+        var waiting = readOutbox();
+        waiting.push({ action: action, pairs: pairs });
+        storage.setItem(OUTBOX, JSON.stringify(waiting));
+        storage.removeItem(key(form));
+        showNote(true);
+      }
+      if (!navigator.onLine) {
+        keep();
+        return;
+      }
+      post(action, pairs)
+        .then(function (response) {
+          if (response.ok && response.redirected) {
+            storage.removeItem(key(form));
+            location.assign(response.url);
+          } else {
+            // Refused (a clear message on the page) or an error: the real form shows it.
+            storage.removeItem(key(form));
+            HTMLFormElement.prototype.submit.call(form);
+          }
+        })
+        .catch(keep);
+    });
+  });
+  window.addEventListener("online", flush);
+  flush();
+})();

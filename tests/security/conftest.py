@@ -1,9 +1,10 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
@@ -11,6 +12,8 @@ from lianyun.cases.actions import record_milestone, register_rectification
 from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
 from lianyun.disclosure.actions import post_disclosure
 from lianyun.disclosure.models import Disclosure
+from lianyun.inquiries.actions import ask, escalate_overdue, record_demand, schedule_meeting, screen
+from lianyun.inquiries.models import Demand, Inquiry, InquiryMeeting
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
@@ -39,6 +42,10 @@ class World:
     attachment: Attachment  # a PDF sent with the canary petition
     evidence: Evidence  # a photo proving progress on the item
     disclosure: Disclosure  # a finance notice of village A1
+    inquiry: Inquiry  # a published question to the cadre's committee, gone to the commission
+    pending_inquiry: Inquiry  # a question still being screened
+    meeting: InquiryMeeting  # an inquiry meeting in village A1 that questioned the cadre
+    demand: Demand  # a demand raised there, on the rectification list
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -128,6 +135,41 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         body="收入：土地租金 12,000 元；支出：道路维修 3,500 元。",
         actor=cast.village_cadre.user,
     )
+    asker = next(r for r in cast.residents.values() if r.name == "冯用武")
+    inquiry = ask(
+        asker=asker,
+        unit=committee,
+        official=cast.cadre_resident,
+        category="roads_projects",
+        title="村道何时修好",
+        question="村道坑洼，何时修好？",
+    )
+    screen(inquiry=inquiry, publish_it=True, actor=cast.county_inspector.user)
+    escalate_overdue(today=date(2099, 1, 1))
+    inquiry.refresh_from_db()
+    pending = ask(
+        asker=asker, unit=committee, category="other", title="待审核", question="待审核的问题"
+    )
+    held = timezone.now() - timedelta(days=1)
+    meeting = schedule_meeting(
+        village=cast.village_a1,
+        starts_at=held,
+        place="村委会",
+        panel_size=30,
+        officials=[cast.cadre_resident.posts.get()],
+        actor=cast.town_secretary.user,
+        now=held - timedelta(days=7),
+    )
+    demand = record_demand(
+        meeting=meeting,
+        raised_by="王大富",
+        category="roads_projects",
+        text="路灯坏了",
+        promise="修好路灯",
+        responsible="文书",
+        deadline=date(2099, 1, 1),
+        actor=cast.town_secretary.user,
+    )
     return World(
         cast,
         petition,
@@ -141,6 +183,10 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         attachment,
         evidence,
         disclosure,
+        inquiry,
+        pending,
+        meeting,
+        demand,
     )
 
 

@@ -20,6 +20,11 @@ RECTIFIER = "rectifier"  # records progress on an item in scope
 POSTER = "poster"  # the village's own cadre posts its disclosures
 WATCHER = "watcher"  # town and county commissions (and inspectors) in scope
 IMPORTER = "importer"  # a county department or the IT operator hands over payout files
+MODERATOR = "moderator"  # the county commission screens public questions
+ASKER = "asker"  # only the villager who asked (no persona of the matrix asked)
+ANSWERER = "answerer"  # accounts that answer for a unit or for themselves
+ADDRESSEE = "addressee"  # the committee the question is addressed to, and its members
+COMMISSION = "commission"  # any town or county commission, in its own scope
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
 POLICY: dict[str, tuple[str, str, str]] = {
@@ -98,6 +103,34 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:entry-detail": (PUBLIC, "GET", "entry"),
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
+    "inquiries:inquiry-list": (PUBLIC, "GET", ""),
+    "inquiries:inquiry-create": (PUBLIC, "GET", ""),
+    "inquiries:inquiry-mine": (PUBLIC, "GET", ""),
+    "inquiries:inquiry-scoreboard": (PUBLIC, "GET", ""),
+    "inquiries:meeting-statistics": (PUBLIC, "GET", ""),
+    "inquiries:inquiry-detail": (PUBLIC, "GET", "inquiry"),
+    "inquiries:inquiry-rate": (ASKER, "POST", "inquiry"),
+    "inquiries:inquiry-screening": (MODERATOR, "GET", ""),
+    "inquiries:inquiry-screen": (MODERATOR, "POST", "pending_inquiry"),
+    "inquiries:inquiry-answering": (ANSWERER, "GET", ""),
+    "inquiries:inquiry-answer": (ADDRESSEE, "GET", "inquiry"),
+    "inquiries:inquiry-referred": (COMMISSION, "GET", ""),
+    "inquiries:inquiry-conclude": (HANDLER, "POST", "inquiry"),
+    "inquiries:meeting-list": (PUBLIC, "GET", ""),
+    "inquiries:meeting-create": (COMMISSION, "GET", ""),
+    "inquiries:meeting-detail": (PUBLIC, "GET", "meeting"),
+    "inquiries:meeting-notice": (PUBLIC, "GET", "meeting"),
+    "inquiries:meeting-result": (PUBLIC, "GET", "meeting"),
+    # Recording a meeting: commissions in scope, never one recused from an official questioned.
+    "inquiries:meeting-record": (HANDLER, "GET", "meeting"),
+    "inquiries:meeting-statement": (HANDLER, "POST", "questioned"),
+    "inquiries:meeting-vote": (HANDLER, "POST", "questioned"),
+    "inquiries:meeting-demand": (HANDLER, "POST", "meeting"),
+    "inquiries:meeting-publish": (HANDLER, "POST", "meeting"),
+    "inquiries:demand-detail": (PUBLIC, "GET", "demand"),
+    "inquiries:demand-manage": (HANDLER, "GET", "demand"),
+    "inquiries:demand-feedback": (HANDLER, "POST", "demand"),
+    "inquiries:demand-confirm": (HANDLER, "POST", "demand"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
@@ -109,6 +142,12 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "api:get_petition": (API, "GET", ""),
     "api:push_payout_batch": (API, "POST", ""),
     "api:get_payout_batch": (API, "GET", ""),
+    "api:list_inquiries": (API, "GET", ""),
+    "api:get_inquiry": (API, "GET", ""),
+    "api:answer_inquiry": (API, "POST", ""),
+    "api:list_meetings": (API, "GET", ""),
+    "api:meeting_statistics": (API, "GET", ""),
+    "api:get_meeting": (API, "GET", ""),
 }
 
 PERSONAS = [
@@ -161,7 +200,7 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         }:
             # The custodian reads a petition only to judge an identity request.
             return persona == "custodian" and obj in {"petition", "attachment"}
-        if obj in {"petition", "lead", "attachment"}:
+        if obj in {"petition", "lead", "attachment", "meeting", "questioned", "demand", "inquiry"}:
             return persona in {"town_secretary", "county_inspector"}
         return True
     if kind == MISSING:
@@ -190,6 +229,23 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         }
     if kind == IMPORTER:
         return False  # no persona of the matrix imports payouts; tests/ledger cover importers
+    if kind == MODERATOR:
+        return persona == "county_inspector"
+    if kind == ASKER:
+        return False  # tests/inquiries cover the asker
+    if kind == ANSWERER:
+        return persona not in {"villager", "custodian"}
+    if kind == ADDRESSEE:
+        # The committee's own accounts; the colleague official holds a post in it.
+        return persona in {"village_cadre", "unit_member", "colleague_official"}
+    if kind == COMMISSION:
+        return persona in {
+            "town_secretary",
+            "outsider",
+            "county_inspector",
+            "spouse_official",
+            "colleague_official",
+        }
     if kind == SIGNED_IN:
         return True
     if kind == CUSTODIAN:
@@ -223,6 +279,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": 1}
     if obj in {"entry", "consistency"}:
         return {"index": 0} if names else {}
+    if obj == "questioned":
+        return {"pk": world.meeting.pk, "qid": world.meeting.officials.get().pk}
     if obj == "evidence":
         return {"pk": world.item.pk, "evidence_id": world.evidence.pk}
     value = {
@@ -233,6 +291,10 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "identity_request": world.identity_request.pk,
         "item": world.item.pk,
         "function": "ledger",
+        "inquiry": world.inquiry.pk,
+        "pending_inquiry": world.pending_inquiry.pk,
+        "meeting": world.meeting.pk,
+        "demand": world.demand.pk,
         "": None,
     }[obj]
     return {name: value for name in names}

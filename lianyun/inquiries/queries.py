@@ -1,0 +1,206 @@
+"""Reads for 阳光问廉: public lists, timeliness, scoreboards and the meetings' counters."""
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from lianyun.cases.models import RectificationStatus
+from lianyun.inquiries.models import (
+    OPEN_FOR_ANSWER,
+    Answer,
+    Demand,
+    Inquiry,
+    InquiryMeeting,
+    MeetingStatus,
+    Questioned,
+)
+from lianyun.regions.models import Region
+
+
+def published_inquiries(region: Region | None = None) -> QuerySet[Inquiry]:
+    inquiries = Inquiry.objects.filter(published_at__isnull=False).select_related(
+        "unit__region__parent", "official"
+    )
+    if region is not None:
+        inquiries = inquiries.filter(unit__region__code__startswith=region.scope_prefix)
+    return inquiries.prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.prefetch_related("commitments__item"))
+    )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    code: str  # on_time | late | overdue | waiting
+    due: datetime.date | None
+
+
+def timeliness(inquiry: Inquiry, today: datetime.date | None = None) -> Timeliness:
+    """Against the first answer's due date, from the system's own timestamps."""
+    today = today or timezone.localdate()
+    due = inquiry.answer_due
+    if due is None:
+        return Timeliness("waiting", None)
+    if inquiry.first_answered_at is not None:
+        answered = timezone.localdate(inquiry.first_answered_at)
+        return Timeliness("on_time" if answered <= due else "late", due)
+    if inquiry.status in OPEN_FOR_ANSWER and today > due:
+        return Timeliness("overdue", due)
+    return Timeliness("waiting", due)
+
+
+def is_overdue(inquiry: Inquiry, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if inquiry.status == "awaiting":
+        return inquiry.answer_due is not None and today > inquiry.answer_due
+    if inquiry.status == "reopened":
+        return inquiry.second_due is not None and today > inquiry.second_due
+    return False
+
+
+@dataclass
+class Score:
+    """One line of the scoreboard, for a unit or a named official."""
+
+    label: str
+    region: str
+    asked: int = 0
+    answered: int = 0
+    overdue: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    hours: list[float] = field(default_factory=list)
+
+    @property
+    def answer_rate(self) -> int | None:
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.hours) / 24, 1) if self.hours else None
+
+    @property
+    def satisfaction(self) -> int | None:
+        return round(100 * self.satisfied / self.rated) if self.rated else None
+
+
+def scoreboard(
+    inquiries: QuerySet[Inquiry], today: datetime.date | None = None
+) -> tuple[list[Score], list[Score]]:
+    """Per unit and per named official. Only what the system recorded counts: when the
+    question was published, when the first answer was saved, the asker's rating. A date an
+    official typed in (`Answer.stated_date`) plays no part."""
+    today = today or timezone.localdate()
+    units: dict[int, Score] = {}
+    officials: dict[int, Score] = {}
+    rows = inquiries.filter(published_at__isnull=False).select_related("unit__region", "official")
+    for inquiry in rows:
+        lines = [
+            units.setdefault(inquiry.unit_id, Score(inquiry.unit.name, inquiry.unit.region.name))
+        ]
+        if inquiry.official is not None:
+            lines.append(
+                officials.setdefault(
+                    inquiry.official.pk,
+                    Score(
+                        f"{inquiry.official.name}（{inquiry.official_title}）",
+                        inquiry.unit.name,
+                    ),
+                )
+            )
+        late = timeliness(inquiry, today).code in ("late", "overdue")
+        for line in lines:
+            line.asked += 1
+            if inquiry.first_answered_at is not None and inquiry.published_at is not None:
+                line.answered += 1
+                line.hours.append(
+                    (inquiry.first_answered_at - inquiry.published_at).total_seconds() / 3600
+                )
+            line.overdue += late
+            if inquiry.rated_at is not None:
+                line.rated += 1
+                line.satisfied += bool(inquiry.satisfied)
+
+    def ordered(scores: dict[int, Score]) -> list[Score]:
+        return sorted(scores.values(), key=lambda s: (-s.asked, s.label))
+
+    return ordered(units), ordered(officials)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def meetings_within(region: Region | None = None) -> QuerySet[InquiryMeeting]:
+    meetings = InquiryMeeting.objects.select_related("village__parent")
+    if region is not None:
+        meetings = meetings.filter(village__code__startswith=region.scope_prefix)
+    return meetings
+
+
+@dataclass
+class MeetingCounters:
+    """The article's counters for a region and a period of meetings held."""
+
+    meetings: QuerySet[InquiryMeeting]
+    demands: QuerySet[Demand]
+    solved: QuerySet[Demand]
+    flagged: QuerySet[Questioned]
+
+    @property
+    def funds_returned(self) -> Decimal:
+        return sum((d.funds_returned for d in self.solved), Decimal("0"))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "meetings": self.meetings.count(),
+            "demands": self.demands.count(),
+            "solved": self.solved.count(),
+            "funds_returned": self.funds_returned,
+            "flagged": self.flagged.count(),
+        }
+
+
+def meeting_counters(
+    region: Region | None, start: datetime.date | None, end: datetime.date | None
+) -> MeetingCounters:
+    """Meetings held in the period; their demands; those whose item is closed out (销号);
+    money returned to villagers on those; officials below their meeting's threshold."""
+    meetings = meetings_within(region).filter(status=MeetingStatus.HELD)
+    if start is not None:
+        meetings = meetings.filter(held_on__gte=start)
+    if end is not None:
+        meetings = meetings.filter(held_on__lte=end)
+    demands = Demand.objects.filter(meeting__in=meetings).select_related("meeting__village", "item")
+    return MeetingCounters(
+        meetings=meetings,
+        demands=demands,
+        solved=demands.filter(item__status=RectificationStatus.CLOSED_OUT),
+        flagged=Questioned.objects.filter(meeting__in=meetings, flagged=True).select_related(
+            "person", "meeting__village"
+        ),
+    )
+
+
+def counters_by_town(counters: MeetingCounters) -> list[dict[str, object]]:
+    """The same counters, one line per town, for the chart."""
+    rows: dict[str, dict[str, object]] = defaultdict(
+        lambda: {"meetings": 0, "demands": 0, "solved": 0, "funds": Decimal("0")}
+    )
+    names: dict[str, str] = {}
+    for meeting in counters.meetings.select_related("village__parent"):
+        town = meeting.village.parent
+        assert town is not None  # noqa: S101 - a village always has its town
+        names[town.code] = town.name
+        rows[town.code]["meetings"] += 1  # type: ignore[operator]
+    for demand in counters.demands.select_related("meeting__village"):
+        code = demand.meeting.village.code[:9] + "000"
+        rows[code]["demands"] += 1  # type: ignore[operator]
+    for demand in counters.solved.select_related("meeting__village"):
+        code = demand.meeting.village.code[:9] + "000"
+        rows[code]["solved"] += 1  # type: ignore[operator]
+        rows[code]["funds"] += demand.funds_returned  # type: ignore[operator]
+    return [{"code": code, "name": names.get(code, code), **rows[code]} for code in sorted(rows)]
