@@ -68,6 +68,7 @@ class Score:
 
     label: str
     region: str
+    unit_id: int | None = None  # a unit's line links to its questions
     asked: int = 0
     answered: int = 0
     overdue: int = 0
@@ -100,7 +101,10 @@ def scoreboard(
     rows = inquiries.filter(published_at__isnull=False).select_related("unit__region", "official")
     for inquiry in rows:
         lines = [
-            units.setdefault(inquiry.unit_id, Score(inquiry.unit.name, inquiry.unit.region.name))
+            units.setdefault(
+                inquiry.unit_id,
+                Score(inquiry.unit.name, inquiry.unit.region.name, unit_id=inquiry.unit_id),
+            )
         ]
         if inquiry.official is not None:
             lines.append(

@@ -1,9 +1,11 @@
 """网上问廉: a question's whole life, its bad inputs, and who may answer it."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -231,3 +233,17 @@ def test_a_question_with_another_countys_unit_is_refused_on_the_form(
     )
     assert response.status_code == 400
     assert not Inquiry.objects.exists()
+
+
+def test_the_daily_command_escalates_late_answers(
+    county: Cast, asker: Resident, committee: Unit
+) -> None:
+    inquiry = _ask(asker, committee)
+    actions.screen(inquiry=inquiry, publish_it=True, actor=None, now=at(D(2026, 11, 3)))
+    out = io.StringIO()
+    call_command("daily", today=D(2026, 11, 11), stdout=out)
+    assert "1 questions" in out.getvalue()
+    inquiry.refresh_from_db()
+    assert inquiry.escalated_at is not None
+    page = Client().get(reverse("inquiries:inquiry-list")).content.decode()
+    assert 'data-test="overdue"' in page

@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandParser
 
 from lianyun.cases.actions import reopen_overdue
+from lianyun.inquiries.actions import escalate_overdue as escalate_inquiries
 from lianyun.petitions.actions import (
     close_lapsed_petitions,
     escalate_overdue,
@@ -12,8 +13,9 @@ from lianyun.petitions.actions import (
 
 class Command(BaseCommand):
     help = (
-        "The day's housekeeping: close answers nobody appealed, reopen overdue rectification "
-        "items, purge cases past their retention. The task queue runs it nightly."
+        "The day's housekeeping: close answers nobody appealed, escalate late petitions and "
+        "late answers to public questions, reopen overdue rectification items, purge cases "
+        "past their retention. The task queue runs it nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,8 +26,10 @@ class Command(BaseCommand):
         assert today is None or isinstance(today, datetime.date)  # noqa: S101 - argparse type
         closed = close_lapsed_petitions(today=today)
         escalated = escalate_overdue(today=today)
+        questions = escalate_inquiries(today=today)
         reopened = reopen_overdue(today=today)
         purged = purge_expired_petitions(today=today)
         self.stdout.write(
-            f"closed {closed} petitions, escalated {escalated}, reopened {reopened} items, purged {purged} petitions"
+            f"closed {closed} petitions, escalated {escalated} petitions and {questions} questions, "
+            f"reopened {reopened} items, purged {purged} petitions"
         )
