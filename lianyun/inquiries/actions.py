@@ -26,7 +26,6 @@ from lianyun.cases.actions import (
 from lianyun.cases.models import SourceKind
 from lianyun.core import audit
 from lianyun.core.deadlines import DeadlineRule, PeriodUnit, compute_deadline
-from lianyun.core.masking import mask_name
 from lianyun.core.sms import send_text
 from lianyun.inquiries.models import (
     OPEN_FOR_ANSWER,
@@ -579,10 +578,9 @@ def record_demand(
     number = (
         Demand.objects.filter(meeting=meeting).order_by("-number").values_list("number", flat=True)
     ).first() or 0
-    demand = Demand.objects.create(
+    demand = Demand(
         meeting=meeting,
         number=number + 1,
-        raised_by=_text(raised_by, _("Write down who raised it.")),
         category=category,
         text=_text(text, _("Write down what was raised.")),
         answered_by=answered_by,
@@ -592,6 +590,8 @@ def record_demand(
         recorded_by=actor,
         client_key=client_key[:64],
     )
+    demand.set_raised_by(_text(raised_by, _("Write down who raised it.")))
+    demand.save()
     if promise.strip() and deadline is not None:
         owner = answered_by.unit if answered_by is not None else meeting.organiser
         demand.item = register_rectification(
@@ -657,7 +657,7 @@ def publish_result(
             "demands": [
                 [
                     d.number,
-                    mask_name(d.raised_by),
+                    d.raised_by_masked,
                     d.text,
                     d.promise,
                     d.item.deadline.isoformat() if d.item else "",

@@ -14,9 +14,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import Lead, RectificationItem
+from lianyun.core import crypto
 from lianyun.core.masking import mask_name
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, Unit
+
+RAISED_BY_CONTEXT = "inquiries.Demand.raised_by"
 
 
 class Category(models.TextChoices):
@@ -229,7 +232,9 @@ class Demand(models.Model):
 
     meeting = models.ForeignKey(InquiryMeeting, on_delete=models.CASCADE, related_name="demands")
     number = models.PositiveSmallIntegerField()
-    raised_by = models.CharField(_("raised by"), max_length=32)
+    # The villager's name: encrypted, and masked the same way on every public surface.
+    raised_by_encrypted = models.BinaryField()
+    raised_by_masked = models.CharField(_("raised by"), max_length=32)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     text = models.TextField(_("what was raised"))
     answered_by = models.ForeignKey(
@@ -274,7 +279,10 @@ class Demand(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} #{self.number}"
 
-    @property
-    def raised_by_masked(self) -> str:
-        """The villager's name as every public surface shows it."""
-        return mask_name(self.raised_by)
+    def set_raised_by(self, name: str) -> None:
+        self.raised_by_encrypted = crypto.encrypt(name, context=RAISED_BY_CONTEXT)
+        self.raised_by_masked = mask_name(name)
+
+    def raised_by(self) -> str:
+        """The whole name, for the officials who go back to the villager (回访)."""
+        return crypto.decrypt(self.raised_by_encrypted, context=RAISED_BY_CONTEXT)

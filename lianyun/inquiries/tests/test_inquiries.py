@@ -247,3 +247,49 @@ def test_the_daily_command_escalates_late_answers(
     assert inquiry.escalated_at is not None
     page = Client().get(reverse("inquiries:inquiry-list")).content.decode()
     assert 'data-test="overdue"' in page
+
+
+def test_a_phone_verified_villager_asks_and_is_texted_that_not_what(
+    client: Client,
+    county: Cast,
+    asker: Resident,
+    committee: Unit,
+    settings,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from lianyun.core.sms import MemoryBackend
+    from lianyun.ledger.access import VERIFIED, verified_cookie
+
+    settings.LIANYUN_SMS_BACKEND = "lianyun.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    # The payout lookup's proof (a texted code or the card number), kept in the browser.
+    client.cookies[VERIFIED] = verified_cookie(asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("inquiries:inquiry-create"),
+            {
+                "region": county.village_a1.code,
+                "unit": str(committee.pk),
+                "category": "village_finances",
+                "title": "集体收入去向",
+                "question": "村里鱼塘承包费用在哪里？",
+            },
+        )
+        assert response.status_code == 302
+        inquiry = Inquiry.objects.get()
+        assert inquiry.asker == asker and inquiry.asker_account is None
+        actions.screen(inquiry=inquiry, publish_it=True, actor=county.county_inspector.user)
+        actions.answer(inquiry=inquiry, text="用于村道维修。", actor=county.village_cadre.user)
+    texts = [m.text for m in MemoryBackend.outbox]
+    assert [m.phone for m in MemoryBackend.outbox] == ["13800001111"] * 2
+    assert texts == [
+        f"【廉韵】您的问廉Q{inquiry.pk}已公开。",
+        f"【廉韵】您的问廉Q{inquiry.pk}已有答复。",
+    ]
+    assert "鱼塘" not in "".join(texts)
+    # The proof lapses: the page no longer knows the asker.
+    client.cookies[VERIFIED] = "forged"
+    assert (
+        'data-test="rate"'
+        not in client.get(reverse("inquiries:inquiry-detail", args=[inquiry.pk])).content.decode()
+    )

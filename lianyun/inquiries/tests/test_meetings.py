@@ -18,7 +18,7 @@ from lianyun.inquiries.tests.conftest import at
 from lianyun.people.models import Post, Resident
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region, Unit
-from lianyun.testing import Cast
+from lianyun.testing import Cast, every_cell_as_text
 
 D = datetime.date
 MEETING_DAY = D(2026, 11, 10)
@@ -129,6 +129,14 @@ def test_a_meeting_goes_from_its_notice_to_the_last_close_out(county: Cast) -> N
 
     page = Client().get(reverse("inquiries:demand-detail", args=[demand.pk])).content.decode()
     assert "王*富" in page and "王大富" not in page and "已全部兑现" in page
+    # The name is kept encrypted; the officials who go back to the villager read it whole.
+    assert "王大富" not in every_cell_as_text()
+    manage = Client()
+    manage.force_login(clerk)
+    assert (
+        "王大富"
+        in manage.get(reverse("inquiries:demand-manage", args=[demand.pk])).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
