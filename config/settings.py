@@ -216,6 +216,8 @@ LIANYUN_LIMITS = {
     "lookup_failures_per_target": (10, 86400),
     # Codes texted for a lookup: per person looked up, whatever the answer.
     "lookup_codes_per_target": (5, 86400),
+    # Public questions a villager may ask in a day (the moderators read every one).
+    "questions_per_asker": (5, 86400),
 }
 # How long a successful payout lookup stays open in the browser (to file a dispute).
 LIANYUN_LOOKUP_MINUTES = 10

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors, run_form
 from lianyun.inquiries import actions
@@ -155,6 +156,10 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
         unit = next(u for u in units if str(u.pk) == data["unit"])
         post = next((p for p in posts if str(p.pk) == data["official"]), None)
         try:
+            if is_blocked("questions_per_asker", asker.id_number_index):
+                raise ValidationError(
+                    _("You have asked as many questions as a day allows; ask again tomorrow.")
+                )
             if post is not None and post.unit_id != unit.pk:
                 raise ValidationError(_("That official does not hold a post in that unit."))
             inquiry = actions.ask(
@@ -169,6 +174,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
+            record_failure("questions_per_asker", asker.id_number_index)
             messages.success(
                 request,
                 _(
@@ -401,7 +407,11 @@ def screening(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inquiries/screening_list.html",
-        {"inquiries": queue.order_by("screen_due", "pk")[:200], "blank": ScreenForm()},
+        {
+            "inquiries": queue.order_by("screen_due", "pk")[:200],
+            "blank": ScreenForm(),
+            "today": timezone.localdate(),
+        },
     )
 
 

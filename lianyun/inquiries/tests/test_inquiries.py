@@ -293,3 +293,26 @@ def test_a_phone_verified_villager_asks_and_is_texted_that_not_what(
         'data-test="rate"'
         not in client.get(reverse("inquiries:inquiry-detail", args=[inquiry.pk])).content.decode()
     )
+
+
+def test_a_villager_asks_at_most_five_questions_a_day(
+    client: Client, county: Cast, asker: Resident, committee: Unit
+) -> None:
+    client.force_login(county.villager.user)
+    form = {
+        "region": county.village_a1.code,
+        "unit": str(committee.pk),
+        "category": "other",
+        "title": "问题",
+        "question": "内容",
+    }
+    for _ in range(5):
+        assert client.post(reverse("inquiries:inquiry-create"), form).status_code == 302
+    refused = client.post(reverse("inquiries:inquiry-create"), form)
+    assert refused.status_code == 400 and "明天" in refused.content.decode()
+    assert Inquiry.objects.count() == 5
+    # The moderator sees them, oldest due first, the late ones marked.
+    moderator = Client()
+    moderator.force_login(county.county_inspector.user)
+    queue = moderator.get(reverse("inquiries:inquiry-screening")).content.decode()
+    assert queue.count('data-test="screen-item"') == 5
