@@ -224,6 +224,7 @@ def answer(
             responsible=commitment.responsible,
             deadline=commitment.deadline,
             raised_by=inquiry.asker_account,
+            needs_confirmation=True,  # the asker, signed in or proved again, confirms it
             actor=actor,
             today=today,
         )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from lianyun.cases.models import RectificationStatus
@@ -20,6 +20,8 @@ from lianyun.inquiries.models import (
     Questioned,
 )
 from lianyun.regions.models import Region
+
+CENTS = Decimal("0.01")
 
 
 def published_inquiries(region: Region | None = None) -> QuerySet[Inquiry]:
@@ -156,7 +158,8 @@ class MeetingCounters:
 
     @property
     def funds_returned(self) -> Decimal:
-        return sum((d.funds_returned for d in self.solved), Decimal("0"))
+        total = self.solved.aggregate(total=Sum("funds_returned"))["total"]
+        return Decimal(total or 0).quantize(CENTS)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referred/", views.referred, name="inquiry-referred"),
     path("<int:pk>/", views.inquiry_detail, name="inquiry-detail"),
     path("<int:pk>/rate/", views.inquiry_rate, name="inquiry-rate"),
+    path("<int:pk>/confirm/", views.inquiry_confirm, name="inquiry-confirm"),
     path("<int:pk>/screen/", views.inquiry_screen, name="inquiry-screen"),
     path("<int:pk>/answer/", views.inquiry_answer, name="inquiry-answer"),
     path("<int:pk>/conclude/", views.inquiry_conclude, name="inquiry-conclude"),

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.cases.actions import confirm_rectification
+from lianyun.cases.forms import ConfirmForm
 from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors, run_form
@@ -52,6 +54,7 @@ from lianyun.inquiries.forms import (
 )
 from lianyun.inquiries.models import (
     Category,
+    Commitment,
     Demand,
     Inquiry,
     InquiryMeeting,
@@ -209,6 +212,7 @@ def _inquiry_page(request: HttpRequest, inquiry: Inquiry, **forms: Form) -> Http
         "overdue": is_overdue(inquiry),
         "is_asker": is_asker,
         "rate_form": RateForm() if is_asker and inquiry.status == InquiryStatus.ANSWERED else None,
+        "confirm_form": ConfirmForm() if is_asker else None,
     }
     context.update({k: v for k, v in forms.items()})
     return render(
@@ -242,6 +246,32 @@ def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("inquiries:inquiry-detail", pk=inquiry.pk)
     return _inquiry_page(request, inquiry, rate_form=form)
+
+
+@require_POST
+def inquiry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The asker confirms that a promised action was done (销号) or not (复号)."""
+    asker = _asker(request)
+    inquiry = public_inquiry(pk, asker, request.user)  # type: ignore[arg-type]
+    if asker is None or inquiry.asker_id != asker.pk:
+        raise Http404
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("item"),
+        answer__inquiry=inquiry,
+        item_id=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+    )
+    form = ConfirmForm(request.POST)
+    if run_form(
+        form,
+        commitment.item,
+        lambda item, d: confirm_rectification(
+            item=item,
+            satisfied=d["satisfied"],
+            actor=request.user if request.user.is_authenticated else None,
+        ),
+    ):
+        return redirect("inquiries:inquiry-detail", pk=inquiry.pk)
+    return _inquiry_page(request, inquiry, confirm_form=form)
 
 
 @never_cache

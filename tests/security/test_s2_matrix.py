@@ -110,6 +110,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inquiries:meeting-statistics": (PUBLIC, "GET", ""),
     "inquiries:inquiry-detail": (PUBLIC, "GET", "inquiry"),
     "inquiries:inquiry-rate": (ASKER, "POST", "inquiry"),
+    "inquiries:inquiry-confirm": (ASKER, "POST", "inquiry"),
     "inquiries:inquiry-screening": (MODERATOR, "GET", ""),
     "inquiries:inquiry-screen": (MODERATOR, "POST", "pending_inquiry"),
     "inquiries:inquiry-answering": (ANSWERER, "GET", ""),

@@ -117,7 +117,7 @@ def test_meetings_and_their_counters_are_public(client: Client, county: Cast) ->
         "meetings": 1,
         "demands": 1,
         "solved": 0,
-        "funds_returned": "0",
+        "funds_returned": "0.00",
         "flagged": 0,
     }
     assert client.get("/api/v1/inquiry-meetings", {"town": "x"}).status_code == 400

@@ -316,3 +316,38 @@ def test_a_villager_asks_at_most_five_questions_a_day(
     moderator.force_login(county.county_inspector.user)
     queue = moderator.get(reverse("inquiries:inquiry-screening")).content.decode()
     assert queue.count('data-test="screen-item"') == 5
+
+
+def test_the_asker_confirms_each_promised_action_before_it_is_closed_out(
+    client: Client, county: Cast, asker: Resident, committee: Unit
+) -> None:
+    from lianyun.cases.actions import publish_feedback, record_milestone
+    from lianyun.cases.models import RectificationStatus
+
+    inquiry = _ask(asker, committee, account=county.villager.user)
+    actions.screen(inquiry=inquiry, publish_it=True, actor=None)
+    cadre = county.village_cadre.user
+    actions.answer(
+        inquiry=inquiry,
+        text="本月修好。",
+        commitments=[CommitmentIn("修复村道", "袁建国", D(2099, 1, 1))],
+        actor=cadre,
+    )
+    item = RectificationItem.objects.get()
+    record_milestone(item=item, progress=100, note="已修复", actor=cadre)
+    publish_feedback(item=item, feedback="村道已修复。", actor=cadre)
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.REGISTERED  # waits for the asker
+    url = reverse("inquiries:inquiry-confirm", args=[inquiry.pk])
+    assert Client().post(url, {"item": item.pk, "satisfied": "1"}).status_code == 404
+    client.force_login(county.villager.user)
+    page = client.get(reverse("inquiries:inquiry-detail", args=[inquiry.pk])).content.decode()
+    assert 'data-test="confirm"' in page
+    assert client.post(url, {"item": item.pk, "satisfied": "0"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.REOPENED
+    record_milestone(item=item, progress=100, note="补修两处", actor=cadre)
+    publish_feedback(item=item, feedback="已补修。", actor=cadre)
+    assert client.post(url, {"item": item.pk, "satisfied": "1"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == RectificationStatus.CLOSED_OUT
