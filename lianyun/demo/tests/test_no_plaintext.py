@@ -15,6 +15,10 @@ from lianyun.testing import every_cell_as_text
 pytestmark = pytest.mark.django_db
 
 ID_PATTERN = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9X](?![0-9])")
+# Hash-chain digests (audit log, publication record) are long hex strings; about one SHA-256
+# digest in ten thousand holds 18 decimal digits in a row with a matching check digit (19 in
+# 200,000 random ones), and the demo writes thousands: they are not ID numbers.
+HEX_DIGEST = re.compile(r"[0-9a-f]{40,}")
 
 
 def test_a_dump_of_the_demo_holds_no_plaintext_personal_numbers() -> None:
@@ -33,7 +37,7 @@ def test_a_dump_of_the_demo_holds_no_plaintext_personal_numbers() -> None:
     raw = every_cell_as_text()
     dumped = io.StringIO()
     call_command("dumpdata", stdout=dumped)
-    for text in (raw, dumped.getvalue()):
+    for text in (HEX_DIGEST.sub(" ", raw), HEX_DIGEST.sub(" ", dumped.getvalue())):
         valid_ids = [
             m
             for m in ID_PATTERN.findall(text)
