@@ -24,7 +24,7 @@ from lianyun.regions.models import Region, Unit, UnitKind
 
 DEMO_VILLAGE = "511923103201"
 MEETINGS_PER_TOWN = 2
-QUESTIONS = 60
+QUESTIONS_PER_TOWN = 2  # 62 for the whole county
 
 DEMANDS = [
     (Category.LAND, "村道征地补偿款还有一部分没有兑现。", "兑现剩余征地补偿款", True),
@@ -177,7 +177,7 @@ def _questions(
 ) -> None:
     moderator = accounts["county"]
     villages = sorted(made.villages.values(), key=lambda v: v.code)
-    for n in range(QUESTIONS):
+    for n in range(QUESTIONS_PER_TOWN * len(made.towns)):
         village = rng.choice(villages)
         unit = Unit.objects.filter(region=village, kind=UnitKind.VILLAGE_COMMITTEE).first()
         answerer = User.objects.filter(resident__posts__unit=unit).first() or accounts["town"]
