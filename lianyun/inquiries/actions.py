@@ -159,6 +159,8 @@ def screen(
     now = _now(now)
     if inquiry.status != InquiryStatus.SCREENING:
         raise ValidationError(_("This question has already been screened."))
+    if not publish_it:
+        reason = _text(reason, _("Say why the question is not published: the asker will read it."))
     inquiry.screened_at = now
     inquiry.screened_by = actor
     if publish_it:
@@ -167,9 +169,7 @@ def screen(
         inquiry.answer_due = compute_deadline(answer_rule(), timezone.localdate(now)).due
     else:
         inquiry.status = InquiryStatus.REJECTED
-        inquiry.rejection_reason = _text(
-            reason, _("Say why the question is not published: the asker will read it.")
-        )
+        inquiry.rejection_reason = reason
     inquiry.save()
     _audit("screen:inquiry", actor, inquiry, published=publish_it)
     if publish_it:

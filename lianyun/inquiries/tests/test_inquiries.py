@@ -125,6 +125,7 @@ def test_a_refusal_needs_a_reason(county: Cast, asker: Resident, committee: Unit
     inquiry = _ask(asker, committee)
     with pytest.raises(ValidationError, match="原因"):
         actions.screen(inquiry=inquiry, publish_it=False, reason=" ", actor=None)
+    assert inquiry.status == InquiryStatus.SCREENING  # not even in memory
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.SCREENING
 
