@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lianyun.publications",
     "lianyun.disclosure",
     "lianyun.inquiries",
+    "lianyun.inspections",
     "lianyun.portal",
     "lianyun.workspace",
     "lianyun.demo",
