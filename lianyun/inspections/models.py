@@ -93,6 +93,9 @@ class Visit(models.Model):
     )
     recorded_at = models.DateTimeField()
     client_key = models.CharField(max_length=64, blank=True)
+    # An account check's sample: the month it was drawn from and the seed that reproduces it.
+    sample_month = models.CharField(max_length=7, blank=True)
+    sample_seed = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
@@ -171,3 +174,53 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_finding_class_display()}: {self.summary[:30]}"
+
+
+class Expenditure(models.Model):
+    """A village's recorded expenditure (村级报账), which an account check samples."""
+
+    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="expenditures")
+    spent_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    payee = models.CharField(_("payee"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    voucher = models.CharField(_("voucher number"), max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["spent_on", "pk"]
+        indexes = [models.Index(fields=["village", "spent_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.payee} {self.amount}"
+
+
+class SampleSource(models.TextChoices):
+    PAYOUT = "payout", _("payout")
+    EXPENDITURE = "expenditure", _("expenditure")
+
+
+class SampleItem(models.Model):
+    """One sampled record, to be verified against its voucher."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="sample")
+    source = models.CharField(max_length=16, choices=SampleSource.choices)
+    record_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=200)  # what the inspector looks for, names masked
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    verified = models.BooleanField(null=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "record_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "source", "record_id"], name="sample_item_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

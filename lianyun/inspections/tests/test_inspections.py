@@ -6,56 +6,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Notification, Role, User
+from lianyun.accounts.models import Notification
 from lianyun.cases.models import Lead, RectificationItem, SourceKind
 from lianyun.inspections import actions
 from lianyun.inspections.access import conflict_reason
 from lianyun.inspections.models import ChecklistItem, Finding, FindingStatus, InspectionGroup, Visit
+from lianyun.inspections.tests.conftest import inspector as _inspector
+from lianyun.inspections.tests.conftest import visit as _visit
 from lianyun.people.models import Household, Relation, Relative, Resident
 from lianyun.regions.models import UnitKind
-from lianyun.testing import PASSWORD, Cast
+from lianyun.testing import Cast
 
 D = datetime.date
-
-
-def _inspector(cast: Cast, username: str, resident: Resident | None = None) -> User:
-    user = create_account(
-        username=username, password=PASSWORD, role=Role.INSPECTOR, region=cast.town_a
-    ).user
-    user.resident = resident
-    user.save()
-    return user
-
-
-@pytest.fixture
-def group(county: Cast) -> InspectionGroup:
-    leader = _inspector(county, "leader")
-    member = _inspector(county, "member")
-    return actions.form_group(
-        town=county.town_a,
-        name="佛楼镇第一巡检组",
-        formed_on=D(2026, 1, 5),
-        leader=leader,
-        members=[member],
-        villages=[county.village_a1, county.village_a2],
-        actor=county.town_secretary.user,
-    )
-
-
-def _visit(group: InspectionGroup, cast: Cast, **extra: object) -> Visit:
-    data: dict[str, object] = {
-        "group": group,
-        "village": cast.village_a1,
-        "kind": "account_check",
-        "visited_on": D(2026, 11, 3),
-        "minutes": 90,
-        "actor": group.members.get(is_leader=True).user,
-        "people_met": "村会计、村务监督委员会主任",
-        "notes": "核对10月报账单据。",
-    }
-    data.update(extra)
-    return actions.log_visit(**data)  # type: ignore[arg-type]
 
 
 def test_the_default_checklists_are_the_small_power_list(db: None) -> None:
