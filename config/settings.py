@@ -231,6 +231,12 @@ LIANYUN_DISCLOSURE_DUE_DAY = env_int("LIANYUN_DISCLOSURE_DUE_DAY", 15, minimum=1
 LIANYUN_INQUIRY_SCREEN_DAYS = env_int("LIANYUN_INQUIRY_SCREEN_DAYS", 2, minimum=1, maximum=30)
 LIANYUN_INQUIRY_ANSWER_DAYS = env_int("LIANYUN_INQUIRY_ANSWER_DAYS", 5, minimum=1, maximum=60)
 LIANYUN_MEETING_THRESHOLD = env_int("LIANYUN_MEETING_THRESHOLD", 60, minimum=1, maximum=100)
+# 村居巡检: the day of the following month by which a group's monthly report must be signed,
+# and the town commission's summary sent.
+LIANYUN_INSPECTION_REPORT_DAY = env_int("LIANYUN_INSPECTION_REPORT_DAY", 5, minimum=1, maximum=28)
+LIANYUN_INSPECTION_SUMMARY_DAY = env_int(
+    "LIANYUN_INSPECTION_SUMMARY_DAY", 10, minimum=1, maximum=28
+)
 # A code texted as the second factor: minutes it lasts, and tries before it is spent.
 LIANYUN_LOOKUP_CODE_MINUTES = 5
 LIANYUN_LOOKUP_CODE_TRIES = 3

@@ -224,3 +224,56 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class MonthlyReport(models.Model):
+    """A group's report for a month, compiled from what it logged (nothing retyped) and signed
+    by its leader, due by a set day of the following month."""
+
+    group = models.ForeignKey(InspectionGroup, on_delete=models.PROTECT, related_name="reports")
+    month = models.CharField(max_length=7)  # YYYY-MM
+    due_on = models.DateField()
+    figures = models.JSONField(default=dict)
+    compiled_at = models.DateTimeField()
+    comment = models.TextField(_("the leader's comment"), blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "month"], name="report_once_a_month"),
+            models.CheckConstraint(
+                condition=Q(month__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"), name="report_month_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.month}"
+
+
+class TownSummary(models.Model):
+    """The town commission's monthly summary of its groups' reports, with its comment, sent to
+    the county commission and the town party committee."""
+
+    town = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspection_summaries")
+    month = models.CharField(max_length=7)
+    due_on = models.DateField()
+    figures = models.JSONField(default=dict)
+    compiled_at = models.DateTimeField()
+    comment = models.TextField(_("the town commission's comment"), blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "town__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "month"], name="summary_once_a_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town} {self.month}"

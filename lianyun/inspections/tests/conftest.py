@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
@@ -51,3 +52,7 @@ def visit(group: InspectionGroup, cast: Cast, **extra: object) -> Visit:
     }
     data.update(extra)
     return actions.log_visit(**data)  # type: ignore[arg-type]
+
+
+def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
