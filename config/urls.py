@@ -16,6 +16,7 @@ urlpatterns = [
     path("payouts/", include("lianyun.ledger.urls")),
     path("disclosures/", include("lianyun.disclosure.urls")),
     path("inquiries/", include("lianyun.inquiries.urls")),
+    path("inspections/", include("lianyun.inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.core.access import Actor
-from lianyun.inspections.models import Finding, InspectionGroup
+from lianyun.inspections.models import Finding, InspectionGroup, Visit
+from lianyun.people.access import recusal_filter
 from lianyun.people.models import Post, Resident
 from lianyun.people.queries import recused_resident_ids
 from lianyun.regions.access import scope_of
@@ -62,4 +63,51 @@ def reviewable_findings(user: Actor) -> QuerySet[Finding]:
     if not user.is_authenticated or user.role not in REVIEWER_ROLES:
         raise Http404
     scope = scope_of(user)
-    return Finding.objects.filter(village__code__startswith=scope.scope_prefix)
+    # Recusal: nobody reviews findings in a village where a relative, a colleague of their
+    # unit or they themselves hold a post.
+    recused = Region.objects.filter(
+        recusal_filter(user, person_field="units__posts__holder_id", unit_field="units__id")
+    ).values("pk")
+    return Finding.objects.filter(village__code__startswith=scope.scope_prefix).exclude(
+        village__in=recused
+    )
+
+
+def visible_groups(user: Actor) -> QuerySet[InspectionGroup]:
+    """An inspector sees their own groups; a commission sees the groups in its scope."""
+    if not user.is_authenticated or not user.is_official:
+        raise Http404
+    if user.role in REVIEWER_ROLES:
+        scope = scope_of(user)
+        return InspectionGroup.objects.filter(town__code__startswith=scope.scope_prefix)
+    return member_groups(user)
+
+
+def access_group(user: Actor, pk: int) -> InspectionGroup:
+    group = visible_groups(user).filter(pk=pk).select_related("town", "commission").first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def is_member(user: Actor, group: InspectionGroup) -> bool:
+    return user.is_authenticated and group.members.filter(user_id=user.pk).exists()
+
+
+def access_visit(user: Actor, pk: int, *, member: bool = False) -> Visit:
+    """A visit of a group this user sees; `member` for writing (findings, samples)."""
+    visit = (
+        Visit.objects.filter(group__in=visible_groups(user), pk=pk)
+        .select_related("group", "village", "recorded_by")
+        .first()
+    )
+    if visit is None or (member and not is_member(user, visit.group)):
+        raise Http404
+    return visit
+
+
+def access_finding(user: Actor, pk: int) -> Finding:
+    finding = reviewable_findings(user).filter(pk=pk).select_related("visit__group").first()
+    if finding is None:
+        raise Http404
+    return finding

@@ -69,7 +69,8 @@ FUNCTIONS = [
         "巡",
         _("Village inspection"),
         _("Inspection visits and monthly reports"),
-        available=False,
+        available=True,
         officials_only=True,
+        url_name="inspections:group-list",
     ),
 ]

@@ -116,7 +116,8 @@ document.addEventListener("click", function (event) {
         keep();
         return;
       }
-      post(action, pairs)
+      // Online, the whole form goes, files included; the outbox keeps only what was typed.
+      fetch(action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
         .then(function (response) {
           if (response.ok && response.redirected) {
             storage.removeItem(key(form));

@@ -14,6 +14,8 @@ from lianyun.disclosure.actions import post_disclosure
 from lianyun.disclosure.models import Disclosure
 from lianyun.inquiries.actions import ask, escalate_overdue, record_demand, schedule_meeting, screen
 from lianyun.inquiries.models import Demand, Inquiry, InquiryMeeting
+from lianyun.inspections.actions import form_group, log_visit, raise_finding
+from lianyun.inspections.models import Finding, Visit
 from lianyun.people.models import Post
 from lianyun.petitions import actions
 from lianyun.petitions.models import Attachment, IdentityRequest, Petition, PetitionKind
@@ -46,6 +48,8 @@ class World:
     pending_inquiry: Inquiry  # a question still being screened
     meeting: InquiryMeeting  # an inquiry meeting in village A1 that questioned the cadre
     demand: Demand  # a demand raised there, on the rectification list
+    visit: Visit  # an inspection group's account check in village A1
+    finding: Finding  # a finding from it, pending the town's review
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -170,6 +174,31 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         deadline=date(2099, 1, 1),
         actor=cast.town_secretary.user,
     )
+    inspector = _account("inspector_a", Role.INSPECTOR, cast.town_a)
+    group = form_group(
+        town=cast.town_a,
+        name="第一巡检组",
+        formed_on=date(2026, 1, 5),
+        leader=inspector,
+        members=[],
+        villages=[cast.village_a1],
+        actor=cast.town_secretary.user,
+    )
+    visit = log_visit(
+        group=group,
+        village=cast.village_a1,
+        kind="account_check",
+        visited_on=date(2026, 11, 2),
+        minutes=60,
+        actor=inspector,
+    )
+    finding = raise_finding(
+        visit=visit,
+        village=cast.village_a1,
+        finding_class="living",
+        summary="路灯坏",
+        actor=inspector,
+    )
     return World(
         cast,
         petition,
@@ -187,6 +216,8 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         pending,
         meeting,
         demand,
+        visit,
+        finding,
     )
 
 

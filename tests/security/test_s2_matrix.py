@@ -20,6 +20,7 @@ RECTIFIER = "rectifier"  # records progress on an item in scope
 POSTER = "poster"  # the village's own cadre posts its disclosures
 WATCHER = "watcher"  # town and county commissions (and inspectors) in scope
 IMPORTER = "importer"  # a county department or the IT operator hands over payout files
+MEMBER = "member"  # only members of the inspection group (no persona of the matrix)
 MODERATOR = "moderator"  # the county commission screens public questions
 ASKER = "asker"  # only the villager who asked (no persona of the matrix asked)
 ANSWERER = "answerer"  # accounts that answer for a unit or for themselves
@@ -103,6 +104,18 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:entry-detail": (PUBLIC, "GET", "entry"),
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
+    "inspections:group-list": (OFFICIAL, "GET", ""),
+    "inspections:group-detail": (WATCHER, "GET", "group"),
+    "inspections:visit-create": (WATCHER, "GET", "group"),
+    "inspections:visit-detail": (WATCHER, "GET", "visit"),
+    "inspections:visit-finding": (MEMBER, "POST", "visit"),
+    "inspections:visit-sample": (MEMBER, "POST", "visit"),
+    "inspections:visit-sample-check": (MEMBER, "POST", "visit"),
+    "inspections:visit-photo": (MISSING, "GET", "visit_photo"),
+    "inspections:finding-list": (COMMISSION, "GET", ""),
+    # Reviewing findings: the town's and county's commissions, never one recused from the
+    # village (the spouse and the colleague of its cadre).
+    "inspections:finding-review": (HANDLER, "POST", "finding"),
     "inquiries:inquiry-list": (PUBLIC, "GET", ""),
     "inquiries:inquiry-create": (PUBLIC, "GET", ""),
     "inquiries:inquiry-mine": (PUBLIC, "GET", ""),
@@ -201,7 +214,16 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         }:
             # The custodian reads a petition only to judge an identity request.
             return persona == "custodian" and obj in {"petition", "attachment"}
-        if obj in {"petition", "lead", "attachment", "meeting", "questioned", "demand", "inquiry"}:
+        if obj in {
+            "petition",
+            "lead",
+            "attachment",
+            "meeting",
+            "questioned",
+            "demand",
+            "inquiry",
+            "finding",
+        }:
             return persona in {"town_secretary", "county_inspector"}
         return True
     if kind == MISSING:
@@ -230,6 +252,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         }
     if kind == IMPORTER:
         return False  # no persona of the matrix imports payouts; tests/ledger cover importers
+    if kind == MEMBER:
+        return False  # tests/inspections cover the members
     if kind == MODERATOR:
         return persona == "county_inspector"
     if kind == ASKER:
@@ -280,6 +304,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": 1}
     if obj in {"entry", "consistency"}:
         return {"index": 0} if names else {}
+    if obj == "visit_photo":
+        return {"pk": world.visit.pk, "photo_id": 999_999}
     if obj == "questioned":
         return {"pk": world.meeting.pk, "qid": world.meeting.officials.get().pk}
     if obj == "evidence":
@@ -296,6 +322,9 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "pending_inquiry": world.pending_inquiry.pk,
         "meeting": world.meeting.pk,
         "demand": world.demand.pk,
+        "group": world.visit.group_id,
+        "visit": world.visit.pk,
+        "finding": world.finding.pk,
         "": None,
     }[obj]
     return {name: value for name in names}

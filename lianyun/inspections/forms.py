@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianyun.core.forms import MultipleFileField, MultipleFileInput
+from lianyun.inspections.models import FindingClass, VisitKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+CHECK_CHOICES = [
+    ("", "—"),
+    ("ok", _("fine")),
+    ("problem", _("problem")),
+    ("n/a", _("not applicable")),
+]
+
+
+class VisitForm(forms.Form):
+    village = forms.ChoiceField(label=_("Village or community"))
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
+    visited_on = forms.DateField(label=_("Date"), widget=DATE)
+    minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=1440)
+    people_met = forms.CharField(label=_("People met"), required=False, max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    photos = MultipleFileField(
+        label=_("Photos or documents (optional, sent only when online)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: object,
+        villages: list[tuple[str, str]],
+        checklist: list[tuple[int, str, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["village"].choices = villages  # type: ignore[attr-defined]
+        self.checklist_ids = []
+        for pk, kind, text in checklist:
+            name = f"check_{pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=text,
+                choices=CHECK_CHOICES,
+                required=False,
+                widget=forms.Select(attrs={"data-kind": kind}),
+            )
+            self.checklist_ids.append(pk)
+
+    def answers(self) -> dict[str, str]:
+        return {
+            str(pk): self.cleaned_data[f"check_{pk}"]
+            for pk in self.checklist_ids
+            if self.cleaned_data.get(f"check_{pk}")
+        }
+
+
+class FindingForm(forms.Form):
+    finding_class = forms.ChoiceField(
+        label=_("Class"), choices=FindingClass.choices, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label=_("What was found"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SampleForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month to sample (YYYY-MM)"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2026-10"}),
+    )
+
+
+class SampleCheckForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    verified = forms.TypedChoiceField(
+        label=_("Matches its voucher?"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept and route")), ("return", _("Return with a comment"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+    responsible = forms.CharField(
+        label=_("Person responsible (living conditions)"), required=False, max_length=64
+    )
+    deadline = forms.DateField(label=_("Deadline (living conditions)"), required=False, widget=DATE)

@@ -1,0 +1,111 @@
+"""The inspector's pages on a phone and the town commission's review, through the web."""
+
+import datetime
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+
+from lianyun.cases.models import RectificationItem
+from lianyun.inspections import actions
+from lianyun.inspections.models import ChecklistItem, Finding, FindingStatus, InspectionGroup, Visit
+from lianyun.testing import Cast
+
+D = datetime.date
+
+
+def test_an_inspector_logs_an_account_check_and_the_town_routes_its_finding(
+    county: Cast, group: InspectionGroup
+) -> None:
+    for day in range(1, 4):
+        actions.record_expenditure(
+            village=county.village_a1,
+            spent_on=D(2026, 10, day),
+            amount=Decimal("500"),
+            payee="砂石场",
+            purpose="村道维修",
+            voucher=f"記-{day}",
+        )
+    leader = group.members.get(is_leader=True).user
+    phone = Client()
+    phone.force_login(leader)
+    page = phone.get(reverse("inspections:visit-create", args=[group.pk])).content.decode()
+    assert "四议两公开" in page and 'data-keep="visit-' in page
+    point = ChecklistItem.objects.filter(kind="account_check").first()
+    assert point is not None
+    response = phone.post(
+        reverse("inspections:visit-create", args=[group.pk]),
+        {
+            "village": county.village_a1.code,
+            "kind": "account_check",
+            "visited_on": "2026-11-03",
+            "minutes": "75",
+            "people_met": "村会计",
+            "notes": "核对10月报账。",
+            f"check_{point.pk}": "problem",
+            "client_key": "k-9",
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.checklist == {str(point.pk): "problem"}
+    url = reverse("inspections:visit-detail", args=[visit.pk])
+    phone.post(reverse("inspections:visit-sample", args=[visit.pk]), {"month": "2026-10"})
+    assert phone.get(url).content.decode().count('data-test="sample-item"') == 3
+    item = visit.sample.first()
+    assert item is not None
+    phone.post(
+        reverse("inspections:visit-sample-check", args=[visit.pk]),
+        {"item": item.pk, "verified": "0", "note": "凭证缺失"},
+    )
+    item.refresh_from_db()
+    assert item.verified is False
+    phone.post(
+        reverse("inspections:visit-finding", args=[visit.pk]),
+        {"finding_class": "living", "summary": "3笔维修费无凭证，道路仍未修好"},
+    )
+    finding = Finding.objects.get()
+    # A bad date writes nothing and says why.
+    refused = phone.post(
+        reverse("inspections:visit-create", args=[group.pk]),
+        {
+            "village": county.village_a1.code,
+            "kind": "household_visit",
+            "visited_on": "2099-01-01",
+            "minutes": "30",
+        },
+    )
+    assert refused.status_code == 400 and "未来" in refused.content.decode()
+    assert Visit.objects.count() == 1
+
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    assert (
+        'data-test="pending-finding"'
+        in town.get(reverse("inspections:finding-list")).content.decode()
+    )
+    town.post(
+        reverse("inspections:finding-review", args=[finding.pk]),
+        {"decision": "accept", "responsible": "袁建国", "deadline": "2099-01-01"},
+    )
+    finding.refresh_from_db()
+    assert finding.status == FindingStatus.ACCEPTED
+    assert RectificationItem.objects.get().title.startswith("3笔维修费")
+    # Another town's commission sees none of it.
+    outsider = Client()
+    outsider.force_login(county.outsider.user)
+    assert outsider.get(url).status_code == 404
+    assert outsider.get(reverse("inspections:group-detail", args=[group.pk])).status_code == 404
+
+
+def test_the_group_page_shows_who_may_not_inspect_where_and_why(
+    county: Cast, group: InspectionGroup
+) -> None:
+    from lianyun.inspections.tests.conftest import inspector
+
+    neighbour = inspector(county, "neighbour", county.relative_resident)
+    group.members.create(user=neighbour)
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    page = town.get(reverse("inspections:group-detail", args=[group.pk])).content.decode()
+    assert 'data-test="conflict"' in page and "彭秀英" in page

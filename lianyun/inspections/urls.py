@@ -1,0 +1,17 @@
+from django.urls import path
+
+from lianyun.inspections import views
+
+app_name = "inspections"
+urlpatterns = [
+    path("", views.group_list, name="group-list"),
+    path("groups/<int:pk>/", views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),
+    path("visits/<int:pk>/findings/", views.visit_finding, name="visit-finding"),
+    path("visits/<int:pk>/sample/", views.visit_sample, name="visit-sample"),
+    path("visits/<int:pk>/sample/check/", views.visit_sample_check, name="visit-sample-check"),
+    path("visits/<int:pk>/photos/<int:photo_id>/", views.visit_photo, name="visit-photo"),
+    path("findings/", views.finding_list, name="finding-list"),
+    path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),
+]

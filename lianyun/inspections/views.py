@@ -1,0 +1,275 @@
+"""村居巡检 pages: the inspector's (groups, a visit logged on a phone, its findings and
+sample) and the town commission's (groups, findings to review)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianyun.core.filestore import send_file
+from lianyun.core.views import add_errors, run_form
+from lianyun.inspections import actions
+from lianyun.inspections.access import (
+    access_finding,
+    access_group,
+    access_visit,
+    conflict_reason,
+    is_member,
+    reviewable_findings,
+    visible_groups,
+)
+from lianyun.inspections.forms import (
+    FindingForm,
+    ReviewForm,
+    SampleCheckForm,
+    SampleForm,
+    VisitForm,
+)
+from lianyun.inspections.models import (
+    ChecklistItem,
+    FindingStatus,
+    SampleItem,
+    Visit,
+    VisitPhoto,
+)
+
+
+@login_required
+@never_cache
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = (
+        visible_groups(request.user)  # type: ignore[arg-type]
+        .select_related("town")
+        .prefetch_related("villages", "members__user")
+    )
+    return render(request, "inspections/group_list.html", {"groups": groups})
+
+
+@login_required
+@never_cache
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access_group(request.user, pk)  # type: ignore[arg-type]
+    villages = list(group.villages.order_by("code"))
+    members = []
+    for membership in group.members.select_related("user__resident"):
+        person = membership.user.resident
+        conflicts = [
+            (village, reason)
+            for village in villages
+            if (reason := conflict_reason(person, village))
+        ]
+        members.append((membership, conflicts))
+    return render(
+        request,
+        "inspections/group_detail.html",
+        {
+            "group": group,
+            "villages": villages,
+            "members": members,
+            "visits": group.visits.select_related("village")[:50],
+            "member": is_member(request.user, group),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _checklist() -> list[tuple[int, str, str]]:
+    return [(c.pk, c.kind, c.text) for c in ChecklistItem.objects.filter(active=True)]
+
+
+@login_required
+@never_cache
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """The visit log, made for a phone in a weak network (the form keeps what was typed)."""
+    group = access_group(request.user, pk)  # type: ignore[arg-type]
+    if not is_member(request.user, group):  # type: ignore[arg-type]
+        return redirect("inspections:group-detail", pk=group.pk)
+    villages = {v.code: v for v in group.villages.order_by("code")}
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        villages=[(code, v.name) for code, v in villages.items()],
+        checklist=_checklist(),
+        initial={"visited_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = actions.log_visit(
+                group=group,
+                village=villages[data["village"]],
+                kind=data["kind"],
+                visited_on=data["visited_on"],
+                minutes=data["minutes"],
+                people_met=data["people_met"],
+                notes=data["notes"],
+                checklist=form.answers(),
+                files=data["photos"],
+                client_key=data["client_key"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The visit is logged."))
+            return redirect("inspections:visit-detail", pk=visit.pk)
+    return render(
+        request,
+        "inspections/visit_form.html",
+        {"group": group, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _visit_page(request: HttpRequest, visit: Visit, **forms: Form) -> HttpResponse:
+    answers = {str(k): v for k, v in visit.checklist.items()}
+    checklist = [
+        (item.text, answers[str(item.pk)])
+        for item in ChecklistItem.objects.filter(pk__in=[int(k) for k in answers])
+    ]
+    context: dict[str, Any] = {
+        "visit": visit,
+        "checklist": checklist,
+        "photos": visit.photos.all(),
+        "findings": visit.findings.select_related("item", "lead"),
+        "sample": visit.sample.all(),
+        "member": is_member(request.user, visit.group),  # type: ignore[arg-type]
+        "finding_form": FindingForm(),
+        "sample_form": SampleForm(),
+        "check_form": SampleCheckForm(),
+    }
+    context.update(forms)
+    return render(
+        request,
+        "inspections/visit_detail.html",
+        context,
+        status=400 if any(f.errors for f in forms.values()) else 200,
+    )
+
+
+@login_required
+@never_cache
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _visit_page(request, access_visit(request.user, pk))  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+    form = FindingForm(request.POST)
+    if run_form(
+        form,
+        visit,
+        lambda v, d: actions.raise_finding(
+            visit=v,
+            village=v.village,
+            finding_class=d["finding_class"],
+            summary=d["summary"],
+            actor=request.user,  # type: ignore[arg-type]
+        ),
+    ):
+        return redirect("inspections:visit-detail", pk=visit.pk)
+    return _visit_page(request, visit, finding_form=form)
+
+
+@login_required
+@require_POST
+def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+    form = SampleForm(request.POST)
+    if run_form(
+        form,
+        visit,
+        lambda v, d: actions.draw_sample(visit=v, month=d["month"], actor=request.user),  # type: ignore[arg-type]
+    ):
+        return redirect("inspections:visit-detail", pk=visit.pk)
+    return _visit_page(request, visit, sample_form=form)
+
+
+@login_required
+@require_POST
+def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+    form = SampleCheckForm(request.POST)
+    if form.is_valid():
+        item = get_object_or_404(SampleItem, pk=form.cleaned_data["item"], visit=visit)
+        try:
+            actions.check_sample_item(
+                item=item,
+                verified=form.cleaned_data["verified"],
+                note=form.cleaned_data["note"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("inspections:visit-detail", pk=visit.pk)
+    return _visit_page(request, visit, check_form=form)
+
+
+@login_required
+@never_cache
+def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    visit = access_visit(request.user, pk)  # type: ignore[arg-type]
+    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
+    return send_file(
+        photo, actor=request.user, filename=f"visit-{visit.pk}-{photo.pk}.{photo.extension}"
+    )
+
+
+@login_required
+@never_cache
+def finding_list(request: HttpRequest) -> HttpResponse:
+    findings = reviewable_findings(request.user).select_related(  # type: ignore[arg-type]
+        "village", "visit__group", "item", "lead"
+    )
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {
+            "pending": findings.filter(status=FindingStatus.PENDING).order_by("created_at"),
+            "done": findings.exclude(status=FindingStatus.PENDING)[:100],
+            "blank": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = access_finding(request.user, pk)  # type: ignore[arg-type]
+    form = ReviewForm(request.POST)
+    if run_form(
+        form,
+        finding,
+        lambda f, d: actions.review_finding(
+            finding=f,
+            accept=d["decision"] == "accept",
+            comment=d["comment"],
+            responsible=d["responsible"],
+            deadline=d["deadline"],
+            actor=request.user,  # type: ignore[arg-type]
+        ),
+    ):
+        return redirect("inspections:finding-list")
+    findings = reviewable_findings(request.user).select_related("village", "visit__group")  # type: ignore[arg-type]
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {
+            "pending": findings.filter(status=FindingStatus.PENDING).order_by("created_at"),
+            "done": findings.exclude(status=FindingStatus.PENDING)[:100],
+            "blank": ReviewForm(),
+            "form": form,
+            "failed": finding.pk,
+        },
+        status=400,
+    )
