@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.core.access import Actor
-from lianyun.inspections.models import Finding, InspectionGroup, Visit
+from lianyun.inspections.models import Finding, InspectionGroup, MonthlyReport, Visit
 from lianyun.people.access import recusal_filter
 from lianyun.people.models import Post, Resident
 from lianyun.people.queries import recused_resident_ids
@@ -111,3 +111,25 @@ def access_finding(user: Actor, pk: int) -> Finding:
     if finding is None:
         raise Http404
     return finding
+
+
+def access_report(user: Actor, pk: int) -> MonthlyReport:
+    report = (
+        MonthlyReport.objects.filter(group__in=visible_groups(user), pk=pk)
+        .select_related("group__town", "signed_by")
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+def is_leader(user: Actor, group: InspectionGroup) -> bool:
+    return user.is_authenticated and group.members.filter(user_id=user.pk, is_leader=True).exists()
+
+
+def require_reviewer(user: Actor) -> Region:
+    """The town or county commission's own region."""
+    if not user.is_authenticated or user.role not in REVIEWER_ROLES:
+        raise Http404
+    return scope_of(user)

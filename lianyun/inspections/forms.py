@@ -96,3 +96,35 @@ class ReviewForm(forms.Form):
         label=_("Person responsible (living conditions)"), required=False, max_length=64
     )
     deadline = forms.DateField(label=_("Deadline (living conditions)"), required=False, widget=DATE)
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(
+        label=_("Month (YYYY-MM)"),
+        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        max_length=7,
+        error_messages={"invalid": _("Give the month as YYYY-MM.")},
+    )
+
+
+class SignForm(forms.Form):
+    comment = forms.CharField(
+        label=_("The leader's comment"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SummaryForm(forms.Form):
+    month = forms.RegexField(
+        label=_("Month (YYYY-MM)"),
+        regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+        max_length=7,
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("The town commission's comment"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

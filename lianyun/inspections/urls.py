@@ -12,6 +12,11 @@ urlpatterns = [
     path("visits/<int:pk>/sample/", views.visit_sample, name="visit-sample"),
     path("visits/<int:pk>/sample/check/", views.visit_sample_check, name="visit-sample-check"),
     path("visits/<int:pk>/photos/<int:photo_id>/", views.visit_photo, name="visit-photo"),
+    path("groups/<int:pk>/reports/", views.report_list, name="report-list"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/print/", views.report_print, name="report-print"),
+    path("reports/<int:pk>/export/", views.report_export, name="report-export"),
+    path("summaries/", views.summary_list, name="summary-list"),
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),
 ]

@@ -1,45 +1,60 @@
 """村居巡检 pages: the inspector's (groups, a visit logged on a phone, its findings and
 sample) and the town commission's (groups, findings to review)."""
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import send_file
+from lianyun.core.qr import public_url, qr_svg
+from lianyun.core.spreadsheet import xlsx
 from lianyun.core.views import add_errors, run_form
 from lianyun.inspections import actions
 from lianyun.inspections.access import (
     access_finding,
     access_group,
+    access_report,
     access_visit,
     conflict_reason,
+    is_leader,
     is_member,
+    require_reviewer,
     reviewable_findings,
     visible_groups,
 )
 from lianyun.inspections.forms import (
     FindingForm,
+    MonthForm,
     ReviewForm,
     SampleCheckForm,
     SampleForm,
+    SignForm,
+    SummaryForm,
     VisitForm,
 )
 from lianyun.inspections.models import (
     ChecklistItem,
+    FindingClass,
     FindingStatus,
+    MonthlyReport,
     SampleItem,
+    TownSummary,
     Visit,
+    VisitKind,
     VisitPhoto,
 )
+from lianyun.regions.models import Region, RegionKind
 
 
 @login_required
@@ -272,4 +287,179 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
             "failed": finding.pk,
         },
         status=400,
+    )
+
+
+# --- monthly reports ------------------------------------------------------------------------
+
+
+def _last_month() -> str:
+    first = timezone.localdate().replace(day=1)
+    return (first - datetime.timedelta(days=1)).strftime("%Y-%m")
+
+
+@login_required
+@never_cache
+def report_list(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access_group(request.user, pk)  # type: ignore[arg-type]
+    form = MonthForm(request.POST or None, initial={"month": _last_month()})
+    leader = is_leader(request.user, group)  # type: ignore[arg-type]
+    if request.method == "POST":
+        if not leader:
+            raise Http404
+        if run_form(
+            form,
+            group,
+            lambda g, d: actions.compile_report(group=g, month=d["month"], actor=request.user),
+        ):
+            report = group.reports.get(month=form.cleaned_data["month"])
+            return redirect("inspections:report-detail", pk=report.pk)
+    return render(
+        request,
+        "inspections/report_list.html",
+        {"group": group, "reports": group.reports.all(), "form": form, "leader": leader},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk)  # type: ignore[arg-type]
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and run_form(
+        form,
+        report,
+        lambda r, d: actions.sign_report(report=r, comment=d["comment"], actor=request.user),  # type: ignore[arg-type]
+    ):
+        return redirect("inspections:report-detail", pk=report.pk)
+    return render(
+        request,
+        "inspections/report_detail.html",
+        {
+            "report": report,
+            "figures": report.figures,
+            "form": form,
+            "leader": is_leader(request.user, report.group),  # type: ignore[arg-type]
+            "late": report.signed_at is not None
+            and timezone.localdate(report.signed_at) > report.due_on,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+KIND_LABELS = dict(VisitKind.choices)
+CLASS_LABELS = dict(FindingClass.choices)
+
+
+def _report_rows(report: MonthlyReport) -> list[tuple[str, object]]:
+    f = report.figures
+    rows: list[tuple[str, object]] = [
+        (_("Visits"), f.get("visits", 0)),
+        (_("Minutes"), f.get("minutes", 0)),
+    ]
+    rows += [(str(KIND_LABELS[k]), n) for k, n in f.get("by_kind", {}).items()]
+    rows += [
+        (_("Villages covered"), f.get("villages_covered", 0)),
+        (_("Villages not visited"), "、".join(f.get("gap_names", [])) or "—"),
+        (_("Findings"), f.get("findings", 0)),
+    ]
+    rows += [(str(CLASS_LABELS[k]), n) for k, n in f.get("by_class", {}).items()]
+    rows += [
+        (_("Findings accepted"), f.get("findings_accepted", 0)),
+        (_("Findings pending review"), f.get("findings_pending", 0)),
+        (_("Records sampled"), f.get("sampled", 0)),
+        (_("Sampled records not matching"), f.get("sample_mismatches", 0)),
+        (_("Rectification items opened"), f.get("rectifications", 0)),
+        (_("of which closed out"), f.get("rectifications_closed", 0)),
+    ]
+    return rows
+
+
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk)  # type: ignore[arg-type]
+    back = reverse("inspections:report-detail", args=[report.pk])
+    url = public_url(request, back)
+    return render(
+        request,
+        "inspections/report_print.html",
+        {
+            "report": report,
+            "rows": _report_rows(report),
+            "qr": qr_svg(url),
+            "qr_url": url,
+            "back": back,
+        },
+    )
+
+
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk)  # type: ignore[arg-type]
+    data = xlsx(
+        f"{report.group.town.name} {report.group.name} {report.month}",
+        [_("Report item"), _("Figure")],
+        ([label, value] for label, value in _report_rows(report)),
+        footer=[report.comment],
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="inspection-report-{report.pk}-{report.month}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@never_cache
+def summary_list(request: HttpRequest) -> HttpResponse:
+    """A town commission sends its month; the county sees which towns are complete and late."""
+    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    month = request.GET.get("month") or request.POST.get("month") or _last_month()
+    month_form = MonthForm({"month": month})
+    if not month_form.is_valid():
+        month = _last_month()
+    towns = (
+        [region]
+        if region.kind == RegionKind.TOWN
+        else list(Region.objects.filter(kind=RegionKind.TOWN).order_by("code"))
+    )
+    form = SummaryForm(request.POST or None, initial={"month": month})
+    if request.method == "POST":
+        if region.kind != RegionKind.TOWN:
+            raise Http404
+        if run_form(
+            form,
+            region,
+            lambda town, d: actions.send_summary(
+                town=town,
+                month=d["month"],
+                comment=d["comment"],
+                actor=request.user,  # type: ignore[arg-type]
+            ),
+        ):
+            return redirect(f"{reverse('inspections:summary-list')}?month={month}")
+    sent = {s.town_id: s for s in TownSummary.objects.filter(town__in=towns, month=month)}
+    rows = []
+    for town in towns:
+        summary = sent.get(town.pk)
+        rows.append(
+            {
+                "town": town,
+                "summary": summary,
+                "late": summary is not None
+                and summary.sent_at is not None
+                and timezone.localdate(summary.sent_at) > summary.due_on,
+            }
+        )
+    preview = (
+        actions.summary_figures(region, month)
+        if region.kind == RegionKind.TOWN and region.pk not in sent
+        else None
+    )
+    return render(
+        request,
+        "inspections/summary_list.html",
+        {"month": month, "rows": rows, "form": form, "preview": preview, "town": region},
+        status=400 if form.errors else 200,
     )

@@ -113,6 +113,11 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inspections:visit-sample-check": (MEMBER, "POST", "visit"),
     "inspections:visit-photo": (MISSING, "GET", "visit_photo"),
     "inspections:finding-list": (COMMISSION, "GET", ""),
+    "inspections:report-list": (WATCHER, "GET", "group"),
+    "inspections:report-detail": (MISSING, "GET", "report"),
+    "inspections:report-print": (MISSING, "GET", "report"),
+    "inspections:report-export": (MISSING, "GET", "report"),
+    "inspections:summary-list": (COMMISSION, "GET", ""),
     # Reviewing findings: the town's and county's commissions, never one recused from the
     # village (the spouse and the colleague of its cadre).
     "inspections:finding-review": (HANDLER, "POST", "finding"),
@@ -325,6 +330,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "group": world.visit.group_id,
         "visit": world.visit.pk,
         "finding": world.finding.pk,
+        "report": 999_999,  # tests/inspections cover reports
         "": None,
     }[obj]
     return {name: value for name in names}

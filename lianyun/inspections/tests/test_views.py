@@ -109,3 +109,50 @@ def test_the_group_page_shows_who_may_not_inspect_where_and_why(
     town.force_login(county.town_secretary.user)
     page = town.get(reverse("inspections:group-detail", args=[group.pk])).content.decode()
     assert 'data-test="conflict"' in page and "彭秀英" in page
+
+
+def test_the_leader_compiles_and_signs_and_the_town_sends_its_summary(
+    county: Cast, group: InspectionGroup
+) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from lianyun.inspections.tests.conftest import visit
+
+    visit(group, county, visited_on=D(2026, 10, 8))
+    leader = group.members.get(is_leader=True).user
+    phone = Client()
+    phone.force_login(leader)
+    response = phone.post(reverse("inspections:report-list", args=[group.pk]), {"month": "2026-10"})
+    assert response.status_code == 302
+    report_url = response["Location"]
+    page = phone.get(report_url).content.decode()
+    assert 'data-test="visits">1<' in page and "石林村" in page  # the village not visited
+    phone.post(report_url, {"comment": "已核对报账。"})
+    assert 'data-test="signed"' in phone.get(report_url).content.decode()
+    again = phone.post(report_url, {"comment": "再签"})
+    assert again.status_code == 400  # signed once
+    printed = phone.get(report_url + "print/").content.decode()
+    assert 'data-test="qr"' in printed and "已核对报账" in printed
+    exported = phone.get(report_url + "export/").content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(exported)).get_sheet_by_index(0).to_python()
+    assert ["巡检记录", 1.0] in [row[:2] for row in rows]
+    member = Client()
+    member.force_login(group.members.get(is_leader=False).user)
+    assert (
+        member.post(
+            reverse("inspections:report-list", args=[group.pk]), {"month": "2026-09"}
+        ).status_code
+        == 404
+    )
+
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    url = reverse("inspections:summary-list") + "?month=2026-10"
+    assert 'data-test="send-summary"' in town.get(url).content.decode()
+    town.post(url, {"month": "2026-10", "comment": "本月巡检正常。"})
+    county_page = Client()
+    county_page.force_login(county.county_inspector.user)
+    overview = county_page.get(url).content.decode()
+    assert "佛楼镇" in overview and "1 次巡检" in overview
