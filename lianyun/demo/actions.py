@@ -26,9 +26,20 @@ from lianyun.demo.generator import (
     totp_secret,
 )
 from lianyun.demo.inquiries import seed_inquiries
+from lianyun.demo.inspections import seed_inspections
 from lianyun.demo.payouts import load_demo_payouts
 from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
 from lianyun.inquiries.models import Answer, Commitment, Demand, Inquiry, InquiryMeeting
+from lianyun.inspections.models import (
+    Expenditure,
+    Finding,
+    InspectionGroup,
+    MonthlyReport,
+    SampleItem,
+    TownSummary,
+    Visit,
+    VisitPhoto,
+)
 from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
@@ -129,6 +140,11 @@ def load_demo(
         random.Random(seed),
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
+    seed_inspections(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -166,6 +182,7 @@ def reset_demo() -> None:
     Petition.objects.update(repeat_of=None)
     Petition.objects.all().delete()
     _remove_inquiries()
+    _remove_inspections()
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
@@ -187,6 +204,20 @@ def reset_demo() -> None:
         cursor.execute(f"DELETE FROM {Region._meta.db_table} WHERE kind = 'town'")  # noqa: S608
         cursor.execute(f"DELETE FROM {Region._meta.db_table}")  # noqa: S608
     audit.record(action="reset:demo")
+
+
+def _remove_inspections() -> None:
+    """Inspection records point at items, leads, people and accounts: they go first."""
+    files = list(VisitPhoto.objects.values_list("stored_name", flat=True))
+    TownSummary.objects.all().delete()
+    MonthlyReport.objects.all().delete()
+    SampleItem.objects.all().delete()
+    Finding.objects.all().delete()
+    VisitPhoto.objects.all().delete()
+    Visit.objects.all().delete()
+    Expenditure.objects.all().delete()
+    InspectionGroup.objects.all().delete()
+    delete_files(files)
 
 
 def _remove_inquiries() -> None:

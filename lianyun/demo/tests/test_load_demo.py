@@ -124,3 +124,20 @@ def test_the_demo_town_posts_its_public_affairs_with_one_correction(time_machine
     if villages.count() > 2:
         assert any(r.overdue for r in rows)
     assert verify_chain() == []
+
+
+def test_every_demo_town_inspects_its_villages_for_a_year() -> None:
+    from lianyun.inspections.models import InspectionGroup, MonthlyReport, TownSummary, Visit
+
+    load_demo(seed=4, scale="small")
+    towns = Region.objects.filter(kind=RegionKind.TOWN).count()
+    assert InspectionGroup.objects.count() == 2 * towns
+    assert MonthlyReport.objects.count() == 2 * towns * 12
+    assert TownSummary.objects.count() == towns * 12
+    # Visits in each of the twelve finished months (and perhaps the current one).
+    assert len(set(Visit.objects.values_list("visited_on__month", flat=True))) == 12
+    inspector = User.objects.get(username="inspector")
+    group = InspectionGroup.objects.get(members__user=inspector)
+    assert group.villages.filter(expenditures__isnull=False).exists()
+    report = MonthlyReport.objects.filter(group=group).first()
+    assert report is not None and report.figures["visits"] >= 0
