@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianyun.inquiries.models import Category
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AskForm(forms.Form):

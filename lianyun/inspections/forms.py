@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lianyun.core.forms import MultipleFileField, MultipleFileInput
 from lianyun.inspections.models import FindingClass, VisitKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHECK_CHOICES = [
     ("", "—"),
     ("ok", _("fine")),
@@ -75,7 +75,8 @@ class SampleForm(forms.Form):
 
 
 class SampleCheckForm(forms.Form):
-    item = forms.IntegerField(widget=forms.HiddenInput)
+    """The sampled record's id comes beside it, in its own hidden input."""
+
     verified = forms.TypedChoiceField(
         label=_("Matches its voucher?"),
         choices=[("1", _("Yes")), ("0", _("No"))],

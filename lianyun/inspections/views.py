@@ -214,8 +214,9 @@ def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
     form = SampleCheckForm(request.POST)
-    if form.is_valid():
-        item = get_object_or_404(SampleItem, pk=form.cleaned_data["item"], visit=visit)
+    item_id = request.POST.get("item", "")
+    if form.is_valid() and item_id.isdigit():
+        item = get_object_or_404(SampleItem, pk=int(item_id), visit=visit)
         try:
             actions.check_sample_item(
                 item=item,

@@ -134,3 +134,15 @@ document.addEventListener("click", function (event) {
   window.addEventListener("online", flush);
   flush();
 })();
+
+// A visit form shows only the checklist of the kind of visit chosen.
+document.querySelectorAll("select[name=kind]").forEach(function (kind) {
+  function show() {
+    document.querySelectorAll("select[data-kind]").forEach(function (point) {
+      var field = point.closest(".field");
+      if (field) field.hidden = point.getAttribute("data-kind") !== kind.value;
+    });
+  }
+  kind.addEventListener("change", show);
+  show();
+});
