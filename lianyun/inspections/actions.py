@@ -24,11 +24,14 @@ from lianyun.core.masking import mask_name
 from lianyun.core.uploads import check_upload
 from lianyun.inspections.access import conflict_reason
 from lianyun.inspections.models import (
+    DEFAULT_WEIGHTS,
+    AssessmentWeight,
     ChecklistItem,
     Expenditure,
     Finding,
     FindingClass,
     FindingStatus,
+    Indicator,
     InspectionGroup,
     Membership,
     MonthlyReport,
@@ -38,6 +41,7 @@ from lianyun.inspections.models import (
     Visit,
     VisitKind,
     VisitPhoto,
+    WeightChange,
 )
 from lianyun.ledger.models import Payout
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
@@ -585,3 +589,40 @@ def send_summary(
             url="/workspace/",
         )
     return summary
+
+
+@transaction.atomic
+def set_weight(
+    *, indicator: str, weight: int, reason: str, actor: User, now: datetime.datetime | None = None
+) -> AssessmentWeight:
+    """The county changes an indicator's weight, with its reason; the change is kept."""
+    if actor.role != Role.COUNTY_COMMISSION:
+        raise ValidationError(_("Only the county commission sets the assessment's weights."))
+    if indicator not in Indicator.values:
+        raise ValidationError(_("Unknown indicator."))
+    if not 0 <= weight <= 100:
+        raise ValidationError(_("A weight is a whole number from 0 to 100."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the change."))
+    current, _created = AssessmentWeight.objects.select_for_update().get_or_create(
+        indicator=indicator, defaults={"weight": DEFAULT_WEIGHTS[Indicator(indicator)]}
+    )
+    WeightChange.objects.create(
+        indicator=indicator,
+        old=current.weight,
+        new=weight,
+        reason=reason.strip(),
+        changed_at=now or timezone.now(),
+        changed_by=actor,
+    )
+    old = current.weight
+    current.weight = weight
+    current.save()
+    audit.record(
+        action="set:assessment_weight",
+        actor=actor,
+        object_type="inspections.AssessmentWeight",
+        object_id=indicator,
+        detail={"indicator": indicator, "old": old, "new": weight},
+    )
+    return current

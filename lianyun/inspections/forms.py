@@ -129,3 +129,24 @@ class SummaryForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+class WeightForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    weight = forms.IntegerField(label=_("Weight"), min_value=0, max_value=100)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200)
+
+    def __init__(self, *args: object, indicators: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]

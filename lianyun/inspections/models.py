@@ -277,3 +277,53 @@ class TownSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town} {self.month}"
+
+
+class Indicator(models.TextChoices):
+    """What the county's assessment of towns counts, each from the system's own records."""
+
+    COVERAGE = "coverage", _("inspection coverage")
+    REPORTS = "reports", _("reports signed on time")
+    FINDINGS = "findings", _("findings put right on time")
+    RECTIFICATION = "rectification", _("rectifications neither overdue nor reopened")
+    PETITIONS = "petitions", _("petition deadlines met")
+    INQUIRIES = "inquiries", _("public questions answered in time")
+    SURVEYS = "surveys", _("survey results")
+
+
+DEFAULT_WEIGHTS = {
+    Indicator.COVERAGE: 20,
+    Indicator.REPORTS: 15,
+    Indicator.FINDINGS: 15,
+    Indicator.RECTIFICATION: 15,
+    Indicator.PETITIONS: 20,
+    Indicator.INQUIRIES: 15,
+    Indicator.SURVEYS: 0,
+}
+
+
+class AssessmentWeight(models.Model):
+    """The county's weight for one indicator; every change is kept (WeightChange) and audited."""
+
+    indicator = models.CharField(max_length=16, choices=Indicator.choices, primary_key=True)
+    weight = models.PositiveSmallIntegerField(_("weight"))
+
+    def __str__(self) -> str:
+        return f"{self.indicator}={self.weight}"
+
+
+class WeightChange(models.Model):
+    indicator = models.CharField(max_length=16, choices=Indicator.choices)
+    old = models.PositiveSmallIntegerField()
+    new = models.PositiveSmallIntegerField()
+    reason = models.CharField(_("reason"), max_length=200)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.old}→{self.new}"

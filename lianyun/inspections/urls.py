@@ -17,6 +17,13 @@ urlpatterns = [
     path("reports/<int:pk>/print/", views.report_print, name="report-print"),
     path("reports/<int:pk>/export/", views.report_export, name="report-export"),
     path("summaries/", views.summary_list, name="summary-list"),
+    path("assessment/", views.assessment, name="assessment"),
+    path("assessment/weights/", views.assessment_weight, name="assessment-weight"),
+    path(
+        "assessment/<str:code>/<str:indicator>/",
+        views.assessment_town,
+        name="assessment-town",
+    ),
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),
 ]

@@ -36,24 +36,29 @@ from lianyun.inspections.access import (
 from lianyun.inspections.forms import (
     FindingForm,
     MonthForm,
+    PeriodForm,
     ReviewForm,
     SampleCheckForm,
     SampleForm,
     SignForm,
     SummaryForm,
     VisitForm,
+    WeightForm,
 )
 from lianyun.inspections.models import (
     ChecklistItem,
     FindingClass,
     FindingStatus,
+    Indicator,
     MonthlyReport,
     SampleItem,
     TownSummary,
     Visit,
     VisitKind,
     VisitPhoto,
+    WeightChange,
 )
+from lianyun.inspections.queries import assess, ranking, weights
 from lianyun.regions.models import Region, RegionKind
 
 
@@ -464,3 +469,105 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         {"month": month, "rows": rows, "form": form, "preview": preview, "town": region},
         status=400 if form.errors else 200,
     )
+
+
+# --- the county's assessment of towns ----------------------------------------------------
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
+    """The period asked for, or the last twelve finished months."""
+    today = timezone.localdate()
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    start = (end.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
+@login_required
+@never_cache
+def assessment(request: HttpRequest) -> HttpResponse:
+    """The ranking of towns, each score with its formula and every indicator's figures."""
+    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    form, start, end = _period(request)
+    towns = (
+        [region]
+        if region.kind == RegionKind.TOWN
+        else list(Region.objects.filter(kind=RegionKind.TOWN).order_by("code"))
+    )
+    scores = ranking(towns, start, end)
+    weight_form = WeightForm(indicators=[(code, str(label)) for code, label in Indicator.choices])
+    return render(
+        request,
+        "inspections/assessment.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "scores": scores,
+            "indicators": Indicator.choices,
+            "weight_rows": [(label, weights()[code]) for code, label in Indicator.choices],
+            "weight_form": weight_form if request.user.role == "county_commission" else None,  # type: ignore[union-attr]
+            "changes": WeightChange.objects.select_related("changed_by")[:20],
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def assessment_town(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
+    """The records behind one indicator of one town, and the town's score month by month."""
+    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
+    if town is None or not region.contains(town) or indicator not in Indicator.values:
+        raise Http404
+    _form, start, end = _period(request)
+    score = assess(town, start, end, only=indicator)
+    trend = []
+    month = end.replace(day=1)
+    for _n in range(6):
+        last = (month.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+        trend.append((month.strftime("%Y-%m"), assess(town, month, last).score))
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return render(
+        request,
+        "inspections/assessment_town.html",
+        {
+            "town": town,
+            "indicator": Indicator(indicator),
+            "measure": score.measures[0],
+            "start": start,
+            "end": end,
+            "trend": list(reversed(trend)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_weight(request: HttpRequest) -> HttpResponse:
+    require_reviewer(request.user)  # type: ignore[arg-type]
+    form = WeightForm(
+        request.POST, indicators=[(code, str(label)) for code, label in Indicator.choices]
+    )
+    if run_form(
+        form,
+        None,
+        lambda _target, d: actions.set_weight(
+            indicator=d["indicator"],
+            weight=d["weight"],
+            reason=d["reason"],
+            actor=request.user,  # type: ignore[arg-type]
+        ),
+    ):
+        messages.success(request, _("The weight is changed; the change is kept with its reason."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("inspections:assessment")

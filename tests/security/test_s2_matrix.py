@@ -118,6 +118,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inspections:report-print": (MISSING, "GET", "report"),
     "inspections:report-export": (MISSING, "GET", "report"),
     "inspections:summary-list": (COMMISSION, "GET", ""),
+    "inspections:assessment": (COMMISSION, "GET", ""),
+    "inspections:assessment-weight": (COMMISSION, "POST", ""),
+    "inspections:assessment-town": (WATCHER, "GET", "assessment"),
     # Reviewing findings: the town's and county's commissions, never one recused from the
     # village (the spouse and the colleague of its cadre).
     "inspections:finding-review": (HANDLER, "POST", "finding"),
@@ -309,6 +312,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"pk": 1}
     if obj in {"entry", "consistency"}:
         return {"index": 0} if names else {}
+    if obj == "assessment":
+        return {"code": world.cast.town_a.code, "indicator": "coverage"}
     if obj == "visit_photo":
         return {"pk": world.visit.pk, "photo_id": 999_999}
     if obj == "questioned":

@@ -1,0 +1,268 @@
+"""The county's assessment of towns: a weighted score per town and period, computed only from
+what the system recorded, each indicator with its formula and the records behind it."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from lianyun.cases.models import RectificationItem, RectificationStatus, SourceKind
+from lianyun.inquiries.models import Inquiry
+from lianyun.inspections.models import (
+    DEFAULT_WEIGHTS,
+    AssessmentWeight,
+    Indicator,
+    InspectionGroup,
+    MonthlyReport,
+    Visit,
+)
+from lianyun.petitions.models import Petition
+from lianyun.regions.models import Region
+
+
+@dataclass
+class Record:
+    label: str
+    url: str
+    counts: bool  # on the good side of the ratio
+
+
+@dataclass
+class Measure:
+    indicator: str
+    good: int = 0
+    total: int = 0
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.good / self.total if self.total else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.ratio is None else round(100 * self.ratio, 1)
+
+
+def weights() -> dict[str, int]:
+    stored = dict(AssessmentWeight.objects.values_list("indicator", "weight"))
+    return {code: stored.get(code, DEFAULT_WEIGHTS[Indicator(code)]) for code in Indicator.values}
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[str]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day.strftime("%Y-%m"))
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _coverage(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Each village a group covers, each month of the period: visited at least once?"""
+    measure = Measure(Indicator.COVERAGE)
+    visited = set(
+        Visit.objects.filter(group__town=town, visited_on__range=(start, end)).values_list(
+            "village_id", "visited_on__year", "visited_on__month"
+        )
+    )
+    for group in InspectionGroup.objects.filter(town=town).prefetch_related("villages"):
+        for month in _months(max(start, group.formed_on), min(end, today)):
+            year, number = int(month[:4]), int(month[5:])
+            for village in group.villages.all():
+                ok = (village.pk, year, number) in visited
+                measure.total += 1
+                measure.good += ok
+                measure.records.append(
+                    Record(
+                        f"{group.name} {village.name} {month}",
+                        reverse("inspections:group-detail", args=[group.pk]),
+                        ok,
+                    )
+                )
+    return measure
+
+
+def _reports(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Each group, each month of the period already due: signed by its due date?"""
+    measure = Measure(Indicator.REPORTS)
+    from lianyun.inspections.actions import _due  # the same rule as the reports themselves
+
+    for group in InspectionGroup.objects.filter(town=town):
+        reports = {r.month: r for r in MonthlyReport.objects.filter(group=group)}
+        for month in _months(max(start, group.formed_on), end):
+            if _due(month, 5) >= today:
+                continue
+            report = reports.get(month)
+            ok = bool(
+                report
+                and report.signed_at
+                and timezone.localdate(report.signed_at) <= report.due_on
+            )
+            measure.total += 1
+            measure.good += ok
+            url = (
+                reverse("inspections:report-detail", args=[report.pk])
+                if report
+                else reverse("inspections:report-list", args=[group.pk])
+            )
+            measure.records.append(Record(f"{group.name} {month}", url, ok))
+    return measure
+
+
+def _items(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> QuerySet[RectificationItem]:
+    return RectificationItem.objects.filter(
+        region__code__startswith=town.scope_prefix,
+        deadline__range=(start, min(end, today - datetime.timedelta(days=1))),
+    ).order_by("deadline", "pk")
+
+
+def _item_record(item: RectificationItem, ok: bool) -> Record:
+    return Record(
+        f"{item.title} · {item.deadline:%Y-%m-%d}",
+        reverse("cases:rectification-detail", args=[item.pk]),
+        ok,
+    )
+
+
+def _findings(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Items opened from inspection findings, due in the period: closed out by the deadline?"""
+    measure = Measure(Indicator.FINDINGS)
+    for item in _items(town, start, end, today).filter(source_kind=SourceKind.INSPECTION):
+        ok = (
+            item.status == RectificationStatus.CLOSED_OUT
+            and item.closed_on is not None
+            and item.closed_on <= item.deadline
+        )
+        measure.total += 1
+        measure.good += ok
+        measure.records.append(_item_record(item, ok))
+    return measure
+
+
+def _rectification(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Every item due in the period, from any source: neither reopened nor left overdue?"""
+    measure = Measure(Indicator.RECTIFICATION)
+    for item in _items(town, start, end, today).filter(confidential=False):
+        overdue = item.status != RectificationStatus.CLOSED_OUT or (
+            item.closed_on is not None and item.closed_on > item.deadline
+        )
+        ok = item.reopen_count == 0 and not overdue
+        measure.total += 1
+        measure.good += ok
+        measure.records.append(_item_record(item, ok))
+    return measure
+
+
+def _petitions(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Petitions of the town due in the period: answered by their due date? (Counted only:
+    the records stay behind the handlers' access rules.)"""
+    measure = Measure(Indicator.PETITIONS)
+    petitions = Petition.objects.filter(
+        region__code__startswith=town.scope_prefix,
+        due_on__range=(start, min(end, today - datetime.timedelta(days=1))),
+        repeat_of__isnull=True,
+    )
+    for petition in petitions:
+        ok = petition.answered_on is not None and petition.answered_on <= petition.due_on  # type: ignore[operator]
+        measure.total += 1
+        measure.good += ok
+    return measure
+
+
+def _inquiries(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    """Public questions to the town's units, due in the period: first answered in time?"""
+    measure = Measure(Indicator.INQUIRIES)
+    inquiries = Inquiry.objects.filter(
+        unit__region__code__startswith=town.scope_prefix,
+        answer_due__range=(start, min(end, today - datetime.timedelta(days=1))),
+    ).order_by("answer_due", "pk")
+    for inquiry in inquiries:
+        answered = inquiry.first_answered_at
+        ok = (
+            answered is not None
+            and inquiry.answer_due is not None
+            and timezone.localdate(answered) <= inquiry.answer_due
+        )
+        measure.total += 1
+        measure.good += ok
+        measure.records.append(
+            Record(inquiry.title, reverse("inquiries:inquiry-detail", args=[inquiry.pk]), ok)
+        )
+    return measure
+
+
+def _surveys(
+    town: Region, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Measure:
+    return Measure(Indicator.SURVEYS)  # counts once surveys exist
+
+
+MEASURES: dict[str, Callable[[Region, datetime.date, datetime.date, datetime.date], Measure]] = {
+    Indicator.COVERAGE: _coverage,
+    Indicator.REPORTS: _reports,
+    Indicator.FINDINGS: _findings,
+    Indicator.RECTIFICATION: _rectification,
+    Indicator.PETITIONS: _petitions,
+    Indicator.INQUIRIES: _inquiries,
+    Indicator.SURVEYS: _surveys,
+}
+
+
+@dataclass
+class TownScore:
+    town: Region
+    measures: list[Measure]
+    weights: dict[str, int]
+
+    @property
+    def score(self) -> float | None:
+        """Σ weight × ratio over the indicators with records, divided by their weights, × 100."""
+        counted = [m for m in self.measures if m.ratio is not None and self.weights[m.indicator]]
+        total = sum(self.weights[m.indicator] for m in counted)
+        if not total:
+            return None
+        weighted = 0.0
+        for m in counted:
+            weighted += self.weights[m.indicator] * (m.ratio or 0.0)
+        return round(100 * weighted / total, 1)
+
+
+def assess(
+    town: Region,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
+    *,
+    only: str | None = None,
+) -> TownScore:
+    today = today or timezone.localdate()
+    chosen = {only: MEASURES[only]} if only else MEASURES
+    return TownScore(
+        town, [measure(town, start, end, today) for measure in chosen.values()], weights()
+    )
+
+
+def ranking(
+    towns: list[Region],
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
+) -> list[TownScore]:
+    scores = [assess(town, start, end, today) for town in towns]
+    return sorted(scores, key=lambda s: (s.score is None, -(s.score or 0), s.town.code))

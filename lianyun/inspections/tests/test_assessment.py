@@ -1,0 +1,113 @@
+"""The county's assessment of towns, reproduced by hand on a fixed data set."""
+
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+
+from lianyun.accounts.models import User
+from lianyun.inspections import actions
+from lianyun.inspections.models import InspectionGroup, WeightChange
+from lianyun.inspections.queries import assess
+from lianyun.inspections.tests.conftest import at, visit
+from lianyun.testing import Cast
+
+D = datetime.date
+TODAY = D(2026, 11, 27)
+
+
+def test_a_towns_score_is_reproduced_by_hand(county: Cast, group: InspectionGroup) -> None:
+    """Period: September and October 2026, group formed in January covering 2 villages.
+
+    coverage: 三官寨村 visited in Sept and Oct, 石林村 in Oct only → 3/4.
+    reports: Sept signed on time (10-03 ≤ 10-05), Oct signed late (11-07 > 11-05) → 1/2.
+    findings: one 民生 item due 10-20, closed 10-18 → 1/1.
+    rectification: that item, on time and never reopened → 1/1.
+    petitions, inquiries: none due → not counted; surveys: none.
+    Score with the default weights (coverage 20, reports 15, findings 15, rectification 15):
+    (20×0.75 + 15×0.5 + 15×1 + 15×1) / 65 × 100 = 52.5 / 65 × 100 = 80.8.
+    """
+    from lianyun.cases.actions import publish_feedback, record_milestone
+
+    leader = group.members.get(is_leader=True).user
+    sept = visit(group, county, visited_on=D(2026, 9, 10))
+    visit(group, county, visited_on=D(2026, 10, 5))
+    visit(group, county, village=county.village_a2, visited_on=D(2026, 10, 6))
+    finding = actions.raise_finding(
+        visit=sept,
+        village=county.village_a1,
+        finding_class="living",
+        summary="水渠堵塞",
+        actor=leader,
+    )
+    actions.review_finding(
+        finding=finding,
+        accept=True,
+        actor=county.town_secretary.user,
+        responsible="袁建国",
+        deadline=D(2026, 10, 20),
+        now=at(D(2026, 9, 12)),
+    )
+    item = finding.item
+    assert item is not None
+    record_milestone(item=item, progress=100, note="已疏通", actor=leader, today=D(2026, 10, 18))
+    publish_feedback(item=item, feedback="水渠已疏通。", actor=leader, today=D(2026, 10, 18))
+    september = actions.compile_report(
+        group=group, month="2026-09", actor=leader, now=at(D(2026, 10, 2))
+    )
+    actions.sign_report(report=september, actor=leader, now=at(D(2026, 10, 3)))
+    october = actions.compile_report(
+        group=group, month="2026-10", actor=leader, now=at(D(2026, 11, 2))
+    )
+    actions.sign_report(report=october, actor=leader, now=at(D(2026, 11, 7)))
+
+    score = assess(county.town_a, D(2026, 9, 1), D(2026, 10, 31), TODAY)
+    shares = {m.indicator: (m.good, m.total) for m in score.measures}
+    assert shares == {
+        "coverage": (3, 4),
+        "reports": (1, 2),
+        "findings": (1, 1),
+        "rectification": (1, 1),
+        "petitions": (0, 0),
+        "inquiries": (0, 0),
+        "surveys": (0, 0),
+    }
+    assert score.score == 80.8
+
+    # The county doubles the weight of coverage: (40×0.75 + 15×0.5 + 15 + 15) / 85 = 67.5 / 85
+    # = 79.4.
+    county_user: User = county.county_inspector.user
+    actions.set_weight(indicator="coverage", weight=40, reason="加强巡检覆盖", actor=county_user)
+    assert assess(county.town_a, D(2026, 9, 1), D(2026, 10, 31), TODAY).score == 79.4
+    assert WeightChange.objects.get().old == 20
+
+
+def test_the_ranking_page_drills_down_to_the_records(county: Cast, group: InspectionGroup) -> None:
+    visit(group, county, visited_on=D(2026, 10, 5))
+    page = Client()
+    page.force_login(county.county_inspector.user)
+    ranking = page.get(
+        reverse("inspections:assessment"), {"start": "2026-10-01", "end": "2026-10-31"}
+    )
+    body = ranking.content.decode()
+    assert 'data-test="town-score"' in body and "佛楼镇" in body and 'data-test="formula"' in body
+    drill = page.get(
+        reverse("inspections:assessment-town", args=[county.town_a.code, "coverage"]),
+        {"start": "2026-10-01", "end": "2026-10-31"},
+    ).content.decode()
+    assert 'data-test="share">1/2<' in drill and "石林村 2026-10" in drill
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    refused = town.post(
+        reverse("inspections:assessment-weight"),
+        {"indicator": "coverage", "weight": "90", "reason": "x"},
+    )
+    assert refused.status_code == 302 and not WeightChange.objects.exists()
+    outsider = Client()
+    outsider.force_login(county.outsider.user)
+    assert (
+        outsider.get(
+            reverse("inspections:assessment-town", args=[county.town_a.code, "coverage"])
+        ).status_code
+        == 404
+    )
