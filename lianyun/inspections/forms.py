@@ -150,3 +150,27 @@ class WeightForm(forms.Form):
     def __init__(self, *args: object, indicators: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name of the group"), max_length=64)
+    formed_on = forms.DateField(label=_("Formed on"), widget=DATE)
+    leader = forms.ChoiceField(label=_("Leader"))
+    members = forms.MultipleChoiceField(
+        label=_("Other members"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    villages = forms.MultipleChoiceField(
+        label=_("Villages it covers"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        inspectors: list[tuple[str, str]],
+        villages: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["leader"].choices = [("", "—"), *inspectors]  # type: ignore[attr-defined]
+        self.fields["members"].choices = inspectors  # type: ignore[attr-defined]
+        self.fields["villages"].choices = villages  # type: ignore[attr-defined]

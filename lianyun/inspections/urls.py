@@ -5,6 +5,7 @@ from lianyun.inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.group_list, name="group-list"),
+    path("groups/new/", views.group_create, name="group-create"),
     path("groups/<int:pk>/", views.group_detail, name="group-detail"),
     path("groups/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit-detail"),

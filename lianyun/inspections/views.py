@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.models import Role, User
 from lianyun.core.filestore import send_file
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import xlsx
@@ -35,6 +36,7 @@ from lianyun.inspections.access import (
 )
 from lianyun.inspections.forms import (
     FindingForm,
+    GroupForm,
     MonthForm,
     PeriodForm,
     ReviewForm,
@@ -571,3 +573,47 @@ def assessment_weight(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
     return redirect("inspections:assessment")
+
+
+@login_required
+@never_cache
+def group_create(request: HttpRequest) -> HttpResponse:
+    """A town commission forms a group from its town's inspectors and villages."""
+    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    if region.kind != RegionKind.TOWN:
+        raise Http404
+    inspectors = {
+        str(u.pk): u
+        for u in User.objects.filter(role=Role.INSPECTOR, region=region, is_active=True).order_by(
+            "username"
+        )
+    }
+    villages = {v.code: v for v in Region.objects.filter(parent=region).order_by("code")}
+    form = GroupForm(
+        request.POST or None,
+        inspectors=[(pk, str(u)) for pk, u in inspectors.items()],
+        villages=[(code, v.name) for code, v in villages.items()],
+        initial={"formed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = actions.form_group(
+                town=region,
+                name=data["name"],
+                formed_on=data["formed_on"],
+                leader=inspectors[data["leader"]],
+                members=[inspectors[pk] for pk in data["members"]],
+                villages=[villages[code] for code in data["villages"]],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("inspections:group-detail", pk=group.pk)
+    return render(
+        request,
+        "inspections/group_form.html",
+        {"form": form, "town": region},
+        status=400 if form.errors else 200,
+    )

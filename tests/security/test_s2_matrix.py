@@ -20,6 +20,7 @@ RECTIFIER = "rectifier"  # records progress on an item in scope
 POSTER = "poster"  # the village's own cadre posts its disclosures
 WATCHER = "watcher"  # town and county commissions (and inspectors) in scope
 IMPORTER = "importer"  # a county department or the IT operator hands over payout files
+TOWN = "town"  # any town commission, in its own town
 MEMBER = "member"  # only members of the inspection group (no persona of the matrix)
 MODERATOR = "moderator"  # the county commission screens public questions
 ASKER = "asker"  # only the villager who asked (no persona of the matrix asked)
@@ -105,6 +106,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
     "inspections:group-list": (OFFICIAL, "GET", ""),
+    "inspections:group-create": (TOWN, "GET", ""),
     "inspections:group-detail": (WATCHER, "GET", "group"),
     "inspections:visit-create": (WATCHER, "GET", "group"),
     "inspections:visit-detail": (WATCHER, "GET", "visit"),
@@ -260,6 +262,8 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         }
     if kind == IMPORTER:
         return False  # no persona of the matrix imports payouts; tests/ledger cover importers
+    if kind == TOWN:
+        return persona in {"town_secretary", "outsider", "spouse_official", "colleague_official"}
     if kind == MEMBER:
         return False  # tests/inspections cover the members
     if kind == MODERATOR:

@@ -156,3 +156,36 @@ def test_the_leader_compiles_and_signs_and_the_town_sends_its_summary(
     county_page.force_login(county.county_inspector.user)
     overview = county_page.get(url).content.decode()
     assert "佛楼镇" in overview and "1 次巡检" in overview
+
+
+def test_a_town_commission_forms_a_group_from_its_inspectors_and_villages(county: Cast) -> None:
+    from lianyun.inspections.tests.conftest import inspector
+
+    lead, other = inspector(county, "lead"), inspector(county, "other")
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    url = reverse("inspections:group-create")
+    page = town.get(url).content.decode()
+    assert "三官寨村" in page and "黄柳村" not in page  # only its own villages
+    response = town.post(
+        url,
+        {
+            "name": "佛楼镇第三巡检组",
+            "formed_on": "2026-11-01",
+            "leader": str(lead.pk),
+            "members": [str(other.pk)],
+            "villages": [county.village_a1.code, county.village_a2.code],
+        },
+    )
+    assert response.status_code == 302
+    group = InspectionGroup.objects.get(name="佛楼镇第三巡检组")
+    assert group.members.get(is_leader=True).user == lead
+    assert set(group.villages.values_list("code", flat=True)) == {
+        county.village_a1.code,
+        county.village_a2.code,
+    }
+    empty = town.post(url, {"name": "空组", "formed_on": "2026-11-01", "leader": str(lead.pk)})
+    assert empty.status_code == 400 and not InspectionGroup.objects.filter(name="空组").exists()
+    county_page = Client()
+    county_page.force_login(county.county_inspector.user)
+    assert county_page.get(url).status_code == 404
