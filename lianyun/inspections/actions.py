@@ -626,3 +626,31 @@ def set_weight(
         detail={"indicator": indicator, "old": old, "new": weight},
     )
     return current
+
+
+@transaction.atomic
+def add_checklist_item(*, kind: str, text: str, actor: User) -> ChecklistItem:
+    """The county adds a point to a kind of visit's checklist."""
+    if actor.role != Role.COUNTY_COMMISSION:
+        raise ValidationError(_("Only the county commission edits the checklists."))
+    if kind not in VisitKind.values:
+        raise ValidationError(_("Choose the kind of visit."))
+    if not text.strip():
+        raise ValidationError(_("Write what to check."))
+    last = ChecklistItem.objects.filter(kind=kind).order_by("-order").first()
+    item = ChecklistItem.objects.create(
+        kind=kind, text=text.strip()[:200], order=(last.order + 1) if last else 1
+    )
+    _audit("add:checklist", actor, item, kind=kind)
+    return item
+
+
+@transaction.atomic
+def retire_checklist_item(*, item: ChecklistItem, actor: User) -> ChecklistItem:
+    """A point no longer asked; visits that answered it keep their answers."""
+    if actor.role != Role.COUNTY_COMMISSION:
+        raise ValidationError(_("Only the county commission edits the checklists."))
+    item.active = False
+    item.save(update_fields=["active"])
+    _audit("retire:checklist", actor, item)
+    return item

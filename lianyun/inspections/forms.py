@@ -174,3 +174,8 @@ class GroupForm(forms.Form):
         self.fields["leader"].choices = [("", "—"), *inspectors]  # type: ignore[attr-defined]
         self.fields["members"].choices = inspectors  # type: ignore[attr-defined]
         self.fields["villages"].choices = villages  # type: ignore[attr-defined]
+
+
+class ChecklistForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
+    text = forms.CharField(label=_("What to check"), max_length=200)

@@ -25,6 +25,7 @@ urlpatterns = [
         views.assessment_town,
         name="assessment-town",
     ),
+    path("checklists/", views.checklist_list, name="checklist-list"),
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),
 ]

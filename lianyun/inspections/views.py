@@ -35,6 +35,7 @@ from lianyun.inspections.access import (
     visible_groups,
 )
 from lianyun.inspections.forms import (
+    ChecklistForm,
     FindingForm,
     GroupForm,
     MonthForm,
@@ -615,5 +616,40 @@ def group_create(request: HttpRequest) -> HttpResponse:
         request,
         "inspections/group_form.html",
         {"form": form, "town": region},
+        status=400 if form.errors else 200,
+    )
+
+
+def _require_county(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or request.user.role != "county_commission":
+        raise Http404
+
+
+@login_required
+@never_cache
+def checklist_list(request: HttpRequest) -> HttpResponse:
+    """The county's checklists for each kind of visit: add a point, retire one."""
+    _require_county(request)
+    form = ChecklistForm(request.POST or None)
+    if request.method == "POST":
+        retire = request.POST.get("retire", "")
+        if retire.isdigit():
+            item = get_object_or_404(ChecklistItem, pk=int(retire), active=True)
+            actions.retire_checklist_item(item=item, actor=request.user)  # type: ignore[arg-type]
+            return redirect("inspections:checklist-list")
+        if run_form(
+            form,
+            None,
+            lambda _t, d: actions.add_checklist_item(
+                kind=d["kind"],
+                text=d["text"],
+                actor=request.user,  # type: ignore[arg-type]
+            ),
+        ):
+            return redirect("inspections:checklist-list")
+    return render(
+        request,
+        "inspections/checklist_list.html",
+        {"items": ChecklistItem.objects.filter(active=True), "form": form},
         status=400 if form.errors else 200,
     )

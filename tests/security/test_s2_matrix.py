@@ -107,6 +107,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
     "inspections:group-list": (OFFICIAL, "GET", ""),
     "inspections:group-create": (TOWN, "GET", ""),
+    "inspections:checklist-list": (MODERATOR, "GET", ""),  # the county commission
     "inspections:group-detail": (WATCHER, "GET", "group"),
     "inspections:visit-create": (WATCHER, "GET", "group"),
     "inspections:visit-detail": (WATCHER, "GET", "visit"),

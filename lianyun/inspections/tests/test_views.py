@@ -189,3 +189,19 @@ def test_a_town_commission_forms_a_group_from_its_inspectors_and_villages(county
     county_page = Client()
     county_page.force_login(county.county_inspector.user)
     assert county_page.get(url).status_code == 404
+
+
+def test_the_county_edits_the_checklists(county: Cast) -> None:
+    page = Client()
+    page.force_login(county.county_inspector.user)
+    url = reverse("inspections:checklist-list")
+    before = ChecklistItem.objects.filter(kind="household_visit", active=True).count()
+    page.post(url, {"kind": "household_visit", "text": "危房改造补助是否到户"})
+    assert ChecklistItem.objects.filter(kind="household_visit", active=True).count() == before + 1
+    point = ChecklistItem.objects.get(text="危房改造补助是否到户")
+    page.post(url, {"retire": str(point.pk)})
+    point.refresh_from_db()
+    assert point.active is False
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    assert town.get(url).status_code == 404
