@@ -409,6 +409,10 @@ def record_expenditure(
 ) -> Expenditure:
     if amount <= 0:
         raise ValidationError(_("An amount must be more than zero."))
+    if spent_on > timezone.localdate():
+        raise ValidationError(_("An expenditure cannot be dated in the future."))
+    if not payee.strip() or not purpose.strip():
+        raise ValidationError(_("Give the payee and the purpose."))
     return Expenditure.objects.create(
         village=village,
         spent_on=spent_on,

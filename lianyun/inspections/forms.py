@@ -179,3 +179,11 @@ class GroupForm(forms.Form):
 class ChecklistForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     text = forms.CharField(label=_("What to check"), max_length=200)
+
+
+class ExpenditureForm(forms.Form):
+    spent_on = forms.DateField(label=_("Date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2)
+    payee = forms.CharField(label=_("Payee"), max_length=100)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    voucher = forms.CharField(label=_("Voucher number"), max_length=32, required=False)

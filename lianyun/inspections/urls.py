@@ -26,6 +26,7 @@ urlpatterns = [
         name="assessment-town",
     ),
     path("checklists/", views.checklist_list, name="checklist-list"),
+    path("expenditures/", views.expenditure_list, name="expenditure-list"),
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),
 ]

@@ -36,6 +36,7 @@ from lianyun.inspections.access import (
 )
 from lianyun.inspections.forms import (
     ChecklistForm,
+    ExpenditureForm,
     FindingForm,
     GroupForm,
     MonthForm,
@@ -50,6 +51,7 @@ from lianyun.inspections.forms import (
 )
 from lianyun.inspections.models import (
     ChecklistItem,
+    Expenditure,
     FindingClass,
     FindingStatus,
     Indicator,
@@ -651,5 +653,43 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
         request,
         "inspections/checklist_list.html",
         {"items": ChecklistItem.objects.filter(active=True), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def expenditure_list(request: HttpRequest) -> HttpResponse:
+    """A village cadre records the village's expenditures (村级报账), which account checks
+    sample; nothing recorded can be changed here."""
+    if not request.user.is_authenticated or request.user.role != "village_cadre":
+        raise Http404
+    village = request.user.region
+    if village is None:
+        raise Http404
+    form = ExpenditureForm(request.POST or None, initial={"spent_on": timezone.localdate()})
+    if request.method == "POST" and run_form(
+        form,
+        village,
+        lambda v, d: actions.record_expenditure(
+            village=v,
+            spent_on=d["spent_on"],
+            amount=d["amount"],
+            payee=d["payee"],
+            purpose=d["purpose"],
+            voucher=d["voucher"],
+        ),
+    ):
+        return redirect("inspections:expenditure-list")
+    return render(
+        request,
+        "inspections/expenditure_list.html",
+        {
+            "village": village,
+            "form": form,
+            "expenditures": Expenditure.objects.filter(village=village).order_by(
+                "-spent_on", "-pk"
+            )[:100],
+        },
         status=400 if form.errors else 200,
     )

@@ -108,6 +108,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inspections:group-list": (OFFICIAL, "GET", ""),
     "inspections:group-create": (TOWN, "GET", ""),
     "inspections:checklist-list": (MODERATOR, "GET", ""),  # the county commission
+    "inspections:expenditure-list": (POSTER, "GET", ""),  # the village's own cadre
     "inspections:group-detail": (WATCHER, "GET", "group"),
     "inspections:visit-create": (WATCHER, "GET", "group"),
     "inspections:visit-detail": (WATCHER, "GET", "visit"),

@@ -205,3 +205,31 @@ def test_the_county_edits_the_checklists(county: Cast) -> None:
     town = Client()
     town.force_login(county.town_secretary.user)
     assert town.get(url).status_code == 404
+
+
+def test_a_village_cadre_records_the_villages_expenditures(county: Cast) -> None:
+    from lianyun.inspections.models import Expenditure
+
+    cadre = Client()
+    cadre.force_login(county.village_cadre.user)
+    url = reverse("inspections:expenditure-list")
+    response = cadre.post(
+        url,
+        {
+            "spent_on": "2026-11-02",
+            "amount": "1200.50",
+            "payee": "砂石场",
+            "purpose": "村道维修",
+            "voucher": "記-7",
+        },
+    )
+    assert response.status_code == 302
+    spent = Expenditure.objects.get()
+    assert (spent.village, spent.amount) == (county.village_a1, Decimal("1200.50"))
+    refused = cadre.post(
+        url, {"spent_on": "2099-01-01", "amount": "5", "payee": "x", "purpose": "y"}
+    )
+    assert refused.status_code == 400 and Expenditure.objects.count() == 1
+    town = Client()
+    town.force_login(county.town_secretary.user)
+    assert town.get(url).status_code == 404
