@@ -18,6 +18,8 @@ urlpatterns = [
     path("reports/<int:pk>/print/", views.report_print, name="report-print"),
     path("reports/<int:pk>/export/", views.report_export, name="report-export"),
     path("summaries/", views.summary_list, name="summary-list"),
+    path("summaries/<int:pk>/print/", views.summary_print, name="summary-print"),
+    path("summaries/<int:pk>/export/", views.summary_export, name="summary-export"),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/weights/", views.assessment_weight, name="assessment-weight"),
     path(

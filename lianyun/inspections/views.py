@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -693,3 +694,68 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _summary(request: HttpRequest, pk: int) -> TownSummary:
+    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    summary = (
+        TownSummary.objects.filter(pk=pk, sent_at__isnull=False).select_related("town").first()
+    )
+    if summary is None or not region.contains(summary.town):
+        raise Http404
+    return summary
+
+
+def _summary_rows(summary: TownSummary) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for g in summary.figures.get("groups", []):
+        state = _("missing") if not g["signed"] else (_("late") if g["late"] else _("on time"))
+        rows.append([g["group"], state, g["visits"], g["findings"], g["gaps"], g["rectifications"]])
+    return rows
+
+
+SUMMARY_HEADER = [
+    gettext_lazy("Group"),
+    gettext_lazy("Report"),
+    gettext_lazy("Visits"),
+    gettext_lazy("Findings"),
+    gettext_lazy("Villages not visited"),
+    gettext_lazy("Rectification items opened"),
+]
+
+
+@login_required
+def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = _summary(request, pk)
+    back = f"{reverse('inspections:summary-list')}?month={summary.month}"
+    url = public_url(request, back)
+    return render(
+        request,
+        "inspections/summary_print.html",
+        {
+            "summary": summary,
+            "header": [str(h) for h in SUMMARY_HEADER],
+            "rows": _summary_rows(summary),
+            "qr": qr_svg(url),
+            "qr_url": url,
+            "back": back,
+        },
+    )
+
+
+@login_required
+def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
+    summary = _summary(request, pk)
+    data = xlsx(
+        f"{summary.town.name} {summary.month}",
+        [str(h) for h in SUMMARY_HEADER],
+        _summary_rows(summary),
+        footer=[summary.comment],
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="inspection-summary-{summary.town.code}-{summary.month}.xlsx"'
+    )
+    return response

@@ -122,6 +122,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inspections:report-print": (MISSING, "GET", "report"),
     "inspections:report-export": (MISSING, "GET", "report"),
     "inspections:summary-list": (COMMISSION, "GET", ""),
+    "inspections:summary-print": (MISSING, "GET", "report"),
+    "inspections:summary-export": (MISSING, "GET", "report"),
     "inspections:assessment": (COMMISSION, "GET", ""),
     "inspections:assessment-weight": (COMMISSION, "POST", ""),
     "inspections:assessment-town": (WATCHER, "GET", "assessment"),

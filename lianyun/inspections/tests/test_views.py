@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from lianyun.cases.models import RectificationItem
 from lianyun.inspections import actions
-from lianyun.inspections.models import ChecklistItem, Finding, FindingStatus, InspectionGroup, Visit
+from lianyun.inspections.models import (
+    ChecklistItem,
+    Finding,
+    FindingStatus,
+    InspectionGroup,
+    TownSummary,
+    Visit,
+)
 from lianyun.testing import Cast
 
 D = datetime.date
@@ -156,6 +163,17 @@ def test_the_leader_compiles_and_signs_and_the_town_sends_its_summary(
     county_page.force_login(county.county_inspector.user)
     overview = county_page.get(url).content.decode()
     assert "佛楼镇" in overview and "1 次巡检" in overview
+    summary = TownSummary.objects.get()
+    printed = county_page.get(
+        reverse("inspections:summary-print", args=[summary.pk])
+    ).content.decode()
+    assert "佛楼镇第一巡检组" in printed and "本月巡检正常" in printed
+    sheet = county_page.get(reverse("inspections:summary-export", args=[summary.pk])).content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet)).get_sheet_by_index(0).to_python()
+    assert rows[2][0] == "佛楼镇第一巡检组" and rows[2][2] == 1.0
+    outsider = Client()
+    outsider.force_login(county.outsider.user)
+    assert outsider.get(reverse("inspections:summary-print", args=[summary.pk])).status_code == 404
 
 
 def test_a_town_commission_forms_a_group_from_its_inspectors_and_villages(county: Cast) -> None:
