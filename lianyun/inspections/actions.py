@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -585,7 +586,10 @@ def send_summary(
         },
     )
     _audit("send:summary", actor, summary)
-    for user in User.objects.filter(role=Role.COUNTY_COMMISSION, is_active=True):
+    party_committee = Q(unit__kind=UnitKind.PARTY_COMMITTEE, unit__region=town)
+    for user in User.objects.filter(
+        Q(role=Role.COUNTY_COMMISSION) | party_committee, is_active=True
+    ):
         notify(
             user=user,
             text=_("%(town)s sent its inspection summary for %(month)s.")

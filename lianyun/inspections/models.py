@@ -286,7 +286,7 @@ class Indicator(models.TextChoices):
     REPORTS = "reports", _("reports signed on time")
     FINDINGS = "findings", _("findings put right on time")
     RECTIFICATION = "rectification", _("rectifications neither overdue nor reopened")
-    PETITIONS = "petitions", _("petition deadlines met")
+    PETITIONS = "petitions", _("suggestions and requests answered in time")
     INQUIRIES = "inquiries", _("public questions answered in time")
     SURVEYS = "surveys", _("survey results")
 

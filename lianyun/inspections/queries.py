@@ -19,7 +19,7 @@ from lianyun.inspections.models import (
     MonthlyReport,
     Visit,
 )
-from lianyun.petitions.models import Petition
+from lianyun.petitions.models import Petition, PetitionKind
 from lianyun.regions.models import Region
 
 
@@ -168,18 +168,24 @@ def _rectification(
 def _petitions(
     town: Region, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> Measure:
-    """Petitions of the town due in the period: answered by their due date? (Counted only:
-    the records stay behind the handlers' access rules.)"""
+    """Suggestions and requests of the town due in the period: answered by their due date?
+    Each links by its number to the petition's page, which keeps its own access rules.
+
+    Accusations are left out: the assessment is read by every town commission official, and a
+    count that moved when an accusation arrived would tell a recused official that one did."""
     measure = Measure(Indicator.PETITIONS)
     petitions = Petition.objects.filter(
         region__code__startswith=town.scope_prefix,
         due_on__range=(start, min(end, today - datetime.timedelta(days=1))),
         repeat_of__isnull=True,
-    )
+    ).exclude(kind=PetitionKind.ACCUSATION)
     for petition in petitions:
         ok = petition.answered_on is not None and petition.answered_on <= petition.due_on  # type: ignore[operator]
         measure.total += 1
         measure.good += ok
+        measure.records.append(
+            Record(petition.number, reverse("petitions:petition-detail", args=[petition.pk]), ok)
+        )
     return measure
 
 

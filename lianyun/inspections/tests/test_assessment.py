@@ -111,3 +111,37 @@ def test_the_ranking_page_drills_down_to_the_records(county: Cast, group: Inspec
         ).status_code
         == 404
     )
+
+
+def test_petition_deadlines_count_and_link_to_each_petition(county: Cast) -> None:
+    from lianyun.petitions.actions import submit_petition
+    from lianyun.petitions.models import PetitionKind
+
+    petition = submit_petition(
+        kind=PetitionKind.REQUEST,
+        region=county.village_a1,
+        anonymous=True,
+        subject_text="村道",
+        description="村道塌方三个月无人修理，请尽快处理。",
+    ).petition
+    assert petition.due_on is not None
+    later = petition.due_on + datetime.timedelta(days=1)
+    measure = assess(
+        county.town_a, petition.received_on, petition.due_on, later, only="petitions"
+    ).measures[0]
+    assert (measure.good, measure.total) == (0, 1)  # not answered by its due date
+    assert measure.records[0].label == petition.number
+    assert measure.records[0].url == reverse("petitions:petition-detail", args=[petition.pk])
+    # An accusation never counts: a recused official reading the ranking must see no change.
+    from lianyun.testing import named_accusation
+
+    accusation = submit_petition(**named_accusation(county)).petition  # type: ignore[arg-type]
+    assert accusation.due_on is not None
+    again = assess(
+        county.town_a,
+        petition.received_on,
+        accusation.due_on,
+        accusation.due_on + datetime.timedelta(days=1),
+        only="petitions",
+    ).measures[0]
+    assert again.total == 1
