@@ -32,7 +32,11 @@ demo: install
 	@echo "Serving the demo county on http://127.0.0.1:8000 (Ctrl-C stops it)"
 	LIANYUN_DATA_DIR=$(DEMO_DIR) $(BIN)/lianyun runserver 127.0.0.1:8000
 
-test: dev chromium lint unit unit-postgres browser
+# The two databases' suites run side by side (they share nothing: in-memory SQLite, the
+# PostgreSQL test database, files under each test's own directory), then the journeys.
+test: dev chromium lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
+	$(MAKE) --no-print-directory browser
 
 lint: dev
 	$(BIN)/ruff check .

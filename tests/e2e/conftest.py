@@ -10,11 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
 from lianyun.demo.devserver import DemoServer, demo_server
 
 CHROMIUM = os.environ.get("LIANYUN_CHROMIUM", "/usr/bin/chromium")
+
+# A busy machine (two test suites side by side) can take more than Playwright's default five
+# seconds to answer a form; the journeys wait up to fifteen.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
