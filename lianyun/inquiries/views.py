@@ -1,7 +1,6 @@
 """阳光问廉 pages: the villager's (ask, follow, rate, meetings, a demand on the phone), the
 county's public figures, and the officials' (screen, answer, schedule, record)."""
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -163,8 +162,6 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(
                     _("You have asked as many questions as a day allows; ask again tomorrow.")
                 )
-            if post is not None and post.unit_id != unit.pk:
-                raise ValidationError(_("That official does not hold a post in that unit."))
             inquiry = actions.ask(
                 asker=asker,
                 unit=unit,
@@ -373,13 +370,6 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _drill_links(request: HttpRequest) -> dict[str, str]:
     params = request.GET.copy()
     links = {}
@@ -430,19 +420,28 @@ def statistics(request: HttpRequest) -> HttpResponse:
 # --- the officials' side -------------------------------------------------------------------
 
 
-@login_required
-@never_cache
-def screening(request: HttpRequest) -> HttpResponse:
+def _screening_page(
+    request: HttpRequest, form: ScreenForm | None = None, failed: int | None = None
+) -> HttpResponse:
     queue = screening_queue(request.user).select_related("unit", "official", "asker__village")  # type: ignore[arg-type]
     return render(
         request,
         "inquiries/screening_list.html",
         {
             "inquiries": queue.order_by("screen_due", "pk")[:200],
+            "form": form,
             "blank": ScreenForm(),
+            "failed": failed,
             "today": timezone.localdate(),
         },
+        status=400 if failed else 200,
     )
+
+
+@login_required
+@never_cache
+def screening(request: HttpRequest) -> HttpResponse:
+    return _screening_page(request)
 
 
 @login_required
@@ -460,13 +459,7 @@ def inquiry_screen(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     ):
         return redirect("inquiries:inquiry-screening")
-    queue = screening_queue(request.user).select_related("unit", "official", "asker__village")  # type: ignore[arg-type]
-    return render(
-        request,
-        "inquiries/screening_list.html",
-        {"inquiries": queue[:200], "form": form, "blank": ScreenForm(), "failed": inquiry.pk},
-        status=400,
-    )
+    return _screening_page(request, form, inquiry.pk)
 
 
 @login_required
@@ -520,18 +513,27 @@ def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@never_cache
-def referred(request: HttpRequest) -> HttpResponse:
+def _referred_page(
+    request: HttpRequest, form: ConcludeForm | None = None, failed: int | None = None
+) -> HttpResponse:
     queue = commission_queue(request.user).select_related("unit", "official")  # type: ignore[arg-type]
     return render(
         request,
         "inquiries/referred_list.html",
         {
             "inquiries": queue.order_by("commission_note", "-escalated_at")[:200],
+            "form": form,
             "blank": ConcludeForm(),
+            "failed": failed,
         },
+        status=400 if failed else 200,
     )
+
+
+@login_required
+@never_cache
+def referred(request: HttpRequest) -> HttpResponse:
+    return _referred_page(request)
 
 
 @login_required
@@ -545,13 +547,7 @@ def inquiry_conclude(request: HttpRequest, pk: int) -> HttpResponse:
         lambda q, d: actions.conclude_referred(inquiry=q, note=d["note"], actor=request.user),
     ):
         return redirect("inquiries:inquiry-referred")
-    queue = commission_queue(request.user).select_related("unit", "official")  # type: ignore[arg-type]
-    return render(
-        request,
-        "inquiries/referred_list.html",
-        {"inquiries": queue[:200], "form": form, "blank": ConcludeForm(), "failed": inquiry.pk},
-        status=400,
-    )
+    return _referred_page(request, form, inquiry.pk)
 
 
 @login_required

@@ -51,13 +51,6 @@ def member_groups(user: Actor) -> QuerySet[InspectionGroup]:
     return InspectionGroup.objects.filter(members__user_id=user.pk)
 
 
-def access_member_group(user: Actor, pk: int) -> InspectionGroup:
-    group = member_groups(user).filter(pk=pk).first()
-    if group is None:
-        raise Http404
-    return group
-
-
 def reviewable_findings(user: Actor) -> QuerySet[Finding]:
     """A town commission reviews its own town's findings; the county sees every town."""
     if not user.is_authenticated or user.role not in REVIEWER_ROLES:
@@ -133,3 +126,16 @@ def require_reviewer(user: Actor) -> Region:
     if not user.is_authenticated or user.role not in REVIEWER_ROLES:
         raise Http404
     return scope_of(user)
+
+
+def require_county(user: Actor) -> None:
+    """The county commission: checklists and the assessment's weights."""
+    if not user.is_authenticated or user.role != "county_commission":
+        raise Http404
+
+
+def cadre_village(user: Actor) -> Region:
+    """The village whose expenditures a village cadre records."""
+    if not user.is_authenticated or user.role != "village_cadre" or user.region is None:
+        raise Http404
+    return user.region

@@ -28,9 +28,11 @@ from lianyun.inspections.access import (
     access_group,
     access_report,
     access_visit,
+    cadre_village,
     conflict_reason,
     is_leader,
     is_member,
+    require_county,
     require_reviewer,
     reviewable_findings,
     visible_groups,
@@ -252,9 +254,9 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@never_cache
-def finding_list(request: HttpRequest) -> HttpResponse:
+def _findings_page(
+    request: HttpRequest, form: ReviewForm | None = None, failed: int | None = None
+) -> HttpResponse:
     findings = reviewable_findings(request.user).select_related(  # type: ignore[arg-type]
         "village", "visit__group", "item", "lead"
     )
@@ -265,8 +267,17 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "pending": findings.filter(status=FindingStatus.PENDING).order_by("created_at"),
             "done": findings.exclude(status=FindingStatus.PENDING)[:100],
             "blank": ReviewForm(),
+            "form": form,
+            "failed": failed,
         },
+        status=400 if failed else 200,
     )
+
+
+@login_required
+@never_cache
+def finding_list(request: HttpRequest) -> HttpResponse:
+    return _findings_page(request)
 
 
 @login_required
@@ -287,19 +298,7 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     ):
         return redirect("inspections:finding-list")
-    findings = reviewable_findings(request.user).select_related("village", "visit__group")  # type: ignore[arg-type]
-    return render(
-        request,
-        "inspections/finding_list.html",
-        {
-            "pending": findings.filter(status=FindingStatus.PENDING).order_by("created_at"),
-            "done": findings.exclude(status=FindingStatus.PENDING)[:100],
-            "blank": ReviewForm(),
-            "form": form,
-            "failed": finding.pk,
-        },
-        status=400,
-    )
+    return _findings_page(request, form, finding.pk)
 
 
 # --- monthly reports ------------------------------------------------------------------------
@@ -623,16 +622,11 @@ def group_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _require_county(request: HttpRequest) -> None:
-    if not request.user.is_authenticated or request.user.role != "county_commission":
-        raise Http404
-
-
 @login_required
 @never_cache
 def checklist_list(request: HttpRequest) -> HttpResponse:
     """The county's checklists for each kind of visit: add a point, retire one."""
-    _require_county(request)
+    require_county(request.user)  # type: ignore[arg-type]
     form = ChecklistForm(request.POST or None)
     if request.method == "POST":
         retire = request.POST.get("retire", "")
@@ -663,11 +657,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 def expenditure_list(request: HttpRequest) -> HttpResponse:
     """A village cadre records the village's expenditures (村级报账), which account checks
     sample; nothing recorded can be changed here."""
-    if not request.user.is_authenticated or request.user.role != "village_cadre":
-        raise Http404
-    village = request.user.region
-    if village is None:
-        raise Http404
+    village = cadre_village(request.user)  # type: ignore[arg-type]
     form = ExpenditureForm(request.POST or None, initial={"spent_on": timezone.localdate()})
     if request.method == "POST" and run_form(
         form,
