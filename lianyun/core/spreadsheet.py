@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import xlsxwriter
+from django.http import HttpResponse
 from django.utils import timezone
 
 TRIGGERS = "=+-@\t\r\x00＝＋－＠"
@@ -56,3 +57,13 @@ def xlsx(
     sheet.set_column(0, len(header) - 1, 14)
     book.close()
     return out.getvalue()
+
+
+def download(data: bytes, filename: str) -> HttpResponse:
+    """A workbook as an attachment, never opened in the browser."""
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lianyun.accounts.models import Role, User
 from lianyun.core.filestore import send_file
 from lianyun.core.qr import public_url, qr_svg
-from lianyun.core.spreadsheet import xlsx
+from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors, run_form
 from lianyun.inspections import actions
 from lianyun.inspections.access import (
@@ -412,13 +412,7 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
         ([label, value] for label, value in _report_rows(report)),
         footer=[report.comment],
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="inspection-report-{report.pk}-{report.month}.xlsx"'
-    )
-    return response
+    return download(data, f"inspection-report-{report.pk}-{report.month}.xlsx")
 
 
 @login_required
@@ -742,10 +736,4 @@ def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
         _summary_rows(summary),
         footer=[summary.comment],
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="inspection-summary-{summary.town.code}-{summary.month}.xlsx"'
-    )
-    return response
+    return download(data, f"inspection-summary-{summary.town.code}-{summary.month}.xlsx")

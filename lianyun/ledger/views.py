@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import download_response
 from lianyun.core.qr import public_url, qr_svg
-from lianyun.core.spreadsheet import xlsx
+from lianyun.core.spreadsheet import download, xlsx
 from lianyun.ledger.access import (
     VERIFIED,
     access_board_publisher,
@@ -267,14 +267,7 @@ def board_export(request: HttpRequest, code: str) -> HttpResponse:
             public_url(request, _board_url(village, request)),
         ],
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="board-{village.code}-{current.first}-{current.last}.xlsx"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(data, f"board-{village.code}-{current.first}-{current.last}.xlsx")
 
 
 @login_required
