@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 
 from lianyun.people.models import Resident
@@ -28,3 +30,12 @@ def county(cast: Cast) -> Cast:
 @pytest.fixture
 def person(county: Cast) -> tuple[str, Resident]:
     return payout_person(county)
+
+
+@pytest.fixture
+def committed(transactional_db: None) -> Iterator[None]:
+    """A test whose writes commit (threads see them); the database is emptied after it."""
+    from lianyun.testing import empty_guarded_tables
+
+    yield
+    empty_guarded_tables()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lianyun.publications",
     "lianyun.disclosure",
     "lianyun.inquiries",
+    "lianyun.surveys",
     "lianyun.inspections",
     "lianyun.portal",
     "lianyun.workspace",
@@ -132,6 +133,8 @@ else:
                     "PRAGMA cache_size=-65536;"
                 ),
             },
+            # Tests use a file too, so that concurrent submissions meet SQLite's real locking.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -219,6 +222,8 @@ LIANYUN_LIMITS = {
     "lookup_codes_per_target": (5, 86400),
     # Public questions a villager may ask in a day (the moderators read every one).
     "questions_per_asker": (5, 86400),
+    # Wrong paper-ballot codes a phone may type in a day (a code has 80 random bits).
+    "ballot_codes_per_device": (20, 86400),
 }
 # How long a successful payout lookup stays open in the browser (to file a dispute).
 LIANYUN_LOOKUP_MINUTES = 10
@@ -237,6 +242,13 @@ LIANYUN_INSPECTION_REPORT_DAY = env_int("LIANYUN_INSPECTION_REPORT_DAY", 5, mini
 LIANYUN_INSPECTION_SUMMARY_DAY = env_int(
     "LIANYUN_INSPECTION_SUMMARY_DAY", 10, minimum=1, maximum=28
 )
+# 民意测评: the fewest answers a target needs before its results show (a survey may set its
+# own), how many answers wait in the mixing pool before any are written out (each written
+# answer hides among at least this many), and each town's sample by registered population
+# (DOMAIN.md's bands: 100万+ → 400, 50万+ → 350, 20万+ → 300, fewer → 200).
+LIANYUN_SURVEY_MIN_ANSWERS = env_int("LIANYUN_SURVEY_MIN_ANSWERS", 10, minimum=1, maximum=1000)
+LIANYUN_SURVEY_MIX_SIZE = env_int("LIANYUN_SURVEY_MIX_SIZE", 10, minimum=2, maximum=1000)
+LIANYUN_SURVEY_SAMPLE_BANDS = [(1_000_000, 400), (500_000, 350), (200_000, 300), (0, 200)]
 # A code texted as the second factor: minutes it lasts, and tries before it is spent.
 LIANYUN_LOOKUP_CODE_MINUTES = 5
 LIANYUN_LOOKUP_CODE_TRIES = 3

@@ -17,6 +17,7 @@ urlpatterns = [
     path("disclosures/", include("lianyun.disclosure.urls")),
     path("inquiries/", include("lianyun.inquiries.urls")),
     path("inspections/", include("lianyun.inspections.urls")),
+    path("surveys/", include("lianyun.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -28,6 +28,7 @@ from lianyun.demo.generator import (
 from lianyun.demo.inquiries import seed_inquiries
 from lianyun.demo.inspections import seed_inspections
 from lianyun.demo.payouts import load_demo_payouts
+from lianyun.demo.surveys import seed_surveys
 from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
 from lianyun.inquiries.models import Answer, Commitment, Demand, Inquiry, InquiryMeeting
 from lianyun.inspections.models import (
@@ -46,6 +47,19 @@ from lianyun.petitions.models import Petition
 from lianyun.policies.actions import import_catalogue
 from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region, Unit
+from lianyun.surveys.models import Answer as SurveyAnswer
+from lianyun.surveys.models import (
+    BallotToken,
+    Invitation,
+    Participation,
+    PendingBallot,
+    Question,
+    Response,
+    SampleDraw,
+    Survey,
+    Target,
+    TokenSheet,
+)
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "policies" / "data" / "catalogue.json"
 DEMO_PASSWORD = "pingchang-demo"  # noqa: S105 - printed to the operator; demo only
@@ -145,6 +159,11 @@ def load_demo(
         random.Random(seed),
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
+    seed_surveys(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -181,6 +200,7 @@ def reset_demo() -> None:
     # The case records first: they point at people, units and accounts.
     Petition.objects.update(repeat_of=None)
     Petition.objects.all().delete()
+    _remove_surveys()
     _remove_inquiries()
     _remove_inspections()
     Outcome.objects.all().delete()
@@ -218,6 +238,25 @@ def _remove_inspections() -> None:
     Expenditure.objects.all().delete()
     InspectionGroup.objects.all().delete()
     delete_files(files)
+
+
+def _remove_surveys() -> None:
+    """Surveys point at items, meetings, people and places; the answers go in one delete."""
+    for model in (
+        SurveyAnswer,
+        Response,
+        PendingBallot,
+        BallotToken,
+        TokenSheet,
+        Participation,
+        Invitation,
+        SampleDraw,
+        Target,
+    ):
+        model.objects.all().delete()
+    Question.objects.filter(show_if__isnull=False).delete()
+    Question.objects.all().delete()
+    Survey.objects.all().delete()
 
 
 def _remove_inquiries() -> None:

@@ -298,7 +298,7 @@ DEFAULT_WEIGHTS = {
     Indicator.RECTIFICATION: 15,
     Indicator.PETITIONS: 20,
     Indicator.INQUIRIES: 15,
-    Indicator.SURVEYS: 0,
+    Indicator.SURVEYS: 15,
 }
 
 

@@ -21,6 +21,7 @@ from lianyun.inspections.models import (
 )
 from lianyun.petitions.models import Petition, PetitionKind
 from lianyun.regions.models import Region
+from lianyun.surveys.queries import town_index_in
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Record:
 @dataclass
 class Measure:
     indicator: str
-    good: int = 0
+    good: float = 0
     total: int = 0
     records: list[Record] = field(default_factory=list)
 
@@ -44,6 +45,15 @@ class Measure:
     @property
     def percent(self) -> float | None:
         return None if self.ratio is None else round(100 * self.ratio, 1)
+
+    @property
+    def shown(self) -> str:
+        """Records counted as good of all; the survey indicator is the mean index itself."""
+        if not self.total:
+            return "—"
+        if self.indicator == Indicator.SURVEYS:
+            return str(self.percent)
+        return f"{self.good}/{self.total}"
 
 
 def weights() -> dict[str, int]:
@@ -216,7 +226,24 @@ def _inquiries(
 def _surveys(
     town: Region, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> Measure:
-    return Measure(Indicator.SURVEYS)  # counts once surveys exist
+    """The town's social evaluation index (0–100) from each yearly survey that closed in the
+    period, as a share; green where the town is at or above the county's index."""
+    measure = Measure(Indicator.SURVEYS)
+    good = 0.0
+    for survey, mine, county in town_index_in(town, start, end):
+        if mine is None:
+            continue
+        good += mine / 100
+        measure.total += 1
+        measure.records.append(
+            Record(
+                f"{survey.year} {survey.title} · {mine}" + (f" / {county}" if county else ""),
+                reverse("surveys:index") + f"?year={survey.year}",
+                county is None or mine >= county,
+            )
+        )
+    measure.good = round(good, 3)
+    return measure
 
 
 MEASURES: dict[str, Callable[[Region, datetime.date, datetime.date, datetime.date], Measure]] = {

@@ -30,7 +30,8 @@ FUNCTIONS = [
         "评",
         _("Opinion surveys"),
         _("Rate your town, units and officials"),
-        available=False,
+        available=True,
+        url_name="surveys:survey-list",
     ),
     Function(
         "petitions",

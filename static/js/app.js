@@ -146,3 +146,39 @@ document.querySelectorAll("select[name=kind]").forEach(function (kind) {
   kind.addEventListener("change", show);
   show();
 });
+
+// A paper ballot's QR code carries its code after "#", which the browser never sends to the
+// server: put it in the form and open the ballot.
+document.querySelectorAll("form[data-ballot]").forEach(function (form) {
+  var code = decodeURIComponent(location.hash.replace(/^#/, ""));
+  var input = form.querySelector("input[name=code]");
+  if (code && input && !input.value) {
+    input.value = code;
+    history.replaceState(null, "", location.pathname);
+    form.submit();
+  }
+});
+
+// A survey question shown only for a given answer to an earlier one.
+(function () {
+  var dependent = document.querySelectorAll("[data-show-if]");
+  if (!dependent.length) {
+    return;
+  }
+  function chosen(name) {
+    return Array.prototype.map.call(
+      document.querySelectorAll("input[name='" + name + "']:checked"),
+      function (input) { return input.value; }
+    );
+  }
+  function update() {
+    dependent.forEach(function (block) {
+      var show = chosen(block.getAttribute("data-show-if")).indexOf(
+        block.getAttribute("data-show-value")
+      ) >= 0;
+      block.hidden = !show;
+    });
+  }
+  document.addEventListener("change", update);
+  update();
+})();

@@ -6,7 +6,7 @@ import io
 import pyotp
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from lianyun.demo.devserver import DemoServer
 
@@ -31,9 +31,13 @@ def sign_in(page: Page, demo: DemoServer, username: str) -> None:
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
-def scan(printed: Page) -> str:
-    """What a phone's camera reads off the printed notice's QR code."""
-    picture = Image.open(io.BytesIO(printed.locator("[data-test=qr] svg").screenshot()))
-    codes = zxingcpp.read_barcodes(picture)
+def read_qr(code: Locator) -> str:
+    """What a phone's camera reads off one printed QR code."""
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(code.screenshot())))
     assert len(codes) == 1
     return str(codes[0].text)
+
+
+def scan(printed: Page) -> str:
+    """What a phone's camera reads off the printed notice's QR code."""
+    return read_qr(printed.locator("[data-test=qr] svg"))

@@ -23,6 +23,8 @@ from lianyun.policies.models import PolicyCategory, SubsidyItem
 from lianyun.publications.actions import publish
 from lianyun.publications.models import EntryKind
 from lianyun.regions.models import Unit, UnitKind
+from lianyun.surveys.actions import create_survey, launch, make_sheet
+from lianyun.surveys.models import Survey, TokenSheet
 from lianyun.testing import PASSWORD, Cast, commissions
 
 CANARY = "CANARY-3f9a1c"
@@ -50,6 +52,8 @@ class World:
     demand: Demand  # a demand raised there, on the rectification list
     visit: Visit  # an inspection group's account check in village A1
     finding: Finding  # a finding from it, pending the town's review
+    survey: Survey  # the county's launched social evaluation survey
+    sheet: TokenSheet  # a sheet of its paper ballots for village A1
 
 
 def _account(username: str, role: str, region: object, **fields: object) -> User:
@@ -199,6 +203,20 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         summary="路灯坏",
         actor=inspector,
     )
+    today = timezone.localdate()
+    survey = create_survey(
+        actor=cast.county_inspector.user,
+        county=cast.county,
+        kind="social_evaluation",
+        title="社会评价",
+        year=today.year,
+        opens_on=today,
+        closes_on=today + timedelta(days=30),
+    )
+    launch(survey=survey, actor=cast.county_inspector.user)
+    sheet = make_sheet(
+        survey=survey, village=cast.village_a1, count=2, actor=cast.town_secretary.user
+    )
     return World(
         cast,
         petition,
@@ -218,6 +236,8 @@ def build_world(cast: Cast, *, canary: bool = True) -> World | None:
         demand,
         visit,
         finding,
+        survey,
+        sheet,
     )
 
 

@@ -159,6 +159,25 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inquiries:demand-manage": (HANDLER, "GET", "demand"),
     "inquiries:demand-feedback": (HANDLER, "POST", "demand"),
     "inquiries:demand-confirm": (HANDLER, "POST", "demand"),
+    "surveys:survey-list": (PUBLIC, "GET", ""),
+    "surveys:ballot": (PUBLIC, "GET", ""),
+    "surveys:index": (PUBLIC, "GET", ""),
+    # Public once a social evaluation survey has closed; the world's is still open.
+    "surveys:index-export": (MISSING, "GET", ""),
+    "surveys:survey-answer": (PUBLIC, "GET", "survey"),
+    "surveys:survey-results": (PUBLIC, "GET", "survey"),
+    "surveys:survey-results-export": (MISSING, "GET", "survey"),  # after the close only
+    # Officials in the field (integrity officers, town and county commissions) in scope.
+    "surveys:manage": (COMMISSION, "GET", ""),
+    "surveys:sheets": (COMMISSION, "GET", "survey"),
+    "surveys:enter": (COMMISSION, "GET", "survey"),
+    "surveys:sheet-print": (WATCHER, "GET", "sheet"),
+    "surveys:invited": (WATCHER, "GET", "survey_town"),
+    # Building, sampling and moderating: the county commission.
+    "surveys:survey-edit": (MODERATOR, "GET", "survey"),
+    "surveys:sample": (MODERATOR, "GET", "survey"),
+    "surveys:moderation": (MODERATOR, "GET", "survey"),
+    "surveys:moderate": (MISSING, "POST", "survey"),  # names no answer: 404 even to it
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
@@ -324,6 +343,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"code": world.cast.town_a.code, "indicator": "coverage"}
     if obj == "visit_photo":
         return {"pk": world.visit.pk, "photo_id": 999_999}
+    if obj == "survey_town":
+        return {"pk": world.survey.pk, "code": world.cast.town_a.code}
     if obj == "questioned":
         return {"pk": world.meeting.pk, "qid": world.meeting.officials.get().pk}
     if obj == "evidence":
@@ -343,6 +364,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "group": world.visit.group_id,
         "visit": world.visit.pk,
         "finding": world.finding.pk,
+        "survey": world.survey.pk,
+        "sheet": world.sheet.pk,
         "report": 999_999,  # tests/inspections cover reports
         "": None,
     }[obj]

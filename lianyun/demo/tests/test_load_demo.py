@@ -7,8 +7,11 @@ from lianyun.accounts.models import OFFICIAL_ROLES, Role, User
 from lianyun.demo.actions import DemoError, load_demo
 from lianyun.demo.county import NAMED_VILLAGES, TOWNS
 from lianyun.inspections.models import InspectionGroup, MonthlyReport, TownSummary, Visit
+from lianyun.inspections.queries import assess
 from lianyun.people.models import Cadre, Household, Relative, Resident
 from lianyun.regions.models import Region, RegionKind
+from lianyun.surveys.models import BallotToken, PendingBallot
+from lianyun.surveys.queries import index_history
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +64,22 @@ def test_the_standard_scale_covers_the_whole_county() -> None:
     summary = load_demo(seed=2020, scale="standard")
     assert Region.objects.filter(kind=RegionKind.TOWN).count() == 31
     assert summary.county.residents > 20_000
+    # Two closed years of the social evaluation survey: every town ranked, each year's sample
+    # the DOMAIN.md quota (200 below 20万) answered by about 85%.
+    latest, previous = index_history(summary.county.county)
+    assert latest.survey.year == previous.survey.year + 1
+    assert [t.rank for t in latest.towns] == list(range(1, 32))
+    assert all(150 <= t.responses <= 200 for t in latest.towns)
+    assert all(t.previous is not None for t in latest.towns)
+    assert latest.index is not None and 50 < latest.index < 100
+    # The county's assessment of towns counts it.
+    town = latest.towns[0].town
+    survey_measure = assess(
+        town, latest.survey.opens_on, latest.survey.closes_on, only="surveys"
+    ).measures[0]
+    assert survey_measure.percent == latest.towns[0].index
+    # An open opinion survey with answers still sealed in the pool, and paper ballots.
+    assert PendingBallot.objects.exists() and BallotToken.objects.filter(used=False).exists()
 
 
 def test_a_second_load_refuses_without_reset(capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,3 +145,47 @@ def test_petition_deadlines_count_and_link_to_each_petition(county: Cast) -> Non
         only="petitions",
     ).measures[0]
     assert again.total == 1
+
+
+def test_the_survey_indicator_is_the_towns_social_evaluation_index(county: Cast) -> None:
+    """Two villagers of 佛楼镇 score every indicator 8 and 7 → index 75.0; 西兴镇 none.
+    Share = 75.0 ÷ 100; the record is green (the county's index is the same 75.0)."""
+    from lianyun.people.models import Resident
+    from lianyun.surveys import actions as surveys
+
+    actor = county.county_inspector.user
+    opened = at(D(2026, 10, 8))
+    survey = surveys.create_survey(
+        actor=actor,
+        county=county.county,
+        kind="social_evaluation",
+        title="2026",
+        year=2026,
+        opens_on=D(2026, 10, 8),
+        closes_on=D(2026, 11, 20),
+        invited_only=False,
+        min_answers=2,
+        now=opened,
+    )
+    surveys.launch(survey=survey, actor=actor, now=opened)
+    people = Resident.objects.filter(village__parent=county.town_a).order_by("pk")[:2]
+    for person, value in zip(people, (8, 7), strict=True):
+        targets = surveys.targets_for(survey, person.village)
+        surveys.submit(
+            survey=survey,
+            answers={t.pk: {q.pk: value for q in survey.questions.all()} for t in targets},
+            channel="online",
+            resident=person,
+            today=D(2026, 10, 20),
+        )
+    assert surveys.close(survey, now=at(D(2026, 11, 21)))
+    score = assess(county.town_a, D(2026, 1, 1), D(2026, 11, 30), TODAY, only="surveys")
+    measure = score.measures[0]
+    assert (measure.good, measure.total, measure.percent, measure.shown) == (0.75, 1, 75.0, "75.0")
+    assert [r.counts for r in measure.records] == [True]
+    assert (
+        assess(county.town_b, D(2026, 1, 1), D(2026, 11, 30), TODAY, only="surveys")
+        .measures[0]
+        .total
+        == 0
+    )

@@ -9,13 +9,14 @@ from lianyun.petitions.actions import (
     escalate_overdue,
     purge_expired_petitions,
 )
+from lianyun.surveys.actions import close_due as close_surveys
 
 
 class Command(BaseCommand):
     help = (
         "The day's housekeeping: close answers nobody appealed, escalate late petitions and "
         "late answers to public questions, reopen overdue rectification items, purge cases "
-        "past their retention. The task queue runs it nightly."
+        "past their retention, close surveys after their last day. The task queue runs it nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         questions = escalate_inquiries(today=today)
         reopened = reopen_overdue(today=today)
         purged = purge_expired_petitions(today=today)
+        surveys = close_surveys(today=today)
         self.stdout.write(
             f"closed {closed} petitions, escalated {escalated} petitions and {questions} questions, "
-            f"reopened {reopened} items, purged {purged} petitions"
+            f"reopened {reopened} items, purged {purged} petitions, closed {surveys} surveys"
         )

@@ -1,0 +1,66 @@
+"""Who builds surveys, prints ballots, enters paper and telephone answers and reads what.
+Outsiders get 404, as for a missing page. Results are public once a survey has closed."""
+
+from django.http import Http404
+
+from lianyun.core.access import Actor
+from lianyun.regions.access import scope_of
+from lianyun.regions.models import Region
+from lianyun.surveys.models import Survey
+
+# The county commission builds and launches surveys, draws samples and moderates texts.
+MANAGER_ROLES = {"county_commission"}
+# Officials in the field print ballot sheets and enter paper and telephone answers.
+FIELD_ROLES = {"integrity_officer", "town_commission", "county_commission"}
+
+
+def is_manager(user: Actor) -> bool:
+    return user.is_authenticated and user.role in MANAGER_ROLES
+
+
+def require_manager(user: Actor) -> Region:
+    if not is_manager(user):
+        raise Http404
+    return scope_of(user)
+
+
+def managed_survey(user: Actor, pk: int) -> Survey:
+    scope = require_manager(user)
+    survey = Survey.objects.select_related("county").filter(pk=pk).first()
+    if survey is None or not scope.contains(survey.county):
+        raise Http404
+    return survey
+
+
+def field_scope(user: Actor) -> Region:
+    if not user.is_authenticated or user.role not in FIELD_ROLES:
+        raise Http404
+    return scope_of(user)
+
+
+def field_survey(user: Actor, pk: int) -> tuple[Survey, Region]:
+    """A launched survey that asks villagers within this official's region."""
+    scope = field_scope(user)
+    survey = (
+        Survey.objects.select_related("county").filter(pk=pk, launched_at__isnull=False).first()
+    )
+    if survey is None or not concerns(survey, scope):
+        raise Http404
+    return survey, scope
+
+
+def concerns(survey: Survey, scope: Region) -> bool:
+    """Whether a survey asks villagers within this region (or around it)."""
+    return survey.county.contains(scope) and any(
+        t.area.contains(scope) or scope.contains(t.area)
+        for t in survey.targets.select_related("area")
+    )
+
+
+def public_survey(pk: int) -> Survey:
+    survey = (
+        Survey.objects.select_related("county").filter(pk=pk, launched_at__isnull=False).first()
+    )
+    if survey is None:
+        raise Http404
+    return survey

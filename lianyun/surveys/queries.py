@@ -1,0 +1,238 @@
+"""Results of closed surveys and the social evaluation index, computed from the answers alone."""
+
+import datetime
+import itertools
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count
+
+from lianyun.people.models import Resident
+from lianyun.regions.models import Region, RegionKind
+from lianyun.surveys import catalogue
+from lianyun.surveys.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    Response,
+    Survey,
+    SurveyKind,
+    Target,
+    TextStatus,
+)
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    mean: float | None = None
+    # (label, count, percent of the answers) for a scale's 1–10 or a question's choices
+    rows: list[tuple[str, int, float]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    pending_texts: int = 0
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    responses: int
+    enough: bool
+    questions: list[QuestionResult]
+
+
+def _rows(counts: Counter[str], labels: list[str], answered: int) -> list[tuple[str, int, float]]:
+    return [
+        (label, counts[label], round(100 * counts[label] / answered, 1) if answered else 0.0)
+        for label in labels
+    ]
+
+
+def results(survey: Survey) -> list[TargetResult]:
+    """Per target and question: the counts, the mean score, approved texts. A target with fewer
+    responses than the survey's minimum shows none of it."""
+    questions = list(survey.questions.all())
+    counts = dict(
+        Response.objects.filter(survey=survey)
+        .values("target")
+        .annotate(n=Count("id"))
+        .values_list("target", "n")
+    )
+    per: dict[tuple[int, int], list[Answer]] = defaultdict(list)
+    for answer in Answer.objects.filter(response__survey=survey).select_related("response"):
+        per[(answer.response.target_id, answer.question_id)].append(answer)
+    out = []
+    for target in survey.targets.select_related("area"):
+        n = counts.get(target.pk, 0)
+        enough = n >= survey.min_answers
+        rows = []
+        for question in questions if enough else []:
+            given = per[(target.pk, question.pk)]
+            result = QuestionResult(question, answered=len(given))
+            if question.kind == QuestionKind.SCALE:
+                scores = [a.score for a in given if a.score is not None]
+                result.mean = round(sum(scores) / len(scores), 2) if scores else None
+                tally = Counter(str(s) for s in scores)
+                result.rows = _rows(tally, [str(s) for s in range(1, 11)], len(scores))
+            elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+                tally = Counter(choice for a in given for choice in a.choices)
+                result.rows = _rows(tally, question.choices, len(given))
+            else:
+                result.texts = [a.text for a in given if a.text_status == TextStatus.APPROVED]
+                result.pending_texts = sum(a.text_status == TextStatus.PENDING for a in given)
+            rows.append(result)
+        out.append(TargetResult(target, n, enough, rows))
+    return out
+
+
+# --- the social evaluation index ---------------------------------------------------------------
+
+FORMULA = (
+    "指数 = 10 × (A、B、C、D 四项一级指标得分的平均), 一级指标得分 = 其三项二级指标平均分的平均; "
+    "县指数 = Σ(乡镇指数 × 乡镇在册人口) ÷ Σ 在册人口, 只计答卷数达到最低数的乡镇。"
+)
+
+
+@dataclass
+class TownIndex:
+    town: Region
+    responses: int
+    population: int
+    enough: bool
+    indicator_means: dict[str, float]
+    group_scores: dict[str, float]
+    index: float | None
+    rank: int | None = None
+    previous: float | None = None
+
+    @property
+    def change(self) -> float | None:
+        if self.index is None or self.previous is None:
+            return None
+        return round(self.index - self.previous, 1)
+
+
+@dataclass
+class CountyIndex:
+    survey: Survey
+    towns: list[TownIndex]
+    index: float | None
+
+
+def town_populations(county: Region) -> dict[int, int]:
+    """Registered living residents per town (the code's first nine digits)."""
+    towns = {t.code[:9]: t.pk for t in Region.objects.filter(parent=county, kind=RegionKind.TOWN)}
+    counts: Counter[int] = Counter()
+    rows = (
+        Resident.objects.filter(
+            village__code__startswith=county.scope_prefix, death_date__isnull=True
+        )
+        .values_list("village__code")
+        .annotate(n=Count("id"))
+    )
+    for code, n in rows:
+        if code[:9] in towns:
+            counts[towns[code[:9]]] += n
+    return dict(counts)
+
+
+def _index(means: dict[str, float]) -> tuple[dict[str, float], float | None]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for code, mean in means.items():
+        groups[code[0]].append(mean)
+    scores = {g: sum(v) / len(v) for g, v in sorted(groups.items()) if g in catalogue.GROUPS}
+    if not scores:
+        return {}, None
+    return (
+        {g: round(s, 2) for g, s in scores.items()},
+        round(10 * sum(scores.values()) / len(scores), 1),
+    )
+
+
+def social_index(survey: Survey, populations: dict[int, int] | None = None) -> CountyIndex:
+    """Each town's index from its residents' scores on the 12 indicators; the county's index
+    weights the towns by population, as a county-wide random sample would."""
+    populations = populations if populations is not None else town_populations(survey.county)
+    rows = (
+        Answer.objects.filter(
+            response__survey=survey, score__isnull=False, question__indicator__gt=""
+        )
+        .values_list("response__target__area_id", "question__indicator")
+        .annotate(mean=Avg("score"))
+    )
+    means: dict[int, dict[str, float]] = defaultdict(dict)
+    for area_id, code, mean in rows:
+        means[area_id][code] = float(mean)
+    counts = dict(
+        Response.objects.filter(survey=survey)
+        .values("target__area")
+        .annotate(n=Count("id"))
+        .values_list("target__area", "n")
+    )
+    towns = []
+    for target in survey.targets.select_related("area").filter(area__kind=RegionKind.TOWN):
+        town = target.area
+        n = counts.get(town.pk, 0)
+        enough = n >= survey.min_answers
+        groups, index = _index(means.get(town.pk, {})) if enough else ({}, None)
+        towns.append(
+            TownIndex(
+                town=town,
+                responses=n,
+                population=populations.get(town.pk, 0),
+                enough=enough,
+                indicator_means={k: round(v, 2) for k, v in sorted(means.get(town.pk, {}).items())}
+                if enough
+                else {},
+                group_scores=groups,
+                index=index,
+            )
+        )
+    ranked = sorted((t for t in towns if t.index is not None), key=lambda t: -(t.index or 0))
+    for rank, town_index in enumerate(ranked, start=1):
+        town_index.rank = rank
+    weight = sum(t.population for t in ranked)
+    county = (
+        round(sum((t.index or 0) * t.population for t in ranked) / weight, 1) if weight else None
+    )
+    towns.sort(key=lambda t: (t.rank is None, t.rank or 0, t.town.code))
+    return CountyIndex(survey, towns, county)
+
+
+def social_surveys(county: Region) -> list[Survey]:
+    """The county's closed social evaluation surveys, latest year first."""
+    return list(
+        Survey.objects.filter(
+            county=county, kind=SurveyKind.SOCIAL, closed_at__isnull=False
+        ).order_by("-year")
+    )
+
+
+def index_history(county: Region) -> list[CountyIndex]:
+    """Every closed year's index, latest first, each town with last year's figure beside it."""
+    populations = town_populations(county)
+    years = [social_index(s, populations) for s in social_surveys(county)]
+    for current, previous in itertools.pairwise(years):
+        before = {t.town.pk: t.index for t in previous.towns}
+        for town in current.towns:
+            town.previous = before.get(town.town.pk)
+    return years
+
+
+def town_index_in(
+    town: Region, start: datetime.date, end: datetime.date
+) -> list[tuple[Survey, float | None, float | None]]:
+    """For the county's assessment: each social evaluation survey closed in the period, the
+    town's index and the county's."""
+    county = town.parent
+    out = []
+    for survey in Survey.objects.filter(
+        county=county,
+        kind=SurveyKind.SOCIAL,
+        closed_at__isnull=False,
+        closes_on__range=(start, end),
+    ).order_by("closes_on"):
+        index = social_index(survey)
+        mine = next((t.index for t in index.towns if t.town.pk == town.pk), None)
+        out.append((survey, mine, index.index))
+    return out
