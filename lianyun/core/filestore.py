@@ -44,9 +44,11 @@ def sweep_orphans(folder: str, known: set[str]) -> int:
     return len(orphans)
 
 
-def download_response(data: bytes, filename: str) -> HttpResponse:
+def download_response(
+    data: bytes, filename: str, content_type: str = "application/octet-stream"
+) -> HttpResponse:
     """Never inline: a download, sniffing off, sandboxed even if opened."""
-    response = HttpResponse(data, content_type="application/octet-stream")
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Content-Type-Options"] = "nosniff"

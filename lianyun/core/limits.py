@@ -4,6 +4,8 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 
 
 def _key(name: str, subject: str) -> str:
@@ -24,3 +26,11 @@ def record_failure(name: str, subject: str) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
+
+
+def device_key(request: HttpRequest) -> str:
+    """What a per-device limit counts on: the browser's CSRF secret, which every form post
+    carries (made now if the browser has none), so no session is written before the answer.
+    Rural mobile networks put a whole village behind one address: never the IP."""
+    get_token(request)
+    return f"csrf:{request.META['CSRF_COOKIE']}"

@@ -13,6 +13,8 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
 
+from lianyun.core.filestore import download_response
+
 TRIGGERS = "=+-@\t\r\x00＝＋－＠"
 
 
@@ -61,9 +63,6 @@ def xlsx(
 
 def download(data: bytes, filename: str) -> HttpResponse:
     """A workbook as an attachment, never opened in the browser."""
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download_response(
+        data, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

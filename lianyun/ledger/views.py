@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import download_response
+from lianyun.core.limits import device_key
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.ledger.access import (
@@ -62,13 +62,6 @@ RANGE_LABELS = {
 }
 
 
-def _device(request: HttpRequest) -> str:
-    """What the per-device limit counts on: the browser's CSRF secret, which every form post
-    carries (made now if the browser has none), so no session is written before the answer."""
-    get_token(request)
-    return f"csrf:{request.META['CSRF_COOKIE']}"
-
-
 @never_cache
 def lookup(request: HttpRequest) -> HttpResponse:
     """A villager's own payouts. The ID number travels only in the POST body.
@@ -80,7 +73,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code_form = None
     result = None
     failed = False
-    session_key = _device(request)
+    session_key = device_key(request)
     resident = None
     year = None
     if request.method == "POST" and action == "verify":

@@ -572,12 +572,12 @@ def check_open(survey: Survey, today: datetime.date) -> None:
 
 
 def targets_for(survey: Survey, village: Region, person: Resident | None = None) -> list[Target]:
-    """The targets a villager of this village rates (never themselves)."""
-    return [
-        t
-        for t in survey.targets.select_related("area")
-        if t.area.contains(village) and (person is None or t.official_id != person.pk)
-    ]
+    """The targets a villager of this village rates (never themselves): those whose area is
+    the village, its town or its county (their codes are the village's with zeros)."""
+    code = village.code
+    around = {code, code[:9] + "000", code[:6] + "000000"}
+    targets = survey.targets.select_related("area").filter(area__code__in=around)
+    return [t for t in targets if person is None or t.official_id != person.pk]
 
 
 def eligible_targets(survey: Survey, resident: Resident) -> list[Target]:

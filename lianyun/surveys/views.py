@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.cases.models import RectificationItem
-from lianyun.core.limits import is_blocked, record_failure
+from lianyun.core.limits import device_key, is_blocked, record_failure
 from lianyun.core.masking import mask_name
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
@@ -66,11 +65,6 @@ from lianyun.surveys.models import (
 )
 
 LIMIT = "ballot_codes_per_device"
-
-
-def _device(request: HttpRequest) -> str:
-    get_token(request)
-    return f"csrf:{request.META['CSRF_COOKIE']}"
 
 
 def _close_if_due(survey: Survey) -> None:
@@ -173,7 +167,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
     """A paper ballot's code, read from its QR code (the code rides in the address's fragment,
     which the browser never sends; the page's script puts it in the form) or typed in."""
     code_form = CodeForm(request.POST or None)
-    device = _device(request)
+    device = device_key(request)
     if request.method != "POST":
         return render(request, "surveys/ballot.html", {"form": code_form})
     if is_blocked(LIMIT, device):
