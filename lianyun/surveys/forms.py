@@ -5,7 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianyun.regions.models import Region
+from lianyun.cases.models import RectificationItem, RectificationStatus
+from lianyun.core.idnumbers import validate_id_number
+from lianyun.inquiries.models import InquiryMeeting, MeetingStatus
+from lianyun.people.models import Resident, id_number_index
+from lianyun.regions.models import Region, Unit
 from lianyun.surveys.actions import MAX_SHEET, MAX_TEXT, AnswerSet
 from lianyun.surveys.models import Question, QuestionKind, SurveyKind, Target
 
@@ -147,25 +151,76 @@ class TargetForm(forms.Form):
         ],
     )
     town = forms.ModelChoiceField(label=_("Town"), queryset=Region.objects.none(), required=False)
-    unit = forms.IntegerField(label=_("Unit number"), required=False, min_value=1)
-    official = forms.IntegerField(
-        label=_("Official (person number in the register)"), required=False, min_value=1
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    official = forms.CharField(
+        label=_("The official's ID number (the person holds a post on the opening day)"),
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    item = forms.IntegerField(label=_("Rectification item number"), required=False, min_value=1)
+    item = forms.ModelChoiceField(
+        label=_("Rectification item"), queryset=RectificationItem.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, county: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        inside = county.scope_prefix
         cast(forms.ModelChoiceField, self.fields["town"]).queryset = Region.objects.filter(
             parent=county
         )
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
+            region__code__startswith=inside
+        ).order_by("region__code", "name")
+        cast(
+            forms.ModelChoiceField, self.fields["item"]
+        ).queryset = RectificationItem.objects.filter(
+            region__code__startswith=inside, confidential=False, is_public=True
+        ).order_by("-pk")
+
+    def clean_official(self) -> Resident | None:
+        """The person by ID number (its blind index): the number itself is not kept."""
+        raw = self.cleaned_data["official"].strip()
+        if not raw:
+            return None
+        person = Resident.objects.filter(
+            id_number_index=id_number_index(validate_id_number(raw))
+        ).first()
+        if person is None:
+            raise forms.ValidationError(_("Nobody in the register has this ID number."))
+        return person
 
 
 class SatisfactionForm(forms.Form):
-    item = forms.IntegerField(
-        label=_("Closed-out rectification item number"), required=False, min_value=1
+    """A closed-out item or a held meeting of the county in the last year, the latest first
+    (a slice would break the field's own check of the choice)."""
+
+    item = forms.ModelChoiceField(
+        label=_("Closed-out rectification item"),
+        queryset=RectificationItem.objects.none(),
+        required=False,
     )
-    meeting = forms.IntegerField(label=_("Or: inquiry meeting number"), required=False, min_value=1)
+    meeting = forms.ModelChoiceField(
+        label=_("Or: inquiry meeting held"), queryset=InquiryMeeting.objects.none(), required=False
+    )
     days = forms.IntegerField(label=_("Open for (days)"), min_value=1, max_value=60, initial=14)
+
+    def __init__(self, *args: Any, county: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(
+            forms.ModelChoiceField, self.fields["item"]
+        ).queryset = RectificationItem.objects.filter(
+            status=RectificationStatus.CLOSED_OUT,
+            confidential=False,
+            region__code__startswith=county.scope_prefix,
+            closed_on__gte=timezone.localdate() - datetime.timedelta(days=365),
+        ).order_by("-closed_on", "-pk")
+        cast(forms.ModelChoiceField, self.fields["meeting"]).queryset = (
+            InquiryMeeting.objects.filter(
+                status=MeetingStatus.HELD, village__code__startswith=county.scope_prefix
+            )
+            .select_related("village")
+            .order_by("-starts_at")[:50]
+        )
 
 
 class DrawForm(forms.Form):

@@ -124,6 +124,14 @@ def test_the_builder_and_the_field_pages_keep_to_their_officials(
         },
     )
     manager.post(edit, {"op": "target", "kind": "town", "town": county.town_a.pk})
+    cadre_id = next(n for n, p in county.residents.items() if p == county.cadre_resident)
+    manager.post(edit, {"op": "target", "kind": "official", "official": cadre_id})
+    assert survey.targets.filter(official=county.cadre_resident).exists()
+    unknown = manager.post(
+        edit, {"op": "target", "kind": "official", "official": "11010519491231002X"}
+    )
+    assert 'class="error"' in unknown.content.decode() and survey.targets.count() == 2
+    survey.targets.filter(official__isnull=False).delete()
     refused = manager.post(
         edit, {"op": "question", "kind": "single", "text": "只有一个", "choices": "是"}
     )
@@ -155,3 +163,47 @@ def test_the_builder_and_the_field_pages_keep_to_their_officials(
     )
     assert done.status_code == 302
     assert BallotToken.objects.filter(used=True).count() == 1
+
+
+def test_a_satisfaction_rating_is_attached_to_a_closed_out_item(
+    county: Cast, frozen: object
+) -> None:
+    from lianyun.cases.actions import publish_feedback, record_milestone, register_rectification
+    from lianyun.regions.models import Unit
+
+    item = register_rectification(
+        source_kind="other",
+        source_ref="",
+        region=county.village_a1,
+        title="修复村道路灯",
+        owner_unit=Unit.objects.get(name="三官寨村村民委员会"),
+        responsible="文书",
+        deadline=datetime.date(2026, 12, 1),
+        actor=county.town_secretary.user,
+    )
+    record_milestone(item=item, progress=100, note="已修好", actor=county.town_secretary.user)
+    publish_feedback(item=item, feedback="路灯已修好。", actor=county.town_secretary.user)
+    manager = _signed_in(county.county_inspector.user)
+    made = manager.post(
+        reverse("surveys:manage"), {"op": "satisfaction", "item": item.pk, "days": "10"}
+    )
+    assert made.status_code == 302, made.content.decode()[-3000:]
+    survey = Survey.objects.get(item=item)
+    assert made["Location"] == reverse("surveys:survey-edit", args=[survey.pk])
+    assert survey.launched_at is not None and survey.closes_on == datetime.date(2026, 10, 25)
+    assert [t.label for t in survey.targets.all()] == ["修复村道路灯"]
+    assert [q.kind for q in survey.questions.all()] == ["scale", "single", "text"]
+    again = manager.post(
+        reverse("surveys:manage"), {"op": "satisfaction", "item": item.pk, "days": "10"}
+    )
+    assert again.status_code == 200 and Survey.objects.filter(item=item).count() == 1
+    # The village rates it; a villager of another town is not asked.
+    person = villagers(county.village_a1, 1)[0]
+    questions = list(survey.questions.all())
+    actions.submit(
+        survey=survey,
+        answers={survey.targets.get().pk: {questions[0].pk: 9, questions[1].pk: "是"}},
+        channel="online",
+        resident=person,
+    )
+    assert actions.targets_for(survey, county.village_b1) == []
