@@ -12,6 +12,7 @@ from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys import catalogue
 from lianyun.surveys.models import (
     Answer,
+    Channel,
     Question,
     QuestionKind,
     Response,
@@ -39,6 +40,7 @@ class TargetResult:
     responses: int
     enough: bool
     questions: list[QuestionResult]
+    channels: list[tuple[str, int]] = field(default_factory=list)  # how the answers came in
 
 
 def _rows(counts: Counter[str], labels: list[str], answered: int) -> list[tuple[str, int, float]]:
@@ -58,6 +60,14 @@ def results(survey: Survey) -> list[TargetResult]:
         .annotate(n=Count("id"))
         .values_list("target", "n")
     )
+    by_channel: dict[int, Counter[str]] = defaultdict(Counter)
+    for target_id, channel, n in (
+        Response.objects.filter(survey=survey)
+        .values_list("target", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        by_channel[target_id][channel] = n
     per: dict[tuple[int, int], list[Answer]] = defaultdict(list)
     for answer in Answer.objects.filter(response__survey=survey).select_related("response"):
         per[(answer.response.target_id, answer.question_id)].append(answer)
@@ -81,7 +91,12 @@ def results(survey: Survey) -> list[TargetResult]:
                 result.texts = [a.text for a in given if a.text_status == TextStatus.APPROVED]
                 result.pending_texts = sum(a.text_status == TextStatus.PENDING for a in given)
             rows.append(result)
-        out.append(TargetResult(target, n, enough, rows))
+        channels = (
+            [(str(label), by_channel[target.pk][code]) for code, label in Channel.choices]
+            if enough
+            else []
+        )
+        out.append(TargetResult(target, n, enough, rows, channels))
     return out
 
 

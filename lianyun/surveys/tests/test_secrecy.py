@@ -61,6 +61,28 @@ def test_200_parallel_submissions_with_one_ballot_store_exactly_one(
     assert Response.objects.filter(survey=social).count() == 1
 
 
+def test_one_villager_sending_50_times_at_once_stores_one_answer(
+    committed: None, county: Cast, social: Survey
+) -> None:
+    person = villagers(county.village_a1, 1)[0]
+    answers = scores(social, county.village_a1, 6)
+
+    def send(_n: int) -> str:
+        try:
+            actions.submit(survey=social, answers=answers, channel=Channel.ONLINE, resident=person)
+            return "stored"
+        except ValidationError as error:
+            return error.messages[0]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(send, range(50)))
+    assert outcomes.count("stored") == 1
+    assert set(outcomes) - {"stored"} == {str(actions.ALREADY)}
+    assert Participation.objects.count() == PendingBallot.objects.count() == 1
+
+
 def test_1000_submissions_without_a_valid_ballot_store_nothing(
     county: Cast, social: Survey
 ) -> None:

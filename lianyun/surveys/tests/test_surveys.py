@@ -292,6 +292,13 @@ def test_paper_and_phone_answers_join_the_data_set_marked_as_such(
         "paper",
         "phone",
     ]
+    results = {r.target.area: r for r in queries.results(social)}
+    assert dict(results[county.town_a].channels) == {
+        "网上作答（已验证身份的群众）": 0,
+        "纸质选票码，手机作答": 0,
+        "纸质问卷，工作人员录入": 1,
+        "电话访问，工作人员录入": 1,
+    }
     assert not PendingBallot.objects.filter(survey=social).exists()
 
 
@@ -358,3 +365,19 @@ def test_conditional_questions_free_text_and_results_after_the_close(
     assert by_text["哪里没修好"].texts == ["北段还有坑"]
     b = results[county.town_b]
     assert (b.responses, b.enough, b.questions) == (1, False, [])
+
+
+def test_the_daily_housekeeping_closes_surveys_after_their_last_day(
+    county: Cast, social: Survey
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("daily", today=D(2026, 11, 20), stdout=out)
+    assert "closed 0 surveys" in out.getvalue()
+    call_command("daily", today=D(2026, 11, 21), stdout=out)
+    assert "closed 1 surveys" in out.getvalue()
+    social.refresh_from_db()
+    assert social.closed_at is not None
