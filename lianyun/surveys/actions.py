@@ -464,6 +464,21 @@ def text_invited(*, survey_id: int, town_id: int) -> int:
     return sent
 
 
+def interview_phone(*, invitation: Invitation, actor: User) -> str:
+    """The drawn villager's phone on file, for a telephone interview: each read is audited."""
+    resident = invitation.resident
+    if resident.phone_encrypted is None:
+        return ""
+    audit.record(
+        action="survey.phone_read",
+        actor=actor,
+        object_type="people.Resident",
+        object_id=resident.pk,
+        purpose=f"telephone interview, survey {invitation.survey_id}",
+    )
+    return resident.phone()
+
+
 # --- ballot codes ----------------------------------------------------------------------------
 
 

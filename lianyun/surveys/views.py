@@ -671,6 +671,11 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         targets = actions.targets_for(survey, invitation.resident.village, invitation.resident)
         context |= {"invitation": invitation, "masked": mask_name(invitation.resident.name)}
+        if request.method == "GET":
+            context["phone"] = actions.interview_phone(
+                invitation=invitation,
+                actor=request.user,  # type: ignore[arg-type]
+            )
     else:
         code_form = CodeForm(request.POST or None)
         context["code_form"] = code_form

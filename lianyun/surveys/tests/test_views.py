@@ -207,3 +207,40 @@ def test_a_satisfaction_rating_is_attached_to_a_closed_out_item(
         resident=person,
     )
     assert actions.targets_for(survey, county.village_b1) == []
+
+
+def test_a_telephone_interview_shows_the_drawn_villagers_phone_once_audited(
+    county: Cast, social: Survey
+) -> None:
+    from django.test import override_settings
+
+    from lianyun.core import crypto
+    from lianyun.core.models import AuditEntry
+    from lianyun.people.models import PHONE_CONTEXT
+    from lianyun.surveys.models import Invitation, Response
+
+    person = villagers(county.village_a1, 1)[0]
+    person.phone_encrypted = crypto.encrypt("13800138000", context=PHONE_CONTEXT)
+    person.save()
+    with override_settings(LIANYUN_SURVEY_SAMPLE_BANDS=[(0, 100)]):
+        actions.draw_sample(survey=social, town=county.town_a, actor=county.county_inspector.user)
+    invitation = Invitation.objects.get(survey=social, resident=person)
+    town = _signed_in(county.town_secretary.user)
+    listed = town.get(reverse("surveys:invited", args=[social.pk, county.town_a.code]))
+    assert "13800138000" not in listed.content.decode()  # the list shows masked names only
+    url = reverse("surveys:enter", args=[social.pk]) + f"?channel=phone&invitation={invitation.pk}"
+    page = town.get(url).content.decode()
+    assert "tel:13800138000" in page
+    assert (
+        AuditEntry.objects.filter(action="survey.phone_read", object_id=str(person.pk)).count() == 1
+    )
+    assert _signed_in(county.outsider.user).get(url).status_code == 404
+    data = {
+        "channel": "phone",
+        "invitation": invitation.pk,
+        **_fields(social, county.village_a1, "9"),
+    }
+    assert town.post(reverse("surveys:enter", args=[social.pk]), data).status_code == 302
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 9, tzinfo=datetime.UTC)):
+        actions.close(social)
+    assert list(Response.objects.values_list("channel", flat=True)) == ["phone"]
