@@ -12,6 +12,15 @@ def cast(db: None) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _cheap_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Every test makes accounts and signs in; Argon2id keeps its algorithm at a test's cost."""
+    settings.PASSWORD_HASHERS = [
+        "lianyun.testing.CheapArgon2PasswordHasher",
+        *settings.PASSWORD_HASHERS[1:],
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Limits count in the cache; each test starts with none spent."""
     from django.core.cache import cache
