@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lianyun.publications",
     "lianyun.disclosure",
     "lianyun.inquiries",
+    "lianyun.exams",
     "lianyun.surveys",
     "lianyun.inspections",
     "lianyun.portal",
