@@ -18,6 +18,7 @@ urlpatterns = [
     path("inquiries/", include("lianyun.inquiries.urls")),
     path("inspections/", include("lianyun.inspections.urls")),
     path("surveys/", include("lianyun.surveys.urls")),
+    path("exams/", include("lianyun.exams.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

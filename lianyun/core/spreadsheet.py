@@ -40,10 +40,13 @@ def xlsx(
     sheet = book.add_worksheet()
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "0.00"})
-    sheet.write_string(0, 0, escape_cell(title), bold)
+    top = 0
+    if title:  # without one, the header is the first row (a file meant to be imported again)
+        sheet.write_string(0, 0, escape_cell(title), bold)
+        top = 1
     for column, name in enumerate(header):
-        sheet.write_string(1, column, escape_cell(name), bold)
-    row_number = 2
+        sheet.write_string(top, column, escape_cell(name), bold)
+    row_number = top + 1
     for row in rows:
         for column, value in enumerate(row):
             if isinstance(value, Decimal | int | float) and not isinstance(value, bool):

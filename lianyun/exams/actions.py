@@ -14,9 +14,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
 from lianyun.core import audit
 from lianyun.core.cli import LocalizedError
@@ -24,6 +27,7 @@ from lianyun.exams.models import Attempt, AttemptAnswer, Exam, ExamQuestion, Que
 from lianyun.ledger.xlsx import check_zip, read_xlsx
 
 LETTERS = "ABCDEF"
+MAX_FILL = 200
 TRUE, FALSE = "对", "错"
 BANK_HEADER = [
     "题型",
@@ -175,6 +179,81 @@ def bank_rows() -> list[list[object]]:
     return rows
 
 
+def answer_all(
+    *, attempt: Attempt, answers: dict[int, Any], now: datetime.datetime | None = None
+) -> Attempt:
+    """The paper page sends every answer at once, then hands in: answers that arrive after the
+    due time are not kept (the submission is graded on those that came in time)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if attempt.submitted_at is None and now <= attempt.due_at:
+            for position, given in sorted(answers.items()):
+                record_answer(attempt=attempt, position=position, given=given, now=now)
+        return submit_attempt(attempt=attempt, now=now)
+
+
+@transaction.atomic
+def create_exam(
+    *,
+    actor: User,
+    title: str,
+    blueprint: list[tuple[str, int, int]],
+    time_limit: int,
+    attempt_limit: int,
+    pass_mark: int,
+    opens_on: datetime.date,
+    deadline: datetime.date,
+    practice: bool = False,
+    roles: list[str] | None = None,
+    regions: list[Any] | None = None,
+    units: list[Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> Exam:
+    """An exam whose blueprint the bank can fill, assigned to a cohort."""
+    now = now or timezone.now()
+    if deadline < opens_on:
+        raise ValidationError({"deadline": _("The deadline cannot come before the opening.")})
+    if not blueprint or any(count < 1 for _topic, _level, count in blueprint):
+        raise ValidationError(
+            {"blueprint": _("Say how many questions of which topic and difficulty.")}
+        )
+    exam = Exam(
+        title=title.strip(),
+        blueprint=[list(line) for line in blueprint],
+        time_limit=time_limit,
+        attempt_limit=attempt_limit,
+        pass_mark=pass_mark,
+        opens_on=opens_on,
+        deadline=deadline,
+        practice=practice,
+        roles=sorted(roles or []),
+        created_by=actor,
+        created_at=now,
+    )
+    paper_picks(exam, "check")  # refuses a blueprint the bank cannot fill, naming the line
+    exam.save()
+    exam.regions.set(regions or [])
+    exam.units.set(units or [])
+    _audit("exams.exam_created", actor, exam)
+    return exam
+
+
+REMINDER = gettext_lazy(
+    "Reminder: the exam “%(title)s” is due by %(day)s and you have not passed it yet."
+)
+
+
+def remind(*, exam: Exam, actor: User, users: list[User]) -> int:
+    """A notification in the workspace of each official named (those not yet passed)."""
+    with translation.override("zh-hans"):
+        text = str(REMINDER) % {"title": exam.title, "day": exam.deadline.isoformat()}
+    url = reverse("exams:exam-list")
+    for user in users:
+        notify(user=user, text=text, url=url)
+    _audit("exams.reminded", actor, exam, reminded=len(users))
+    return len(users)
+
+
 # --- papers and attempts -----------------------------------------------------------------------
 
 
@@ -299,7 +378,7 @@ def record_answer(
         if given not in (TRUE, FALSE):
             raise ValidationError(_("Answer 对 or 错."))
     else:
-        given = str(given).strip()[:200]
+        given = str(given).strip()[:MAX_FILL]
     row.given, row.answered_at = given, now
     row.save(update_fields=["given", "answered_at"])
 

@@ -182,3 +182,16 @@ document.querySelectorAll("form[data-ballot]").forEach(function (form) {
   document.addEventListener("change", update);
   update();
 })();
+
+// An exam's time left, counted down on the page (the server keeps the real clock).
+document.querySelectorAll("[data-countdown]").forEach(function (clock) {
+  var end = Date.now() + 1000 * parseInt(clock.getAttribute("data-countdown"), 10);
+  function tick() {
+    var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+    clock.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+    if (left > 0) {
+      setTimeout(tick, 1000);
+    }
+  }
+  tick();
+});

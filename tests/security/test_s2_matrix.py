@@ -178,6 +178,17 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "surveys:sample": (MODERATOR, "GET", "survey"),
     "surveys:moderation": (MODERATOR, "GET", "survey"),
     "surveys:moderate": (MISSING, "POST", "survey"),  # names no answer: 404 even to it
+    # 云考堂: every official's own exams; the county commission's bank. Exams and attempts
+    # are not in the world (lianyun/exams/tests covers who reaches them).
+    "exams:exam-list": (OFFICIAL, "GET", ""),
+    "exams:bank": (MODERATOR, "GET", ""),
+    "exams:exam-create": (MODERATOR, "GET", ""),
+    "exams:exam-remind": (MISSING, "POST", "exam"),
+    "exams:attempt-certificate": (MISSING, "GET", "exam"),
+    "exams:exam-start": (MISSING, "POST", "exam"),
+    "exams:exam-results": (MISSING, "GET", "exam"),
+    "exams:attempt-detail": (MISSING, "GET", "exam"),
+    "exams:attempt-result": (MISSING, "GET", "exam"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
@@ -367,6 +378,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "survey": world.survey.pk,
         "sheet": world.sheet.pk,
         "report": 999_999,  # tests/inspections cover reports
+        "exam": 999_999,  # tests/exams cover exams and attempts
         "": None,
     }[obj]
     return {name: value for name in names}

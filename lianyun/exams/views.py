@@ -1,0 +1,190 @@
+"""云考堂 pages: an official's exams, the paper on a phone, the result with explanations; the
+county commission's results (who has not passed, rates per unit, item analysis) and bank."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from lianyun.accounts.models import User
+from lianyun.core.qr import public_url, qr_svg
+from lianyun.core.spreadsheet import download, xlsx
+from lianyun.core.views import add_errors
+from lianyun.exams import actions, queries
+from lianyun.exams.access import MANAGER_ROLES, managed_exam, own_attempt, require_official
+from lianyun.exams.forms import BankForm, ExamForm, PaperForm
+from lianyun.exams.models import Attempt, Exam, ExamQuestion
+
+
+@login_required
+def exam_list(request: HttpRequest) -> HttpResponse:
+    require_official(request.user)  # type: ignore[arg-type]
+    user: User = request.user  # type: ignore[assignment]
+    today = timezone.localdate()
+    mine = []
+    for exam in Exam.objects.filter(opens_on__lte=today).order_by("deadline"):
+        if actions.in_cohort(exam, user):
+            attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
+            mine.append((exam, attempts, any(a.passed for a in attempts)))
+    return render(
+        request,
+        "exams/exam_list.html",
+        {"mine": mine, "today": today, "manager": request.user.role in MANAGER_ROLES},  # type: ignore[union-attr]
+    )
+
+
+@login_required
+@require_POST
+def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
+    require_official(request.user)  # type: ignore[arg-type]
+    exam = Exam.objects.filter(pk=pk).first()
+    if exam is None or not actions.in_cohort(exam, request.user):  # type: ignore[arg-type]
+        raise Http404
+    try:
+        attempt = actions.start_attempt(exam=exam, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return render(request, "exams/refused.html", {"exam": exam, "reason": error.messages[0]})
+    return redirect("exams:attempt-detail", attempt.pk)
+
+
+@login_required
+@never_cache
+def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    if attempt.submitted_at is not None:
+        return redirect("exams:attempt-result", attempt.pk)
+    rows = list(attempt.answers.select_related("question"))
+    form = PaperForm(request.POST or None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.answer_all(attempt=attempt, answers=form.answers())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("exams:attempt-result", attempt.pk)
+    left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "exams/attempt_detail.html",
+        {"attempt": attempt, "form": form, "seconds_left": left},
+    )
+
+
+@login_required
+@never_cache
+def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    if attempt.submitted_at is None:
+        return redirect("exams:attempt-detail", attempt.pk)
+    rows = list(attempt.answers.select_related("question"))
+    return render(request, "exams/attempt_result.html", {"attempt": attempt, "rows": rows})
+
+
+@login_required
+def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = managed_exam(request.user, pk)  # type: ignore[arg-type]
+    not_taken, not_passed = queries.not_passed(exam)
+    return render(
+        request,
+        "exams/exam_results.html",
+        {
+            "exam": exam,
+            "not_taken": not_taken,
+            "not_passed": not_passed,
+            "rates": queries.unit_rates(exam),
+            "items": queries.item_analysis(exam),
+        },
+    )
+
+
+@login_required
+def exam_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in MANAGER_ROLES:  # type: ignore[union-attr]
+        raise Http404
+    form = ExamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            exam = actions.create_exam(
+                actor=request.user,  # type: ignore[arg-type]
+                title=d["title"],
+                blueprint=d["blueprint"],
+                time_limit=d["time_limit"],
+                attempt_limit=d["attempt_limit"],
+                pass_mark=d["pass_mark"],
+                opens_on=d["opens_on"],
+                deadline=d["deadline"],
+                practice=d["practice"],
+                roles=d["roles"],
+                regions=list(d["regions"]),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect("exams:exam-results", exam.pk)
+    return render(request, "exams/exam_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    exam = managed_exam(request.user, pk)  # type: ignore[arg-type]
+    not_taken, not_passed = queries.not_passed(exam)
+    sent = actions.remind(
+        exam=exam,
+        actor=request.user,  # type: ignore[arg-type]
+        users=[s.user for s in not_taken + not_passed],
+    )
+    messages.success(request, _("%(n)s officials reminded.") % {"n": sent})
+    return redirect("exams:exam-results", exam.pk)
+
+
+@login_required
+@never_cache
+def attempt_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable certificate for a passed attempt, with a QR code back to the result."""
+    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    if not attempt.passed:
+        raise Http404
+    back = reverse("exams:attempt-result", args=[attempt.pk])
+    url = public_url(request, back)
+    return render(
+        request,
+        "exams/certificate.html",
+        {"attempt": attempt, "back": back, "qr": qr_svg(url), "qr_url": url},
+    )
+
+
+@login_required
+def bank(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in MANAGER_ROLES:  # type: ignore[union-attr]
+        raise Http404
+    form = BankForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = actions.import_bank(data=form.cleaned_data["file"].read(), actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return render(
+                request,
+                "exams/bank.html",
+                {
+                    "form": BankForm(),
+                    "added": added,
+                    "count": ExamQuestion.objects.filter(active=True).count(),
+                },
+            )
+    if request.GET.get("export"):
+        return download(xlsx("", actions.BANK_HEADER, actions.bank_rows()), "question-bank.xlsx")
+    return render(
+        request,
+        "exams/bank.html",
+        {"form": form, "count": ExamQuestion.objects.filter(active=True).count()},
+    )
