@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.exams.actions import in_cohort
 from lianyun.exams.models import Attempt, Exam
 
 # The county commission sets exams and reads everyone's results.
@@ -23,9 +24,22 @@ def own_attempt(user: Actor, pk: int) -> Attempt:
     return attempt
 
 
-def managed_exam(user: Actor, pk: int) -> Exam:
+def require_manager(user: Actor) -> None:
     if not user.is_authenticated or user.role not in MANAGER_ROLES:
         raise Http404
+
+
+def assigned_exam(user: Actor, pk: int) -> Exam:
+    """An exam, to the officials of its cohort; to others it is missing."""
+    require_official(user)
+    exam = Exam.objects.filter(pk=pk).first()
+    if exam is None or not in_cohort(exam, user):  # type: ignore[arg-type]
+        raise Http404
+    return exam
+
+
+def managed_exam(user: Actor, pk: int) -> Exam:
+    require_manager(user)
     exam = Exam.objects.filter(pk=pk).first()
     if exam is None:
         raise Http404

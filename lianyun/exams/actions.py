@@ -8,6 +8,7 @@ arrived in time.
 import datetime
 import random
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -257,7 +258,7 @@ def remind(*, exam: Exam, actor: User, users: list[User]) -> int:
 # --- papers and attempts -----------------------------------------------------------------------
 
 
-def paper_picks(exam: Exam, seed: str, avoid: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+def paper_picks(exam: Exam, seed: str, avoid: Collection[int] = ()) -> list[int]:
     """The questions a seed draws for an exam: for each line of the blueprint, that many of
     the topic and difficulty, preferring ones not in `avoid` (seen last time), never one twice."""
     rng = random.Random(f"{seed}:{exam.pk}")  # noqa: S311 - reproducible, not secret

@@ -17,7 +17,14 @@ from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
 from lianyun.exams import actions, queries
-from lianyun.exams.access import MANAGER_ROLES, managed_exam, own_attempt, require_official
+from lianyun.exams.access import (
+    MANAGER_ROLES,
+    assigned_exam,
+    managed_exam,
+    own_attempt,
+    require_manager,
+    require_official,
+)
 from lianyun.exams.forms import BankForm, ExamForm, PaperForm
 from lianyun.exams.models import Attempt, Exam, ExamQuestion
 
@@ -42,10 +49,7 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
-    require_official(request.user)  # type: ignore[arg-type]
-    exam = Exam.objects.filter(pk=pk).first()
-    if exam is None or not actions.in_cohort(exam, request.user):  # type: ignore[arg-type]
-        raise Http404
+    exam = assigned_exam(request.user, pk)  # type: ignore[arg-type]
     try:
         attempt = actions.start_attempt(exam=exam, user=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -105,8 +109,7 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def exam_create(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in MANAGER_ROLES:  # type: ignore[union-attr]
-        raise Http404
+    require_manager(request.user)  # type: ignore[arg-type]
     form = ExamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -163,8 +166,7 @@ def attempt_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bank(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in MANAGER_ROLES:  # type: ignore[union-attr]
-        raise Http404
+    require_manager(request.user)  # type: ignore[arg-type]
     form = BankForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

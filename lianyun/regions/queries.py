@@ -34,6 +34,11 @@ def town_of(region: Region) -> Region | None:
     return None
 
 
+def county_of(region: Region) -> Region:
+    """The county a region lies in (its code's first six digits, then zeros)."""
+    return Region.objects.get(code=region.code[:6] + "000000")
+
+
 def commission_of(region: Region) -> Unit | None:
     """The commission that handles matters of a region: its town's, or the county's."""
     town = town_of(region)

@@ -1,12 +1,14 @@
 """Who builds surveys, prints ballots, enters paper and telephone answers and reads what.
 Outsiders get 404, as for a missing page. Results are public once a survey has closed."""
 
+import uuid
+
 from django.http import Http404
 
 from lianyun.core.access import Actor
 from lianyun.regions.access import scope_of
 from lianyun.regions.models import Region
-from lianyun.surveys.models import Survey
+from lianyun.surveys.models import Answer, Survey
 
 # The county commission builds and launches surveys, draws samples and moderates texts.
 MANAGER_ROLES = {"county_commission"}
@@ -64,3 +66,16 @@ def public_survey(pk: int) -> Survey:
     if survey is None:
         raise Http404
     return survey
+
+
+def moderated_answer(user: Actor, pk: int, answer_id: str) -> Answer:
+    """A free text of a survey the county commission manages, named by its (random) id."""
+    survey = managed_survey(user, pk)
+    try:
+        key = uuid.UUID(answer_id)
+    except ValueError:
+        raise Http404 from None
+    answer = Answer.objects.filter(pk=key, response__survey=survey).first()
+    if answer is None:
+        raise Http404
+    return answer

@@ -26,6 +26,7 @@ from lianyun.core.sms import send_text
 from lianyun.inquiries.models import InquiryMeeting, MeetingStatus
 from lianyun.people.models import Post, Resident
 from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.queries import county_of
 from lianyun.surveys import catalogue
 from lianyun.surveys.models import (
     POOL_CONTEXT,
@@ -308,7 +309,7 @@ def satisfaction_survey(
         }
     else:
         raise ValidationError(_("Choose a closed-out item or a held meeting."))
-    county = Region.objects.get(code=region.code[:6] + "000000")
+    county = county_of(region)
     survey = Survey.objects.create(
         county=county,
         kind=SurveyKind.SATISFACTION,

@@ -5,6 +5,7 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count
 
 from lianyun.people.models import Resident
@@ -12,7 +13,10 @@ from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys import catalogue
 from lianyun.surveys.models import (
     Answer,
+    BallotToken,
     Channel,
+    Invitation,
+    Participation,
     Question,
     QuestionKind,
     Response,
@@ -98,6 +102,33 @@ def results(survey: Survey) -> list[TargetResult]:
         )
         out.append(TargetResult(target, n, enough, rows, channels))
     return out
+
+
+def participation(survey: Survey) -> list[tuple[Region, int, int, int]]:
+    """Per town: invited, answered by villagers (account, texted code, telephone) and ballots
+    spent. Counts of who took part, never of what they said."""
+    invited = dict(
+        Invitation.objects.filter(survey=survey)
+        .values("town")
+        .annotate(n=Count("id"))
+        .values_list("town", "n")
+    )
+    answered = Counter(
+        code[:9]
+        for code in Participation.objects.filter(survey=survey).values_list(
+            "resident__village__code", flat=True
+        )
+    )
+    spent = Counter(
+        code[:9]
+        for code in BallotToken.objects.filter(survey=survey, used=True).values_list(
+            "village__code", flat=True
+        )
+    )
+    return [
+        (t, invited.get(t.pk, 0), answered[t.code[:9]], spent[t.code[:9]])
+        for t in Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN)
+    ]
 
 
 # --- the social evaluation index ---------------------------------------------------------------
@@ -234,20 +265,33 @@ def index_history(county: Region) -> list[CountyIndex]:
     return years
 
 
+def closed_figures(survey: Survey) -> tuple[dict[int, float | None], float | None]:
+    """Each town's index and the county's, of a closed survey: its scores no longer change, so
+    they are computed once a day and kept in the cache (the assessment asks once per town)."""
+    assert survey.closed_at is not None  # noqa: S101 - callers pass closed surveys only
+    key = (
+        f"surveys:index:{survey.pk}:{survey.created_at.timestamp()}:{survey.closed_at.timestamp()}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        index = social_index(survey)
+        figures = ({t.town.pk: t.index for t in index.towns}, index.index)
+        cache.set(key, figures, timeout=86400)
+    return figures
+
+
 def town_index_in(
     town: Region, start: datetime.date, end: datetime.date
 ) -> list[tuple[Survey, float | None, float | None]]:
     """For the county's assessment: each social evaluation survey closed in the period, the
     town's index and the county's."""
-    county = town.parent
     out = []
     for survey in Survey.objects.filter(
-        county=county,
+        county=town.parent,
         kind=SurveyKind.SOCIAL,
         closed_at__isnull=False,
         closes_on__range=(start, end),
     ).order_by("closes_on"):
-        index = social_index(survey)
-        mine = next((t.index for t in index.towns if t.town.pk == town.pk), None)
-        out.append((survey, mine, index.index))
+        towns, county = closed_figures(survey)
+        out.append((survey, towns.get(town.pk), county))
     return out

@@ -7,10 +7,11 @@ answered; a refused code counts against the browser (its CSRF secret), never a p
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
 from lianyun.inquiries.access import asker_of
 from lianyun.regions.models import Region, RegionKind
+from lianyun.regions.queries import county_of
 from lianyun.surveys import actions, catalogue, queries
 from lianyun.surveys.access import (
     concerns,
@@ -33,8 +35,8 @@ from lianyun.surveys.access import (
     field_survey,
     is_manager,
     managed_survey,
+    moderated_answer,
     public_survey,
-    require_manager,
 )
 from lianyun.surveys.forms import (
     AnswerForm,
@@ -53,7 +55,6 @@ from lianyun.surveys.models import (
     BallotToken,
     Channel,
     Invitation,
-    Participation,
     SampleDraw,
     Survey,
     SurveyKind,
@@ -81,15 +82,12 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/survey_list.html",
         {
-            "open": [
-                s
-                for s in Survey.objects.filter(
-                    launched_at__isnull=False,
-                    closed_at__isnull=True,
-                    opens_on__lte=today,
-                    closes_on__gte=today,
-                )
-            ],
+            "open": Survey.objects.filter(
+                launched_at__isnull=False,
+                closed_at__isnull=True,
+                opens_on__lte=today,
+                closes_on__gte=today,
+            ),
             "closed": launched.filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))[:20],
             "rated": Survey.objects.filter(
                 kind=SurveyKind.SATISFACTION, launched_at__isnull=False
@@ -360,32 +358,6 @@ def evaluation_index_export(request: HttpRequest) -> HttpResponse:
 # --- the officials' pages ----------------------------------------------------------------------
 
 
-def _progress(survey: Survey) -> list[tuple[Region, int, int, int]]:
-    """Per town: invited, answered by villagers (account, texted code, telephone) and ballots
-    spent. Counts of who took part, never of what they said."""
-    towns = list(Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN))
-    invited = dict(
-        Invitation.objects.filter(survey=survey)
-        .values("town")
-        .annotate(n=Count("id"))
-        .values_list("town", "n")
-    )
-    answered: dict[str, int] = {}
-    for code in Participation.objects.filter(survey=survey).values_list(
-        "resident__village__code", flat=True
-    ):
-        answered[code[:9]] = answered.get(code[:9], 0) + 1
-    spent: dict[str, int] = {}
-    for code in BallotToken.objects.filter(survey=survey, used=True).values_list(
-        "village__code", flat=True
-    ):
-        spent[code[:9]] = spent.get(code[:9], 0) + 1
-    return [
-        (t, invited.get(t.pk, 0), answered.get(t.code[:9], 0), spent.get(t.code[:9], 0))
-        for t in towns
-    ]
-
-
 @login_required
 def manage(request: HttpRequest) -> HttpResponse:
     """The county commission's surveys (build, launch, sample, moderate); officials in the field
@@ -404,7 +376,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             request.POST if request.POST.get("op") == "create" else None,
             initial=default_dates() | {"min_answers": None},
         )
-        county = Region.objects.get(code=scope.code[:6] + "000000")
+        county = county_of(scope)
         satisfaction_form = SatisfactionForm(
             request.POST if request.POST.get("op") == "satisfaction" else None, county=county
         )
@@ -524,7 +496,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "targets": survey.targets.select_related("area"),
             "question_form": question_form,
             "target_form": target_form,
-            "progress": _progress(survey) if survey.launched_at else [],
+            "progress": queries.participation(survey) if survey.launched_at else [],
             "pending_texts": Answer.objects.filter(
                 response__survey=survey, text_status=TextStatus.PENDING
             ).count(),
@@ -561,14 +533,13 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/sample.html",
-        {"survey": survey, "rows": rows, "form": form, "bands": _bands()},
+        {
+            "survey": survey,
+            "rows": rows,
+            "form": form,
+            "bands": settings.LIANYUN_SURVEY_SAMPLE_BANDS,
+        },
     )
-
-
-def _bands() -> list[tuple[int, int]]:
-    from django.conf import settings
-
-    return [(int(a), int(b)) for a, b in settings.LIANYUN_SURVEY_SAMPLE_BANDS]
 
 
 @login_required
@@ -733,16 +704,7 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)  # type: ignore[arg-type]
-    chosen = request.POST.get("answer", "")
-    answer = (
-        Answer.objects.select_related("response__survey__county").filter(pk=chosen).first()
-        if _uuid(chosen)
-        else None
-    )
-    if answer is None or answer.response.survey_id != pk:
-        raise Http404
-    managed_survey(request.user, pk)  # type: ignore[arg-type]
+    answer = moderated_answer(request.user, pk, request.POST.get("answer", ""))  # type: ignore[arg-type]
     try:
         actions.moderate(
             answer=answer,
@@ -752,13 +714,3 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("surveys:moderation", pk)
-
-
-def _uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
