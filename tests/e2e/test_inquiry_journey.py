@@ -53,7 +53,9 @@ def test_a_meeting_goes_from_its_notice_to_the_last_close_out(
     official = town.locator("[data-test=questioned]").first
     official.get_by_label("述职").fill("今年完成村道硬化两公里，发放各类补贴一百二十万元。")
     official.get_by_role("button", name="保存述职").click()
+    # Wait for the saved page: typing into the page that is being replaced loses the click.
     official = town.locator("[data-test=questioned]").first
+    expect(official.get_by_text("今年完成村道硬化两公里")).to_be_visible()
     official.get_by_label("满意", exact=True).fill("24")
     official.get_by_label("基本满意").fill("4")
     official.get_by_label("不满意").fill("2")
