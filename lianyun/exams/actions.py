@@ -188,8 +188,14 @@ def answer_all(
     now = now or timezone.now()
     with transaction.atomic():
         if attempt.submitted_at is None and now <= attempt.due_at:
+            checked = set(
+                attempt.answers.filter(answered_at__isnull=False).values_list("position", flat=True)
+                if attempt.exam.practice
+                else ()
+            )
             for position, given in sorted(answers.items()):
-                record_answer(attempt=attempt, position=position, given=given, now=now)
+                if position not in checked:
+                    record_answer(attempt=attempt, position=position, given=given, now=now)
         return submit_attempt(attempt=attempt, now=now)
 
 
@@ -262,14 +268,16 @@ def paper_picks(exam: Exam, seed: str, avoid: Collection[int] = ()) -> list[int]
     """The questions a seed draws for an exam: for each line of the blueprint, that many of
     the topic and difficulty, preferring ones not in `avoid` (seen last time), never one twice."""
     rng = random.Random(f"{seed}:{exam.pk}")  # noqa: S311 - reproducible, not secret
+    bank: dict[tuple[str, int], list[int]] = {}
+    for pk, topic, difficulty in (
+        ExamQuestion.objects.filter(active=True, topic__in={line[0] for line in exam.blueprint})
+        .order_by("pk")
+        .values_list("pk", "topic", "difficulty")
+    ):
+        bank.setdefault((topic, difficulty), []).append(pk)
     picked: list[int] = []
     for topic, difficulty, count in exam.blueprint:
-        pool = list(
-            ExamQuestion.objects.filter(active=True, topic=topic, difficulty=difficulty)
-            .exclude(pk__in=picked)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        pool = [pk for pk in bank.get((topic, difficulty), []) if pk not in picked]
         fresh = [pk for pk in pool if pk not in avoid]
         seen = [pk for pk in pool if pk in avoid]
         if len(pool) < count:
@@ -355,7 +363,7 @@ def record_answer(
 ) -> None:
     """Keep one answer, with the server's time; none after the due time or the submission."""
     now = now or timezone.now()
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
     if locked.submitted_at is not None:
         raise ValidationError(_("This attempt has been submitted."))
     if now > locked.due_at:
@@ -366,6 +374,9 @@ def record_answer(
     row = locked.answers.select_related("question").filter(position=position).first()
     if row is None:
         raise ValidationError(_("This paper has no question %(n)s.") % {"n": position})
+    if locked.exam.practice and row.answered_at is not None:
+        # In practice the explanation is shown at once, so the answer cannot change after.
+        raise ValidationError(_("Question %(n)s has been checked already.") % {"n": position})
     question = row.question
     if question.kind == QuestionKind.MULTIPLE:
         given = sorted({g for g in (given if isinstance(given, list) else [given]) if g})
@@ -407,3 +418,19 @@ def submit_attempt(*, attempt: Attempt, now: datetime.datetime | None = None) ->
     locked.save(update_fields=["submitted_at", "score", "passed"])
     _audit("exams.attempt_submitted", locked.user, locked, score=str(locked.score))
     return locked
+
+
+@transaction.atomic
+def check_practice(
+    *, attempt: Attempt, position: int, given: Any, now: datetime.datetime | None = None
+) -> AttemptAnswer:
+    """Practice: keep one answer and mark it at once, so the page can show the explanation."""
+    if not attempt.exam.practice:
+        raise ValidationError(_("Answers are marked when the paper is handed in."))
+    if given in (None, "", []):
+        raise ValidationError(_("Answer question %(n)s first.") % {"n": position})
+    record_answer(attempt=attempt, position=position, given=given, now=now)
+    row = attempt.answers.select_related("question").get(position=position)
+    row.correct = is_correct(row.question, row.given)
+    row.save(update_fields=["correct"])
+    return row

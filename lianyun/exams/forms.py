@@ -41,7 +41,12 @@ class PaperForm(forms.Form):
             else:
                 field = forms.CharField(label=label, required=False, max_length=MAX_FILL)
             field.initial = row.given
+            # Practice: a checked question shows its explanation and can no longer change.
+            field.disabled = row.attempt.exam.practice and row.answered_at is not None
             self.fields[name] = field
+
+    def answer(self, position: int) -> Any:
+        return self.cleaned_data.get(f"q{position}")
 
     def answers(self) -> dict[int, Any]:
         return {

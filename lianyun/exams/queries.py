@@ -24,7 +24,7 @@ def cohort(exam: Exam) -> list[User]:
     users = (
         User.objects.filter(is_active=True)
         .exclude(role="villager")
-        .select_related("region", "unit")
+        .select_related("region__parent", "unit")
     )
     if exam.roles:
         users = users.filter(role__in=exam.roles)
@@ -66,10 +66,14 @@ class UnitRate:
 
 
 def unit_rates(exam: Exam) -> list[UnitRate]:
-    """Per unit (or, for accounts without one, per region): taken and passed of the cohort."""
+    """Per unit (accounts without one count with their town: a village's officials with its
+    town's): taken and passed of the cohort."""
     groups: dict[str, UnitRate] = {}
     for s in standings(exam):
-        name = s.user.unit.name if s.user.unit else (s.user.region.name if s.user.region else "—")
+        region = s.user.region
+        if region is not None and region.kind == "village":
+            region = region.parent
+        name = s.user.unit.name if s.user.unit else (region.name if region else "—")
         rate = groups.setdefault(name, UnitRate(name, 0, 0, 0))
         rate.members += 1
         rate.taken += bool(s.attempts)

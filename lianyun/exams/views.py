@@ -34,15 +34,18 @@ def exam_list(request: HttpRequest) -> HttpResponse:
     require_official(request.user)  # type: ignore[arg-type]
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
-    mine = []
-    for exam in Exam.objects.filter(opens_on__lte=today).order_by("deadline"):
-        if actions.in_cohort(exam, user):
+    manager = user.role in MANAGER_ROLES
+    mine, managed = [], []
+    for exam in Exam.objects.order_by("deadline"):
+        if exam.opens_on <= today and actions.in_cohort(exam, user):
             attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
             mine.append((exam, attempts, any(a.passed for a in attempts)))
+        if manager:
+            managed.append(exam)
     return render(
         request,
         "exams/exam_list.html",
-        {"mine": mine, "today": today, "manager": request.user.role in MANAGER_ROLES},  # type: ignore[union-attr]
+        {"mine": mine, "managed": managed, "today": today, "manager": manager},
     )
 
 
@@ -63,20 +66,34 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
     if attempt.submitted_at is not None:
         return redirect("exams:attempt-result", attempt.pk)
-    rows = list(attempt.answers.select_related("question"))
-    form = PaperForm(request.POST or None, rows=rows)
+    rows = list(attempt.answers.select_related("question", "attempt__exam"))
+    form = PaperForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST" and form.is_valid():
+        check = request.POST.get("check", "")
         try:
-            actions.answer_all(attempt=attempt, answers=form.answers())
+            if check.isdigit():
+                actions.check_practice(
+                    attempt=attempt, position=int(check), given=form.answer(int(check))
+                )
+            else:
+                actions.answer_all(attempt=attempt, answers=form.answers())
         except ValidationError as error:
             add_errors(form, error)
         else:
+            if check.isdigit():
+                return redirect(reverse("exams:attempt-detail", args=[attempt.pk]) + f"#q{check}")
             return redirect("exams:attempt-result", attempt.pk)
     left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))
+    checked = {row.position: row for row in rows if attempt.exam.practice and row.answered_at}
     return render(
         request,
         "exams/attempt_detail.html",
-        {"attempt": attempt, "form": form, "seconds_left": left},
+        {
+            "attempt": attempt,
+            "form": form,
+            "seconds_left": left,
+            "items": [(form[f"q{row.position}"], checked.get(row.position)) for row in rows],
+        },
     )
 
 
