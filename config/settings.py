@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "lianyun.disclosure",
     "lianyun.inquiries",
     "lianyun.exams",
+    "lianyun.learning",
+    "lianyun.talks",
     "lianyun.surveys",
     "lianyun.inspections",
     "lianyun.portal",
@@ -258,6 +260,8 @@ LIANYUN_LOOKUP_CODE_TRIES = 3
 # is refused with 413 before its body is read.
 LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 LIANYUN_UPLOAD_MAX_FILES = 10
+# Articles' recordings and videos, and talks' recordings (inside the request limit below).
+LIANYUN_MEDIA_MAX_BYTES = env_int("LIANYUN_MEDIA_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
 LIANYUN_REQUEST_MAX_BYTES = env_int("LIANYUN_REQUEST_MAX_BYTES", 32 * 1024 * 1024, minimum=1024)
 # Payout files from the one-card platform are larger; only signed-in importers reach these paths.
 LIANYUN_PAYOUT_FILE_MAX_BYTES = env_int(

@@ -19,6 +19,7 @@ class EntryKind(models.TextChoices):
     INQUIRY_ANSWER = "inquiry_answer", _("answer to a public question")
     MEETING_NOTICE = "meeting_notice", _("notice of an inquiry meeting")
     MEETING_RESULT = "meeting_result", _("result of an inquiry meeting")
+    ARTICLE = "article", _("article or case notice")
 
 
 class Entry(models.Model):
