@@ -19,6 +19,8 @@ urlpatterns = [
     path("inspections/", include("lianyun.inspections.urls")),
     path("surveys/", include("lianyun.surveys.urls")),
     path("exams/", include("lianyun.exams.urls")),
+    path("learning/", include("lianyun.learning.urls")),
+    path("talks/", include("lianyun.talks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

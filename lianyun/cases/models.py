@@ -25,6 +25,7 @@ class SourceKind(models.TextChoices):
     INSPECTION = "inspection", _("village inspection")
     FLAG = "flag", _("cross-check flag")
     SURVEY = "survey", _("survey")
+    REMINDER_TALK = "reminder_talk", _("reminder talk")
     OTHER = "other", _("other")
 
 

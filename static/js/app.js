@@ -195,3 +195,28 @@ document.querySelectorAll("[data-countdown]").forEach(function (clock) {
   }
   tick();
 });
+
+// A talk's page reports every half minute while it is open and in view; the server counts the
+// time between reports (at most a minute each) towards the talk's attendance.
+(function () {
+  var box = document.querySelector("[data-heartbeat]");
+  if (!box) return;
+  var url = box.getAttribute("data-heartbeat");
+  var shown = box.querySelector("[data-attended-minutes]");
+  function beat() {
+    if (document.visibilityState !== "visible") return;
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", input ? input.value : "");
+    fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !shown) return;
+        shown.textContent = String(Math.floor(data.seconds / 60));
+        if (data.attended) box.setAttribute("data-attended", "1");
+      })
+      .catch(function () {});
+  }
+  beat();
+  setInterval(beat, 30000);
+})();
