@@ -17,6 +17,7 @@ from lianyun.core.cli import LocalizedError
 from lianyun.core.filestore import delete_files
 from lianyun.demo.cases import seed_cases
 from lianyun.demo.disclosures import seed_disclosures
+from lianyun.demo.exams import seed_exams
 from lianyun.demo.generator import (
     SCALES,
     DemoCounty,
@@ -27,9 +28,11 @@ from lianyun.demo.generator import (
 )
 from lianyun.demo.inquiries import seed_inquiries
 from lianyun.demo.inspections import seed_inspections
+from lianyun.demo.learning import seed_learning, seed_talks
 from lianyun.demo.payouts import load_demo_payouts
 from lianyun.demo.surveys import seed_surveys
 from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
+from lianyun.exams.models import Attempt, AttemptAnswer, Exam, ExamQuestion
 from lianyun.inquiries.models import Answer, Commitment, Demand, Inquiry, InquiryMeeting
 from lianyun.inspections.models import (
     Expenditure,
@@ -41,6 +44,7 @@ from lianyun.inspections.models import (
     Visit,
     VisitPhoto,
 )
+from lianyun.learning.models import Article, ArticleRead, Media
 from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
@@ -59,6 +63,14 @@ from lianyun.surveys.models import (
     Survey,
     Target,
     TokenSheet,
+)
+from lianyun.talks.models import (
+    Attendance,
+    Recording,
+    Registration,
+    ReminderTalk,
+    Talk,
+    TalkQuestion,
 )
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "policies" / "data" / "catalogue.json"
@@ -164,6 +176,21 @@ def load_demo(
         random.Random(seed),
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
+    seed_exams(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
+    seed_learning(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
+    seed_talks(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -201,6 +228,8 @@ def reset_demo() -> None:
     Petition.objects.update(repeat_of=None)
     Petition.objects.all().delete()
     _remove_surveys()
+    _remove_exams()
+    _remove_learning()
     _remove_inquiries()
     _remove_inspections()
     Outcome.objects.all().delete()
@@ -257,6 +286,22 @@ def _remove_surveys() -> None:
     Question.objects.filter(show_if__isnull=False).delete()
     Question.objects.all().delete()
     Survey.objects.all().delete()
+
+
+def _remove_learning() -> None:
+    """Articles and talks, with their files; reminder talks before the items they made."""
+    files = list(Media.objects.values_list("stored_name", flat=True))
+    files += list(Recording.objects.values_list("stored_name", flat=True))
+    for model in (ArticleRead, Media, Article, TalkQuestion, Attendance, Registration, Recording):
+        model.objects.all().delete()
+    Talk.objects.all().delete()
+    ReminderTalk.objects.all().delete()
+    delete_files(files)
+
+
+def _remove_exams() -> None:
+    for model in (AttemptAnswer, Attempt, Exam, ExamQuestion):
+        model.objects.all().delete()
 
 
 def _remove_inquiries() -> None:

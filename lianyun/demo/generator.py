@@ -11,10 +11,15 @@ import datetime
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
 
+from lianyun.accounts.actions import TOTP_CONTEXT
+from lianyun.accounts.models import User
+from lianyun.core import crypto
 from lianyun.core.idnumbers import synthetic_id_number
 from lianyun.demo import county
 from lianyun.people.models import (
@@ -428,6 +433,17 @@ def reset_sequences(models: list[type[Model]]) -> None:
 
 def totp_secret(rng: random.Random) -> str:
     return base64.b32encode(rng.randbytes(20)).decode()
+
+
+def quiet_official(rng: random.Random, **fields: Any) -> User:
+    """An unsaved official account that never signs in to the demo: no usable password
+    (hashing one for each of hundreds would take seconds) and, like every official, a second
+    factor."""
+    return User(
+        password=make_password(None),
+        totp_secret_encrypted=crypto.encrypt(totp_secret(rng), context=TOTP_CONTEXT),
+        **fields,
+    )
 
 
 def chunks(items: list[int], size: int) -> Iterator[list[int]]:

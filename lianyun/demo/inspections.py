@@ -12,13 +12,10 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from lianyun.accounts.actions import TOTP_CONTEXT
 from lianyun.accounts.models import Role, User
-from lianyun.core import crypto
-from lianyun.demo.generator import DemoCounty, totp_secret
+from lianyun.demo.generator import DemoCounty, quiet_official
 from lianyun.inspections import actions
 from lianyun.inspections.models import (
     Expenditure,
@@ -61,13 +58,12 @@ def _months(today: datetime.date, count: int) -> list[str]:
 def _member(rng: random.Random, town: Region, n: int) -> User:
     """A demo inspector who never signs in: no usable password (hashing one for every member
     would take seconds), and a second factor like every official."""
-    user = User(
+    user = quiet_official(
+        rng,
         username=f"insp-{town.code}-{n}",
         role=Role.INSPECTOR,
         region=town,
         display_name=f"{town.name}巡检员{n}",
-        password=make_password(None),
-        totp_secret_encrypted=crypto.encrypt(totp_secret(rng), context=TOTP_CONTEXT),
     )
     user.save()
     return user

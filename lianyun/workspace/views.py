@@ -6,12 +6,14 @@ from django.views.decorators.cache import never_cache
 
 from lianyun.accounts.actions import mark_notifications_read
 from lianyun.accounts.models import User
+from lianyun.learning.queries import unread_required
 from lianyun.people.access import access_resident_by_id_number
 from lianyun.people.actions import record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
 from lianyun.petitions.access import open_petition_count
 from lianyun.regions.access import access_region, scope_of
 from lianyun.regions.models import Region, RegionKind
+from lianyun.talks.models import ReminderTalk
 from lianyun.workspace.forms import ResidentLookupForm
 from lianyun.workspace.queries import child_rows
 
@@ -22,6 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     context = _region_context(scope)
     context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
     context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
+    context["unread_required"] = len(unread_required(request.user))  # type: ignore[arg-type]
+    context["unacknowledged_reminders"] = ReminderTalk.objects.filter(
+        official_id=request.user.pk, acknowledged_at__isnull=True
+    ).count()
     return render(request, "workspace/home.html", context)
 
 
