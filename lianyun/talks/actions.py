@@ -19,6 +19,7 @@ from lianyun.cases.models import SourceKind
 from lianyun.core import audit
 from lianyun.core.filestore import save_files
 from lianyun.core.uploads import CheckedFile
+from lianyun.people.access import recusal_filter
 from lianyun.people.queries import current_unit_ids
 from lianyun.regions.models import Unit
 from lianyun.talks.models import (
@@ -218,6 +219,10 @@ def record_reminder_talk(
         or not actor.region.contains(official.region)
     ):
         raise ValidationError(_("This official is outside your commission's area."))
+    if User.objects.filter(pk=official.pk).filter(
+        recusal_filter(actor, person_field="resident", unit_field="unit")
+    ):
+        raise ValidationError(_("You must recuse yourself from matters about this official."))
     if held_on > today:
         raise ValidationError({"held_on": _("A reminder talk is recorded after it is held.")})
     if not topics.strip():

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from lianyun.accounts.models import Role
+from lianyun.accounts.models import Role, User
 from lianyun.cases.models import RectificationItem
 from lianyun.talks import actions, queries
 from lianyun.talks.models import Attendance, ReminderTalk, TalkKind, TalkQuestion
@@ -159,3 +159,35 @@ def test_the_integrity_record_is_for_the_commission_only(county: Cast) -> None:
     for outsider in (cadre, county.villager.user, county.outsider.user):
         assert _client(outsider).get(page).status_code == 404
     assert _client(county.villager.user).get(reverse("talks:record-list")).status_code == 404
+
+
+def test_a_commission_member_related_to_the_official_sees_neither_record_nor_talk(
+    county: Cast,
+) -> None:
+    cadre = county.village_cadre.user
+    talk = actions.record_reminder_talk(
+        actor=county.town_secretary.user,
+        official=cadre,
+        held_on=NOW.date(),
+        topics="提醒",
+        commitments=[],
+        now=NOW,
+    )
+    spouse = User.objects.create(
+        username="spouse-commission",
+        role=Role.TOWN_COMMISSION,
+        region=county.town_a,
+        resident=county.relative_resident,
+    )
+    client = _client(spouse)
+    assert client.get(reverse("talks:record-detail", args=[cadre.pk])).status_code == 404
+    assert client.get(reverse("talks:reminder-detail", args=[talk.pk])).status_code == 404
+    listed = client.get(reverse("talks:record-list")).content.decode()
+    assert str(cadre) not in listed
+    with pytest.raises(ValidationError):
+        actions.acknowledge(talk=talk, user=spouse)
+    with pytest.raises(ValidationError):  # nor holds one with the official
+        actions.record_reminder_talk(
+            actor=spouse, official=cadre, held_on=NOW.date(), topics="提醒", commitments=[], now=NOW
+        )
+    assert ReminderTalk.objects.count() == 1
