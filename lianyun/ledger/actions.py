@@ -238,6 +238,10 @@ COLUMNS = (
     "status",
     "failure_reason",
     "category",
+    "account_index",
+    "approved_amount",
+    "approved_on",
+    "born_on",
 )
 INDEX_AT = COLUMNS.index("id_number_index")
 
@@ -277,6 +281,10 @@ def _record(row: CleanRow) -> tuple[Any, ...]:
         row.status,
         row.failure_reason,
         row.category,
+        row.account_index,
+        None if row.approved_amount is None else str(row.approved_amount),
+        row.approved_on.isoformat() if row.approved_on else None,
+        row.born_on.isoformat() if row.born_on else None,
     )
 
 

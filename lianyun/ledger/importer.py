@@ -47,6 +47,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "department": ("主管部门", "chi037", "chi011"),
     "handled_on": ("经办时间", "aae036"),
     "category": ("保障类别", "低保类别", "类别"),  # e.g. 一类/二类/三类 for 低保
+    "approved_amount": ("应发金额", "核定金额"),
+    "approved_on": ("审批日期", "批准日期"),
 }
 REQUIRED = ("id_number", "name", "item", "period", "amount")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -165,6 +167,10 @@ class CleanRow:
     failure_reason: str
     private_use: bool
     category: str = ""
+    account_index: str = ""
+    approved_amount: Decimal | None = None
+    approved_on: datetime.date | None = None
+    born_on: datetime.date | None = None
 
     @property
     def row_key(self) -> str:
@@ -193,6 +199,14 @@ def _date(value: str) -> datetime.date | None:
     if EIGHT_DIGITS.fullmatch(text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     return datetime.date.fromisoformat(text)
+
+
+def _born_on(id_number: str) -> datetime.date | None:
+    """The birth date an 18-digit ID number carries (already checked)."""
+    try:
+        return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
 
 
 MAX_AMOUNT = Decimal("1e10")
@@ -253,13 +267,20 @@ class RowChecker:
         period = _period(values["period"])
         amount = _amount(values["amount"])
         village_id = self._village(values)
-        paid_on = None
-        paid_ok = True
+        paid_on = approved_on = None
+        paid_ok = approved_ok = True
         if values["paid_on"]:
             try:
                 paid_on = _date(values["paid_on"])
             except ValueError:
                 paid_ok = False
+        if values["approved_on"]:
+            try:
+                approved_on = _date(values["approved_on"])
+            except ValueError:
+                approved_ok = False
+        approved_amount = _amount(values["approved_amount"]) if values["approved_amount"] else None
+        approved_amount_ok = approved_amount is not None or not values["approved_amount"]
         if (
             id_number is None
             or not name
@@ -270,6 +291,8 @@ class RowChecker:
             or amount is None
             or village_id is None
             or not paid_ok
+            or not approved_ok
+            or not approved_amount_ok
         ):
             return self._errors(number, values, item_id, paid_ok)
         serial = values["serial"] or None
@@ -293,6 +316,12 @@ class RowChecker:
             failure_reason=values["failure_reason"][:100],
             private_use=bool(PRIVATE_USE.search(name)),
             category=values["category"][:16],
+            account_index=(
+                crypto.blind_index(account, context="ledger.Payout.account") if account else ""
+            ),
+            approved_amount=approved_amount,
+            approved_on=approved_on,
+            born_on=_born_on(id_number),
         )
 
     def _errors(
@@ -324,6 +353,13 @@ class RowChecker:
             bad("amount", _("The amount is a positive number with at most 2 decimals."))
         if not paid_ok:
             bad("paid_on", _("Not a date."))
+        if values["approved_on"]:
+            try:
+                _date(values["approved_on"])
+            except ValueError:
+                bad("approved_on", _("Not a date."))
+        if values["approved_amount"] and _amount(values["approved_amount"]) is None:
+            bad("approved_amount", _("The amount is a positive number with at most 2 decimals."))
         if self._village(values) is None:
             field = "village_code" if values["village_code"] else "village"
             bad(field, _("Not a village of this county."))

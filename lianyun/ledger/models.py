@@ -78,6 +78,12 @@ class Payout(models.Model):
         Region, on_delete=models.PROTECT, related_name="payouts", db_index=False
     )
     account_last4 = models.CharField(max_length=4, blank=True)
+    # The receiving account's keyed hash, so the cross-checks can see one account paid for
+    # many people without the number being stored.
+    account_index = models.CharField(max_length=64, blank=True)
+    approved_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    born_on = models.DateField(null=True, blank=True)  # from the ID number, for age bands
     status = models.CharField(max_length=8, choices=PayoutStatus.choices, default=PayoutStatus.PAID)
     failure_reason = models.CharField(max_length=100, blank=True)
     category = models.CharField(max_length=16, blank=True)  # 保障类别, when the item has them
