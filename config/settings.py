@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "lianyun.exams",
     "lianyun.learning",
     "lianyun.talks",
+    "lianyun.redflags",
     "lianyun.surveys",
     "lianyun.inspections",
     "lianyun.portal",
@@ -258,6 +259,22 @@ LIANYUN_LOOKUP_CODE_TRIES = 3
 
 # Uploads (SECURITY.md S19): each file, and a whole request, are capped; a request over the cap
 # is refused with 413 before its body is read.
+# 大数据比对: the rules' thresholds (items by their catalogue code).
+LIANYUN_CROSSCHECK = {
+    # Items a person on the public payroll may not receive (DOMAIN.md §1.4).
+    "closed_to_employees": env_list(
+        "LIANYUN_CROSSCHECK_CLOSED_ITEMS", ["dibao", "destitute_support"]
+    ),
+    # Items a village cadre or their relative may receive only with a separate filing.
+    "sensitive_items": env_list(
+        "LIANYUN_CROSSCHECK_SENSITIVE_ITEMS", ["dibao", "destitute_support", "temporary_assistance"]
+    ),
+    "shared_account_persons": env_int("LIANYUN_CROSSCHECK_SHARED_ACCOUNT", 3, minimum=1),
+    "over_standard_tolerance": env_int("LIANYUN_CROSSCHECK_TOLERANCE_PERCENT", 0, minimum=0),
+    "late_paid_days": env_int("LIANYUN_CROSSCHECK_LATE_DAYS", 30, minimum=1),
+    # item: (lowest age, highest age or None), at the end of the period paid for.
+    "age_bands": {"old_age_allowance": (80, None)},
+}
 LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 LIANYUN_UPLOAD_MAX_FILES = 10
 # Articles' recordings and videos, and talks' recordings (inside the request limit below).

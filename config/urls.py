@@ -21,6 +21,7 @@ urlpatterns = [
     path("exams/", include("lianyun.exams.urls")),
     path("learning/", include("lianyun.learning.urls")),
     path("talks/", include("lianyun.talks.urls")),
+    path("redflags/", include("lianyun.redflags.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -30,6 +30,7 @@ from lianyun.demo.inquiries import seed_inquiries
 from lianyun.demo.inspections import seed_inspections
 from lianyun.demo.learning import seed_learning, seed_talks
 from lianyun.demo.payouts import load_demo_payouts
+from lianyun.demo.redflags import seed_redflags
 from lianyun.demo.surveys import seed_surveys
 from lianyun.disclosure.models import Disclosure, DisclosureFile, Objection
 from lianyun.exams.models import Attempt, AttemptAnswer, Exam, ExamQuestion
@@ -50,6 +51,17 @@ from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Rel
 from lianyun.petitions.models import Petition
 from lianyun.policies.actions import import_catalogue
 from lianyun.policies.models import SubsidyItem
+from lianyun.redflags.models import (
+    CadreTerm,
+    Death,
+    Flag,
+    HouseholdLink,
+    PublicEmployee,
+    RegistryImport,
+    RelativeLink,
+    Run,
+    SeparateFiling,
+)
 from lianyun.regions.models import Region, Unit
 from lianyun.surveys.models import Answer as SurveyAnswer
 from lianyun.surveys.models import (
@@ -191,6 +203,11 @@ def load_demo(
         random.Random(seed),
         {a.username: User.objects.get(username=a.username) for a in accounts},
     )
+    seed_redflags(
+        made,
+        random.Random(seed),
+        {a.username: User.objects.get(username=a.username) for a in accounts},
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
@@ -232,6 +249,7 @@ def reset_demo() -> None:
     _remove_learning()
     _remove_inquiries()
     _remove_inspections()
+    _remove_redflags()
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
@@ -286,6 +304,16 @@ def _remove_surveys() -> None:
     Question.objects.filter(show_if__isnull=False).delete()
     Question.objects.all().delete()
     Survey.objects.all().delete()
+
+
+def _remove_redflags() -> None:
+    """Flags point at payouts, leads and people; registries at villages and items."""
+    Flag.payouts.through.objects.all().delete()
+    Flag.objects.all().delete()
+    Run.objects.all().delete()
+    for model in (HouseholdLink, Death, PublicEmployee, CadreTerm, RelativeLink, SeparateFiling):
+        model.objects.all().delete()
+    RegistryImport.objects.all().delete()
 
 
 def _remove_learning() -> None:

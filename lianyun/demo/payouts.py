@@ -40,13 +40,23 @@ def _months(today: datetime.date, count: int) -> list[datetime.date]:
     return sorted(months)
 
 
+def _age(born: datetime.date, on: datetime.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _month_end(first: datetime.date) -> datetime.date:
+    return (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
 def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
     today = timezone.localdate()
     lines = [",".join(HEADER)]
     serial = 0
     residents = Resident.objects.select_related("village", "household").order_by("pk")
     for resident in residents.iterator(chunk_size=2000):
-        age = (today - resident.birth_date).days // 365
+        age = _age(resident.birth_date, today)
         items: list[tuple[str, Decimal]] = []
         if age >= 80:
             items.append(("高龄津贴", Decimal("50.00") if age < 90 else Decimal("100.00")))
@@ -62,6 +72,9 @@ def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
         )
         for month in _months(today, months):
             for item, amount in items:
+                # 高龄津贴 from the month a person is 80 at its end (as the rules check).
+                if item == "高龄津贴" and _age(resident.birth_date, _month_end(month)) < 80:
+                    continue
                 serial += 1
                 failed = rng.random() < 0.01
                 lines.append(

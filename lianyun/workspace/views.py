@@ -11,6 +11,7 @@ from lianyun.people.access import access_resident_by_id_number
 from lianyun.people.actions import record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
 from lianyun.petitions.access import open_petition_count
+from lianyun.redflags.access import REVIEWER_ROLES, visible_flags
 from lianyun.regions.access import access_region, scope_of
 from lianyun.regions.models import Region, RegionKind
 from lianyun.talks.models import ReminderTalk
@@ -25,6 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
     context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
     context["unread_required"] = len(unread_required(request.user))  # type: ignore[arg-type]
+    if request.user.role in REVIEWER_ROLES:  # type: ignore[union-attr]
+        context["open_flags"] = visible_flags(request.user).filter(status="open").count()  # type: ignore[arg-type]
     context["unacknowledged_reminders"] = ReminderTalk.objects.filter(
         official_id=request.user.pk, acknowledged_at__isnull=True
     ).count()

@@ -214,6 +214,14 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "talks:reminder-acknowledge": (MISSING, "POST", "exam"),
     "talks:record-list": (COMMISSION, "GET", ""),
     "talks:record-detail": (MISSING, "GET", "exam"),
+    # Flags by key: tests/redflags cover them (town scope, recusal, the village's question).
+    "redflags:flag-list": (COMMISSION, "GET", ""),
+    "redflags:risk": (COMMISSION, "GET", ""),
+    "redflags:flag-detail": (MISSING, "GET", "exam"),
+    "redflags:flag-confirm": (MISSING, "POST", "exam"),
+    "redflags:flag-dismiss": (MISSING, "POST", "exam"),
+    "redflags:flag-ask": (MISSING, "POST", "exam"),
+    "redflags:request-detail": (MISSING, "GET", "exam"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),

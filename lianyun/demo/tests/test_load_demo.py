@@ -9,6 +9,7 @@ from lianyun.demo.county import NAMED_VILLAGES, TOWNS
 from lianyun.inspections.models import InspectionGroup, MonthlyReport, TownSummary, Visit
 from lianyun.inspections.queries import assess
 from lianyun.people.models import Cadre, Household, Relative, Resident
+from lianyun.redflags.models import Flag
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.models import BallotToken, PendingBallot
 from lianyun.surveys.queries import index_history
@@ -80,6 +81,15 @@ def test_the_standard_scale_covers_the_whole_county() -> None:
     assert survey_measure.percent == latest.towns[0].index
     # An open opinion survey with answers still sealed in the pool, and paper ballots.
     assert PendingBallot.objects.exists() and BallotToken.objects.filter(used=False).exists()
+    # The ledger's planted problems are flagged with their money at stake; one confirmed is a
+    # lead, one dismissed, one village asked to explain.
+    rules = set(Flag.objects.values_list("rule", flat=True))
+    assert {"deceased_paid", "duplicate_payout", "shared_account", "short_paid"} <= rules
+    assert all(f.stake > 0 for f in Flag.objects.all())
+    confirmed = Flag.objects.get(status="confirmed")
+    assert confirmed.lead is not None and confirmed.lead.source_ref == f"F{confirmed.pk}"
+    assert Flag.objects.filter(status="dismissed").count() == 1
+    assert Flag.objects.filter(status="asked").count() == 1
 
 
 def test_a_second_load_refuses_without_reset(capsys: pytest.CaptureFixture[str]) -> None:

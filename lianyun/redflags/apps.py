@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RedflagsConfig(AppConfig):
+    name = "lianyun.redflags"
+    label = "redflags"
