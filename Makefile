@@ -81,6 +81,7 @@ bench: dev
 	$(BIN)/python bench/import_payouts.py --rows 200000 --runs 1 --xlsx
 	$(BIN)/python bench/lookup.py --postgres $(LIANYUN_TEST_DATABASE_URL)
 	$(BIN)/python bench/board_rps.py
+	$(BIN)/python bench/crosscheck.py --rows 10000000 --runs 3
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

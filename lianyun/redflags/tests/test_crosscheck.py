@@ -273,3 +273,28 @@ def test_a_registry_with_a_bad_row_writes_nothing(county: Cast) -> None:
     assert not Death.objects.exists()
     with pytest.raises(Exception, match="死亡日期"):
         actions.import_registry(kind=RegistryKind.DEATHS, data="身份证号,姓名\r\n".encode())
+
+
+def test_the_commands_import_a_registry_and_export_the_flags(county: Cast, tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    led = Ledger()
+    person = led.person()
+    led.pay(person)
+    led.pay(person, village=V2)
+    import_payouts(data=led.csv(led.rows), source="cli")
+    registry = tmp_path / "deaths.csv"
+    registry.write_bytes(f"身份证号,姓名,死亡日期\r\n{person},测试,2026-01-31\r\n".encode("gbk"))
+    call_command("import_registry", "deaths", str(registry))
+    call_command("import_registry", "deaths", str(registry))  # the same file: nothing again
+    assert Death.objects.count() == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("身份证号,姓名,死亡日期\r\n123,测试,昨天\r\n".encode("gbk"))
+    with pytest.raises(CommandError, match="未写入"):
+        call_command("import_registry", "deaths", str(bad))
+    out = tmp_path / "flags.jsonl"
+    call_command("crosscheck", "--export", str(out))
+    rules = sorted(json.loads(line)["rule"] for line in out.read_text(encoding="utf-8").splitlines())
+    assert rules == ["deceased_paid", "deceased_paid", "duplicate_payout"]
+    with pytest.raises(CommandError, match="Unknown rule|未知"):
+        call_command("crosscheck", "--rules", "nonsense")
