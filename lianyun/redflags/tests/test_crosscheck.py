@@ -294,7 +294,9 @@ def test_the_commands_import_a_registry_and_export_the_flags(county: Cast, tmp_p
         call_command("import_registry", "deaths", str(bad))
     out = tmp_path / "flags.jsonl"
     call_command("crosscheck", "--export", str(out))
-    rules = sorted(json.loads(line)["rule"] for line in out.read_text(encoding="utf-8").splitlines())
+    rules = sorted(
+        json.loads(line)["rule"] for line in out.read_text(encoding="utf-8").splitlines()
+    )
     assert rules == ["deceased_paid", "deceased_paid", "duplicate_payout"]
-    with pytest.raises(CommandError, match="Unknown rule|未知"):
+    with pytest.raises(CommandError, match=r"Unknown rule|未知"):
         call_command("crosscheck", "--rules", "nonsense")
