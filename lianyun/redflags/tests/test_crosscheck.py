@@ -300,3 +300,21 @@ def test_the_commands_import_a_registry_and_export_the_flags(county: Cast, tmp_p
     assert rules == ["deceased_paid", "deceased_paid", "duplicate_payout"]
     with pytest.raises(CommandError, match=r"Unknown rule|未知"):
         call_command("crosscheck", "--rules", "nonsense")
+
+
+def test_the_queue_task_runs_only_when_new_batches_came_in(county: Cast) -> None:
+    assert actions.crosscheck_new_batches() is None  # an empty ledger: nothing to do
+    led = Ledger()
+    person = led.person()
+    led.pay(person)
+    import_payouts(data=led.csv(led.rows), source="cli")
+    first = actions.crosscheck_new_batches()
+    assert first is not None and first.run.after_batch == 0
+    assert actions.crosscheck_new_batches() is None  # nothing new since
+    later = Ledger()
+    later.n, later.people = 900, set(led.people)
+    later.pay(person)
+    import_payouts(data=later.csv(later.rows), source="cli")
+    second = actions.crosscheck_new_batches()
+    assert second is not None and second.run.after_batch == first.run.last_batch
+    assert second.flags_new == 1
