@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lianyun.learning",
     "lianyun.talks",
     "lianyun.redflags",
+    "lianyun.dashboard",
     "lianyun.surveys",
     "lianyun.inspections",
     "lianyun.portal",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("learning/", include("lianyun.learning.urls")),
     path("talks/", include("lianyun.talks.urls")),
     path("redflags/", include("lianyun.redflags.urls")),
+    path("dashboard/", include("lianyun.dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

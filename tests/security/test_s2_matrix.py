@@ -222,6 +222,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "redflags:flag-dismiss": (MISSING, "POST", "exam"),
     "redflags:flag-ask": (MISSING, "POST", "exam"),
     "redflags:request-detail": (MISSING, "GET", "exam"),
+    "dashboard:overview": (COMMISSION, "GET", ""),
+    "dashboard:overview-region": (WATCHER, "GET", "town"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),

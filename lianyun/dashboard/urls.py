@@ -1,0 +1,9 @@
+from django.urls import path
+
+from lianyun.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<str:code>/", views.overview, name="overview-region"),
+]
