@@ -1,7 +1,6 @@
 """驾驶舱: one page per scope with every module's headline counters for a period, each opening
 the list behind it, and charts drawn on the server."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

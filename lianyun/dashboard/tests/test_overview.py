@@ -38,7 +38,9 @@ def _tile(sections: list[queries.Section], section: str, label: str) -> object:
 def _data(county: Cast) -> None:
     """Town A: three items (one overdue, one closed), two flags; town B: one item, one flag."""
     unit = Unit.objects.filter(region=county.village_a1).first()
-    unit_b = Unit.objects.create(name="黄柳村民委员会", kind="village_committee", region=county.village_b1)
+    unit_b = Unit.objects.create(
+        name="黄柳村民委员会", kind="village_committee", region=county.village_b1
+    )
     actor = county.county_inspector.user
     with time_machine.travel(datetime.datetime(2026, 3, 1, 2, tzinfo=datetime.UTC)):
         for title, deadline, region, owner in (
@@ -74,7 +76,9 @@ def _data(county: Cast) -> None:
 def test_the_counters_match_a_hand_count_and_open_their_lists(county: Cast) -> None:
     _data(county)
     with time_machine.travel(datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)):
-        county_view = queries.headline(county.county_inspector.user, county.county, START, END, TODAY)
+        county_view = queries.headline(
+            county.county_inspector.user, county.county, START, END, TODAY
+        )
         assert _tile(county_view, "整改", "未销号") == 3
         assert _tile(county_view, "整改", "已超期") == 2
         assert _tile(county_view, "整改", "已销号") == 1
@@ -97,7 +101,10 @@ def test_the_counters_match_a_hand_count_and_open_their_lists(county: Cast) -> N
             assert _client(user).get(reverse("dashboard:overview")).status_code == 404
         # The county's ranking: town A closed one of three, town B none of one.
         ranking = queries.town_ranking(county.county_inspector.user, county.county, TODAY)
-        assert [(r.town.name, r.closed, r.items) for r in ranking] == [("佛楼镇", 1, 3), ("西兴镇", 0, 1)]
+        assert [(r.town.name, r.closed, r.items) for r in ranking] == [
+            ("佛楼镇", 1, 3),
+            ("西兴镇", 0, 1),
+        ]
 
 
 def test_the_charts_are_plain_svg_with_links() -> None:
