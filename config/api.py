@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from lianyun.dashboard.api import router as statistics_router
 from lianyun.inquiries.api import router as inquiries_router
 from lianyun.ledger.api import router as ledger_router
 from lianyun.petitions.api import router as petitions_router
@@ -12,6 +13,7 @@ api = NinjaAPI(title="lianyun API", version="1", urls_namespace="api", docs_url=
 api.add_router("/", petitions_router)
 api.add_router("/", ledger_router)
 api.add_router("/", inquiries_router)
+api.add_router("/", statistics_router)
 
 
 @api.exception_handler(ValidationError)

@@ -276,6 +276,8 @@ LIANYUN_CROSSCHECK = {
     # item: (lowest age, highest age or None), at the end of the period paid for.
     "age_bands": {"old_age_allowance": (80, None)},
 }
+# Open statistics: a count below this (and above zero) is shown as "<N", never as itself.
+LIANYUN_PUBLIC_MIN_COUNT = env_int("LIANYUN_PUBLIC_MIN_COUNT", 3, minimum=1, maximum=100)
 LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 LIANYUN_UPLOAD_MAX_FILES = 10
 # Articles' recordings and videos, and talks' recordings (inside the request limit below).

@@ -23,6 +23,7 @@ urlpatterns = [
     path("talks/", include("lianyun.talks.urls")),
     path("redflags/", include("lianyun.redflags.urls")),
     path("dashboard/", include("lianyun.dashboard.urls")),
+    path("statistics/", include("lianyun.dashboard.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,6 +1,9 @@
 """驾驶舱: one page per scope with every module's headline counters for a period, each opening
 the list behind it, and charts drawn on the server."""
 
+import csv
+import io
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,7 +12,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
-from lianyun.dashboard import charts, queries
+from lianyun.core.spreadsheet import escape_cell
+from lianyun.dashboard import charts, public, queries
 from lianyun.dashboard.access import dashboard_region
 from lianyun.dashboard.forms import PeriodForm
 from lianyun.regions.models import RegionKind
@@ -53,3 +57,36 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "period": f"start={start.isoformat()}&end={end.isoformat()}",
         },
     )
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Open statistics, per town and finished month, small counts suppressed; CSV with ?csv=1."""
+    rows = public.monthly()
+    if request.GET.get("csv"):
+        return download_csv(rows)
+    return render(
+        request,
+        "dashboard/statistics.html",
+        {
+            "rows": rows,
+            "fields": public.FIELDS,
+            "threshold": public.threshold(),
+            "index": public.survey_index(),
+            "totals": public.rectification_totals(),
+        },
+    )
+
+
+def download_csv(rows: list[public.Row]) -> HttpResponse:
+    """The same table as CSV (UTF-8 with BOM, opens in Excel and WPS); suppressed counts empty."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["town_code", "town", "month", *public.FIELDS])
+    for row in rows:
+        writer.writerow(
+            [row.town.code, escape_cell(row.town.name), row.month]
+            + ["" if row.values[f] is None else row.values[f] for f in public.FIELDS]
+        )
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lianyun-statistics.csv"'
+    return response

@@ -223,10 +223,12 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "redflags:flag-ask": (MISSING, "POST", "exam"),
     "redflags:request-detail": (MISSING, "GET", "exam"),
     "dashboard:overview": (COMMISSION, "GET", ""),
+    "statistics:statistics": (PUBLIC, "GET", ""),
     "dashboard:overview-region": (WATCHER, "GET", "town"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),
+    "api:statistics": (API, "GET", ""),
     "api:api-root": (API, "GET", ""),
     "api:create_petition": (API, "POST", ""),
     "api:track_petition": (API, "GET", ""),
