@@ -4,20 +4,19 @@ one opens; monthly trends and town rankings for the charts."""
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.access import visible_leads, visible_rectifications
-from lianyun.cases.models import RectificationStatus
-from lianyun.cases.queries import counters
+from lianyun.cases.models import LeadStatus, Outcome, OutcomeKind, RectificationStatus
 from lianyun.core.access import Actor
 from lianyun.exams.models import Exam
 from lianyun.exams.queries import standings
@@ -45,6 +44,7 @@ ACCEPTED = {
 
 @dataclass
 class Tile:
+    key: str
     label: str | Promise
     value: Any
     url: str = ""
@@ -57,9 +57,26 @@ class Section:
     tiles: list[Tile] = field(default_factory=list)
 
 
-def _url(name: str, **query: Any) -> str:
-    shown = {k: v for k, v in query.items() if v not in (None, "")}
-    return reverse(name) + ("?" + urlencode(shown) if shown else "")
+@dataclass(frozen=True)
+class Scope:
+    user: Actor
+    region: Region
+    start: datetime.date
+    end: datetime.date
+    today: datetime.date
+
+    @property
+    def prefix(self) -> str:
+        return self.region.scope_prefix
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record behind a number: what it is, where it opens, and what it adds (for sums)."""
+
+    text: str
+    url: str
+    amount: Decimal | None = None
 
 
 def towns_of(region: Region) -> list[Region]:
@@ -70,205 +87,377 @@ def towns_of(region: Region) -> list[Region]:
     return list(Region.objects.filter(parent=region, kind=RegionKind.TOWN).order_by("code"))
 
 
+# --- what each number counts ---------------------------------------------------------------
+
+
+def _petitions(s: Scope) -> list[Any]:
+    return list(
+        visible_petitions(s.user)
+        .filter(region__code__startswith=s.prefix, received_on__range=(s.start, s.end))
+        .select_related("region")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def _petition(p: Any) -> Entry:
+    return Entry(
+        f"{p.received_on:%Y-%m-%d} {p.get_kind_display()} · {p.region.name} · {p.get_status_display()}",
+        reverse("petitions:petition-detail", args=[p.pk]),
+    )
+
+
+def _leads(s: Scope) -> Any:
+    return (
+        visible_leads(s.user)
+        .filter(region__code__startswith=s.prefix, created_at__date__range=(s.start, s.end))
+        .select_related("region")
+        .order_by("-created_at")
+    )
+
+
+def _lead(lead: Any) -> Entry:
+    return Entry(
+        f"L{lead.pk} {lead.summary} · {lead.get_status_display()}",
+        reverse("cases:lead-detail", args=[lead.pk]),
+        lead.amount_involved,
+    )
+
+
+def _outcomes(s: Scope, kinds: list[Any]) -> Any:
+    return (
+        Outcome.objects.filter(lead__in=_leads(s), kind__in=kinds)
+        .select_related("lead")
+        .order_by("-recorded_on")
+    )
+
+
+def _outcome(o: Any) -> Entry:
+    return Entry(
+        f"{o.recorded_on:%Y-%m-%d} L{o.lead_id} {o.get_kind_display()} {o.get_level_display() or ''}".strip(),
+        reverse("cases:lead-detail", args=[o.lead_id]),
+        o.amount,
+    )
+
+
+def _items(s: Scope) -> Any:
+    return (
+        visible_rectifications(s.user)
+        .filter(region__code__startswith=s.prefix)
+        .select_related("region")
+    )
+
+
+def _item(i: Any) -> Entry:
+    return Entry(
+        f"{i.title} · {i.region.name} · {i.deadline:%Y-%m-%d} · {i.get_status_display()}",
+        reverse("cases:rectification-detail", args=[i.pk]),
+    )
+
+
+def _meetings(s: Scope) -> Any:
+    return meeting_counters(s.region, s.start, s.end)
+
+
+def _meeting(m: Any) -> Entry:
+    return Entry(
+        f"{m.held_on:%Y-%m-%d} {m.village.name}", reverse("inquiries:meeting-detail", args=[m.pk])
+    )
+
+
+def _demand(d: Any) -> Entry:
+    return Entry(
+        f"{d.meeting.village.name} · {d.text[:40]}",
+        reverse("inquiries:demand-detail", args=[d.pk]),
+        d.funds_returned,
+    )
+
+
+def _flags(s: Scope) -> Any:
+    return (
+        visible_flags(s.user)
+        .filter(village__code__startswith=s.prefix)
+        .select_related("village", "item")
+    )
+
+
+def _flag(f: Any) -> Entry:
+    return Entry(
+        f"{f.period} {f.village.name} {f.item.name if f.item else ''} · {f.get_status_display()}",
+        reverse("redflags:flag-detail", args=[f.pk]),
+        f.stake,
+    )
+
+
+def _inspection(s: Scope, indicator: str) -> list[Any]:
+    return [
+        r
+        for town in towns_of(s.region)
+        for r in assess(town, s.start, s.end, s.today, only=indicator).measures[0].records
+    ]
+
+
+def _record(r: Any) -> Entry:
+    return Entry(f"{'✓' if r.counts else '✗'} {r.label}", r.url)
+
+
+OPEN_FLAG = [FlagStatus.OPEN, FlagStatus.ASKED]
+SANCTIONS = [OutcomeKind.PARTY_SANCTION, OutcomeKind.STATE_SANCTION]
+
+# key: (section, label, records, describe, how the number is made from the records, unit)
+COUNTERS: dict[str, tuple[Any, Any, Callable[[Scope], Any], Callable[[Any], Entry], str, Any]] = {
+    "petitions": (_("Petitions and reports"), _("received"), _petitions, _petition, "count", ""),
+    "petitions_accepted": (
+        _("Petitions and reports"),
+        _("accepted"),
+        lambda s: [p for p in _petitions(s) if p.status in ACCEPTED],
+        _petition,
+        "count",
+        "",
+    ),
+    "petitions_concluded": (
+        _("Petitions and reports"),
+        _("concluded"),
+        lambda s: [
+            p for p in _petitions(s) if p.status in (PetitionStatus.FINAL, PetitionStatus.CLOSED)
+        ],
+        _petition,
+        "count",
+        "",
+    ),
+    "petitions_overdue": (
+        _("Petitions and reports"),
+        _("overdue"),
+        lambda s: [
+            p
+            for p in _petitions(s)
+            if p.status in OPEN_STATUSES and light(p, s.today) in ("red", "black")
+        ],
+        _petition,
+        "count",
+        "",
+    ),
+    "leads": (_("Leads and sanctions"), _("leads"), _leads, _lead, "count", ""),
+    "leads_concluded": (
+        _("Leads and sanctions"),
+        _("concluded"),
+        lambda s: _leads(s).filter(status=LeadStatus.CONCLUDED),
+        _lead,
+        "count",
+        "",
+    ),
+    "sanctioned": (
+        _("Leads and sanctions"),
+        _("people sanctioned"),
+        lambda s: _outcomes(s, SANCTIONS),
+        _outcome,
+        "people",
+        "",
+    ),
+    "funds_recovered": (
+        _("Leads and sanctions"),
+        _("funds recovered"),
+        lambda s: _outcomes(s, [OutcomeKind.FUNDS_RECOVERED]),
+        _outcome,
+        "sum",
+        _("yuan"),
+    ),
+    "funds_returned": (
+        _("Leads and sanctions"),
+        _("returned to villagers"),
+        lambda s: _outcomes(s, [OutcomeKind.FUNDS_RETURNED]),
+        _outcome,
+        "sum",
+        _("yuan"),
+    ),
+    "items_open": (
+        _("Rectification"),
+        _("open"),
+        lambda s: _items(s).exclude(status=RectificationStatus.CLOSED_OUT).order_by("deadline"),
+        _item,
+        "count",
+        "",
+    ),
+    "items_overdue": (
+        _("Rectification"),
+        _("overdue"),
+        lambda s: (
+            _items(s)
+            .exclude(status=RectificationStatus.CLOSED_OUT)
+            .filter(deadline__lt=s.today)
+            .order_by("deadline")
+        ),
+        _item,
+        "count",
+        "",
+    ),
+    "items_closed": (
+        _("Rectification"),
+        _("closed out"),
+        lambda s: (
+            _items(s)
+            .filter(status=RectificationStatus.CLOSED_OUT, closed_on__range=(s.start, s.end))
+            .order_by("-closed_on")
+        ),
+        _item,
+        "count",
+        "",
+    ),
+    "meetings": (
+        _("Inquiry meetings"),
+        _("meetings"),
+        lambda s: _meetings(s).meetings.order_by("-held_on"),
+        _meeting,
+        "count",
+        "",
+    ),
+    "demands": (
+        _("Inquiry meetings"),
+        _("demands"),
+        lambda s: _meetings(s).demands,
+        _demand,
+        "count",
+        "",
+    ),
+    "demands_solved": (
+        _("Inquiry meetings"),
+        _("problems solved"),
+        lambda s: _meetings(s).solved,
+        _demand,
+        "count",
+        "",
+    ),
+    "meeting_funds": (
+        _("Inquiry meetings"),
+        _("returned to villagers"),
+        lambda s: _meetings(s).solved,
+        _demand,
+        "sum",
+        _("yuan"),
+    ),
+    "coverage": (
+        _("Village inspection"),
+        _("village coverage"),
+        lambda s: _inspection(s, Indicator.COVERAGE),
+        _record,
+        "share",
+        "%",
+    ),
+    "reports": (
+        _("Village inspection"),
+        _("reports on time"),
+        lambda s: _inspection(s, Indicator.REPORTS),
+        _record,
+        "share",
+        "%",
+    ),
+    "flags_pending": (
+        _("Cross-checks"),
+        _("flags pending"),
+        lambda s: _flags(s).filter(status__in=OPEN_FLAG),
+        _flag,
+        "count",
+        "",
+    ),
+    "flags_confirmed": (
+        _("Cross-checks"),
+        _("confirmed"),
+        lambda s: _flags(s).filter(
+            status=FlagStatus.CONFIRMED, reviewed_at__date__range=(s.start, s.end)
+        ),
+        _flag,
+        "count",
+        "",
+    ),
+    "flags_stake": (
+        _("Cross-checks"),
+        _("money at stake"),
+        lambda s: _flags(s).filter(status__in=OPEN_FLAG),
+        _flag,
+        "sum",
+        _("yuan"),
+    ),
+}
+FLAG_KEYS = {"flags_pending", "flags_confirmed", "flags_stake"}
+
+
+def _value(how: str, records: Any, describe: Callable[[Any], Entry]) -> Any:
+    if how == "count":
+        return (
+            records.count()
+            if hasattr(records, "count") and not isinstance(records, list)
+            else len(records)
+        )
+    if how == "sum":
+        return sum((describe(r).amount or Decimal(0) for r in records), Decimal(0))
+    if how == "people":  # as the case engine's counters count them: each person once
+        return len({r.person_id for r in records})
+    good = sum(1 for r in records if r.counts)
+    return round(100 * good / len(records), 1) if records else "—"
+
+
+def records(scope: Scope, key: str) -> tuple[Any, list[Entry], Any]:
+    """The label, the records behind a number and the number they make (the same as the tile)."""
+    _section, label, fetch, describe, how, _unit = COUNTERS[key]
+    found = fetch(scope)
+    return label, [describe(r) for r in found], _value(how, found, describe)
+
+
 def headline(
     user: Actor, region: Region, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> list[Section]:
-    """Every module's counters for the region and the period (the same functions the module's
-    own pages use), over what this user may see."""
-    prefix = region.scope_prefix
-    period = {"start": start.isoformat(), "end": end.isoformat()}
-    sections = []
-
-    petitions = visible_petitions(user).filter(
-        region__code__startswith=prefix, received_on__range=(start, end)
-    )
-    received = list(petitions.only("status", "due_on", "satisfied", "received_on"))
-    rated = [p for p in received if p.satisfied is not None]
-    overdue = sum(
-        1 for p in received if p.status in OPEN_STATUSES and light(p, today) in ("red", "black")
-    )
-    petition_list = reverse("petitions:petition-list")
-    sections.append(
-        Section(
-            _("Petitions and reports"),
-            [
-                Tile(_("received"), len(received), petition_list),
-                Tile(_("accepted"), sum(p.status in ACCEPTED for p in received), petition_list),
-                Tile(
-                    _("concluded"),
-                    sum(
-                        p.status in (PetitionStatus.FINAL, PetitionStatus.CLOSED) for p in received
-                    ),
-                    petition_list,
-                ),
-                Tile(_("overdue"), overdue, petition_list),
-                Tile(
-                    _("satisfied"),
-                    f"{round(100 * sum(bool(p.satisfied) for p in rated) / len(rated))}%"
-                    if rated
-                    else "—",
-                    petition_list,
-                ),
-            ],
+    """Every module's counters for the region and the period, over what this user may see; each
+    tile opens the records it counts."""
+    scope = Scope(user, region, start, end, today)
+    sections: dict[str, Section] = {}
+    for key, (section, label, fetch, describe, how, unit) in COUNTERS.items():
+        if key in FLAG_KEYS and not _reviews(user):
+            continue
+        value = _value(how, fetch(scope), describe)
+        url = reverse("dashboard:drill", args=[region.code, key]) + (
+            f"?start={start.isoformat()}&end={end.isoformat()}"
         )
-    )
-
-    leads = visible_leads(user).filter(
-        region__code__startswith=prefix, created_at__date__range=(start, end)
-    )
-    items = visible_rectifications(user).filter(region__code__startswith=prefix)
-    figures = counters(leads, items.filter(created_at__date__range=(start, end)))
-    open_items = items.exclude(status=RectificationStatus.CLOSED_OUT)
-    lead_list, item_list = reverse("cases:lead-list"), reverse("cases:rectification-list")
-    sections.append(
-        Section(
-            _("Leads and sanctions"),
-            [
-                Tile(_("leads"), figures.leads, lead_list),
-                Tile(_("concluded"), figures.leads_concluded, lead_list),
-                Tile(
-                    _("people sanctioned"), figures.people_sanctioned, reverse("cases:counter-list")
-                ),
-                Tile(
-                    _("funds recovered"),
-                    figures.funds_recovered,
-                    reverse("cases:counter-list"),
-                    _("yuan"),
-                ),
-                Tile(
-                    _("returned to villagers"),
-                    figures.funds_returned,
-                    reverse("cases:counter-list"),
-                    _("yuan"),
-                ),
-            ],
+        sections.setdefault(str(section), Section(section)).tiles.append(
+            Tile(key, label, value, url, unit)
         )
-    )
-    sections.append(
-        Section(
-            _("Rectification"),
-            [
-                Tile(_("open"), open_items.count(), item_list),
-                Tile(_("overdue"), open_items.filter(deadline__lt=today).count(), item_list),
-                Tile(
-                    _("closed out"),
-                    items.filter(
-                        status=RectificationStatus.CLOSED_OUT, closed_on__range=(start, end)
-                    ).count(),
-                    item_list,
-                ),
-            ],
-        )
-    )
+    learning = _learning(scope)
+    if learning.tiles:
+        sections[str(learning.title)] = learning
+    return list(sections.values())
 
-    meetings = meeting_counters(region, start, end).as_dict()
-    stats = _url("inquiries:meeting-statistics", region=region.code, **period)
-    sections.append(
-        Section(
-            _("Inquiry meetings"),
-            [
-                Tile(_("meetings"), meetings["meetings"], stats),
-                Tile(_("demands"), meetings["demands"], stats),
-                Tile(_("problems solved"), meetings["solved"], stats),
-                Tile(_("returned to villagers"), meetings["funds_returned"], stats, _("yuan")),
-            ],
-        )
-    )
 
-    towns = towns_of(region)
-    coverage = [assess(t, start, end, today, only=Indicator.COVERAGE).measures[0] for t in towns]
-    reports = [assess(t, start, end, today, only=Indicator.REPORTS).measures[0] for t in towns]
-    sections.append(
-        Section(
-            _("Village inspection"),
-            [
-                Tile(
-                    _("village coverage"),
-                    _percent(coverage),
-                    reverse("inspections:group-list"),
-                    "%",
-                ),
-                Tile(
-                    _("reports on time"), _percent(reports), reverse("inspections:group-list"), "%"
-                ),
-            ],
-        )
-    )
-
-    flags = visible_flags(user).filter(village__code__startswith=prefix) if _reviews(user) else None
-    if flags is not None:
-        pending = flags.filter(status__in=[FlagStatus.OPEN, FlagStatus.ASKED])
-        flag_list = reverse("redflags:flag-list")
-        sections.append(
-            Section(
-                _("Cross-checks"),
-                [
-                    Tile(
-                        _("flags pending"),
-                        pending.count(),
-                        _url("redflags:flag-list", status="open"),
-                    ),
-                    Tile(
-                        _("confirmed"),
-                        flags.filter(
-                            status=FlagStatus.CONFIRMED, reviewed_at__date__range=(start, end)
-                        ).count(),
-                        _url("redflags:flag-list", status="confirmed"),
-                    ),
-                    Tile(
-                        _("money at stake"),
-                        pending.aggregate(s=Sum("stake"))["s"] or Decimal(0),
-                        flag_list,
-                        _("yuan"),
-                    ),
-                ],
-            )
-        )
-
-    surveys = []
-    for town in towns[:1] if region.kind != RegionKind.COUNTY else []:
-        found = town_index_in(town, start.replace(month=1, day=1), end)
+def _learning(s: Scope) -> Section:
+    """The survey index and the latest exam's completion, opening their own result pages."""
+    section = Section(_("Opinion and learning"))
+    towns = towns_of(s.region)
+    if towns:
+        found = town_index_in(towns[0], s.start.replace(month=1, day=1), s.end)
         if found:
-            surveys.append(
-                Tile(_("social evaluation index"), found[-1][1] or "—", reverse("surveys:index"))
-            )
-    if region.kind == RegionKind.COUNTY and towns:
-        found = town_index_in(towns[0], start.replace(month=1, day=1), end)
-        if found:
-            surveys.append(
-                Tile(_("social evaluation index"), found[-1][2] or "—", reverse("surveys:index"))
+            value = found[-1][2] if s.region.kind == RegionKind.COUNTY else found[-1][1]
+            section.tiles.append(
+                Tile("index", _("social evaluation index"), value or "—", reverse("surveys:index"))
             )
     exam = (
-        Exam.objects.filter(practice=False, opens_on__lte=end, deadline__gte=start)
+        Exam.objects.filter(practice=False, opens_on__lte=s.end, deadline__gte=s.start)
         .order_by("-deadline")
         .first()
     )
     if exam is not None:
         mine = [
-            s for s in standings(exam) if s.user.region and s.user.region.code.startswith(prefix)
+            x for x in standings(exam) if x.user.region and x.user.region.code.startswith(s.prefix)
         ]
-        taken = sum(1 for s in mine if s.attempts)
-        passed = sum(1 for s in mine if s.passed)
         results = reverse("exams:exam-results", args=[exam.pk])
-        surveys += [
-            Tile(
-                _("exam completion"), f"{round(100 * taken / len(mine))}%" if mine else "—", results
-            ),
-            Tile(_("exam passed"), f"{round(100 * passed / len(mine))}%" if mine else "—", results),
-        ]
-    if surveys:
-        sections.append(Section(_("Opinion and learning"), surveys))
-    return sections
+        if mine:
+            taken = round(100 * sum(1 for x in mine if x.attempts) / len(mine))
+            passed = round(100 * sum(1 for x in mine if x.passed) / len(mine))
+            section.tiles += [
+                Tile("exam_taken", _("exam completion"), f"{taken}%", results),
+                Tile("exam_passed", _("exam passed"), f"{passed}%", results),
+            ]
+    return section
 
 
 def _reviews(user: Actor) -> bool:
     return getattr(user, "role", "") in {"town_commission", "county_commission"}
-
-
-def _percent(measures: list[Any]) -> float | str:
-    good = sum(m.good for m in measures)
-    total = sum(m.total for m in measures)
-    return round(100 * good / total, 1) if total else "—"
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[str]:

@@ -6,4 +6,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("<str:code>/", views.overview, name="overview-region"),
+    path("<str:code>/<slug:key>/", views.drill, name="drill"),
 ]

@@ -5,7 +5,7 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,6 +55,34 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "ranking": mark_safe(ranking_chart),  # noqa: S308 - escaped in charts
             "children": children,
             "period": f"start={start.isoformat()}&end={end.isoformat()}",
+        },
+    )
+
+
+@login_required
+@never_cache
+def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """The records behind one number of the overview, as the viewer may see them."""
+    region = dashboard_region(request.user, code)  # type: ignore[arg-type]
+    if key not in queries.COUNTERS or (
+        key in queries.FLAG_KEYS and not queries._reviews(request.user)  # type: ignore[arg-type]
+    ):
+        raise Http404
+    today = timezone.localdate()
+    start, end = PeriodForm(request.GET or None).period(today)
+    scope = queries.Scope(request.user, region, start, end, today)  # type: ignore[arg-type]
+    label, entries, value = queries.records(scope, key)
+    return render(
+        request,
+        "dashboard/drill.html",
+        {
+            "region": region,
+            "label": label,
+            "entries": entries[:500],
+            "total": len(entries),
+            "value": value,
+            "start": start,
+            "end": end,
         },
     )
 

@@ -26,13 +26,12 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def _tile(sections: list[queries.Section], section: str, label: str) -> object:
+def _tile(sections: list[queries.Section], key: str) -> object:
     for s in sections:
-        if str(s.title) == section:
-            for t in s.tiles:
-                if str(t.label) == label:
-                    return t.value
-    raise AssertionError(f"{section}/{label} not shown")
+        for t in s.tiles:
+            if t.key == key:
+                return t.value
+    raise AssertionError(f"{key} not shown")
 
 
 def _data(county: Cast) -> None:
@@ -79,20 +78,37 @@ def test_the_counters_match_a_hand_count_and_open_their_lists(county: Cast) -> N
         county_view = queries.headline(
             county.county_inspector.user, county.county, START, END, TODAY
         )
-        assert _tile(county_view, "整改", "未销号") == 3
-        assert _tile(county_view, "整改", "已超期") == 2
-        assert _tile(county_view, "整改", "已销号") == 1
-        assert _tile(county_view, "大数据比对", "待核查疑点") == 3
+        assert _tile(county_view, "items_open") == 3
+        assert _tile(county_view, "items_overdue") == 2
+        assert _tile(county_view, "items_closed") == 1
+        assert _tile(county_view, "flags_pending") == 3
+        assert str(_tile(county_view, "flags_stake")) == "1200.00"  # three repeats of 400
         town_view = queries.headline(county.town_secretary.user, county.town_a, START, END, TODAY)
-        assert _tile(town_view, "整改", "未销号") == 2
-        assert _tile(town_view, "整改", "已超期") == 1
-        assert _tile(town_view, "大数据比对", "待核查疑点") == 2
+        assert _tile(town_view, "items_open") == 2
+        assert _tile(town_view, "items_overdue") == 1
+        assert _tile(town_view, "flags_pending") == 2
+        # Every number's drill-down lists exactly what it counts, and makes the same number.
+        scope = queries.Scope(county.town_secretary.user, county.town_a, START, END, TODAY)
+        for section in town_view:
+            for tile in section.tiles:
+                if tile.key in queries.COUNTERS:
+                    _label, entries, value = queries.records(scope, tile.key)
+                    assert value == tile.value, tile.key
+        _label, overdue, _value = queries.records(scope, "items_overdue")
+        assert [e.text.split(" · ")[0] for e in overdue] == ["道路"]
         # The page: tiles link to their lists; the town cannot open another town's overview.
         page = _client(county.town_secretary.user).get(reverse("dashboard:overview"))
         html = page.content.decode()
         assert page.status_code == 200 and html.count('data-test="tile"') >= 15
-        assert reverse("cases:rectification-list") in html
-        assert reverse("redflags:flag-list") + "?status=open" in html
+        drill = reverse("dashboard:drill", args=[county.town_a.code, "items_overdue"])
+        assert drill in html
+        opened = _client(county.town_secretary.user).get(drill + "?start=2026-01-01&end=2026-11-20")
+        assert 'data-test="value">1<' in opened.content.decode()
+        assert reverse("cases:rectification-detail", args=[1]) in opened.content.decode()
+        village = reverse("dashboard:drill", args=[county.town_b.code, "items_open"])
+        assert _client(county.town_secretary.user).get(village).status_code == 404
+        cadre_drill = reverse("dashboard:drill", args=[county.town_a.code, "flags_pending"])
+        assert _client(county.village_cadre.user).get(cadre_drill).status_code == 404
         assert "<svg" in html and "<script" not in html.split("<main", 1)[1].split("</main>")[0]
         other = reverse("dashboard:overview-region", args=[county.town_b.code])
         assert _client(county.town_secretary.user).get(other).status_code == 404
