@@ -94,6 +94,8 @@ def test_the_counters_match_a_hand_count_and_open_their_lists(county: Cast) -> N
                 if tile.key in queries.COUNTERS:
                     _label, entries, value = queries.records(scope, tile.key)
                     assert value == tile.value, tile.key
+                    if queries.COUNTERS[tile.key][4] == "count":
+                        assert len(entries) == tile.value, tile.key
         _label, overdue, _value = queries.records(scope, "items_overdue")
         assert [e.text.split(" · ")[0] for e in overdue] == ["道路"]
         # The page: tiles link to their lists; the town cannot open another town's overview.
