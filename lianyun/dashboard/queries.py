@@ -16,7 +16,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.access import visible_leads, visible_rectifications
-from lianyun.cases.models import LeadStatus, Outcome, OutcomeKind, RectificationStatus
+from lianyun.cases.models import (
+    LeadStatus,
+    Outcome,
+    OutcomeKind,
+    RectificationStatus,
+    SourceKind,
+)
 from lianyun.core.access import Actor
 from lianyun.exams.models import Exam
 from lianyun.exams.queries import standings
@@ -522,3 +528,45 @@ def town_ranking(user: Actor, region: Region, today: datetime.date) -> list[Town
             )
         )
     return sorted(rows, key=lambda r: (-r.closed_share, r.town.code))
+
+
+@dataclass
+class HeatTable:
+    """Towns × sources of rectification items (where problems come from), each cell shaded by
+    its count and opening the town's items."""
+
+    columns: list[tuple[str, str]]
+    rows: list[tuple[Region, list[tuple[int, int]]]]  # per town: (count, shade 0–9) per column
+
+
+def source_heat(user: Actor, region: Region) -> HeatTable:
+    items = visible_rectifications(user).filter(region__code__startswith=region.scope_prefix)
+    counts: Counter[tuple[str, str]] = Counter()
+    for code, source in items.values_list("region__code", "source_kind"):
+        counts[(code[:9], source)] += 1
+    sources = [(k, str(label)) for k, label in SourceKind.choices if any(c[1] == k for c in counts)]
+    top = max(counts.values(), default=0)
+    rows = []
+    for town in towns_of(region):
+        cells = []
+        for key, _label in sources:
+            n = counts[(town.code[:9], key)]
+            cells.append((n, min(9, (10 * n) // top) if top and n else 0))
+        rows.append((town, cells))
+    return HeatTable(sources, rows)
+
+
+def deadline_funnel(user: Actor, region: Region, today: datetime.date) -> list[tuple[str, int]]:
+    """Open petitions by how their deadline stands: on time, close (≤ 3 days), late, very late."""
+    lights = Counter(
+        light(p, today)
+        for p in visible_petitions(user)
+        .filter(region__code__startswith=region.scope_prefix, status__in=OPEN_STATUSES)
+        .only("due_on")
+    )
+    return [
+        (str(_("on time")), lights["green"]),
+        (str(_("3 days or less")), lights["amber"]),
+        (str(_("late")), lights["red"]),
+        (str(_("very late")), lights["black"]),
+    ]

@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from lianyun.core.spreadsheet import escape_cell
+from lianyun.core.spreadsheet import download, escape_cell, xlsx
 from lianyun.dashboard import charts, public, queries
 from lianyun.dashboard.access import dashboard_region
 from lianyun.dashboard.forms import PeriodForm
@@ -42,6 +43,22 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
         unit="%",
     )
     children = region.children.order_by("code") if region.kind != RegionKind.VILLAGE else []
+    sections = queries.headline(user, region, start, end, today)  # type: ignore[arg-type]
+    if request.GET.get("xlsx"):
+        return download(
+            xlsx(
+                f"{region.name} {start:%Y-%m-%d}–{end:%Y-%m-%d}",
+                [_("Section"), _("Figure"), _("Value")],
+                [
+                    [str(section.title), str(tile.label), str(tile.value)]
+                    for section in sections
+                    for tile in section.tiles
+                ],
+            ),
+            f"overview-{region.code}.xlsx",
+        )
+    funnel = queries.deadline_funnel(user, region, today)  # type: ignore[arg-type]
+    petitions = reverse("petitions:petition-list")
     return render(
         request,
         "dashboard/overview.html",
@@ -50,7 +67,11 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "form": form,
             "start": start,
             "end": end,
-            "sections": queries.headline(user, region, start, end, today),  # type: ignore[arg-type]
+            "sections": sections,
+            "heat": queries.source_heat(user, region),  # type: ignore[arg-type]
+            "funnel": mark_safe(  # noqa: S308 - escaped in charts
+                charts.bars([charts.Bar(name, n, petitions) for name, n in funnel])
+            ),
             "trend": mark_safe(charts.columns(months, series)),  # noqa: S308 - escaped in charts
             "ranking": mark_safe(ranking_chart),  # noqa: S308 - escaped in charts
             "children": children,
@@ -72,6 +93,15 @@ def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
     start, end = PeriodForm(request.GET or None).period(today)
     scope = queries.Scope(request.user, region, start, end, today)  # type: ignore[arg-type]
     label, entries, value = queries.records(scope, key)
+    if request.GET.get("xlsx"):
+        return download(
+            xlsx(
+                f"{region.name} {label} {start:%Y-%m-%d}–{end:%Y-%m-%d}",
+                [_("Entry"), _("Amount")],
+                [[e.text, "" if e.amount is None else str(e.amount)] for e in entries],
+            ),
+            f"{key}-{region.code}.xlsx",
+        )
     return render(
         request,
         "dashboard/drill.html",

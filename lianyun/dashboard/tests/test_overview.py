@@ -8,9 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from lianyun.cases.actions import register_rectification
-from lianyun.cases.models import SourceKind
+from lianyun.cases.models import RectificationItem, SourceKind
 from lianyun.dashboard import charts, queries
 from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.xlsx import read_xlsx
 from lianyun.redflags import actions as redflags
 from lianyun.redflags.tests.test_crosscheck import Ledger
 from lianyun.regions.models import Unit
@@ -58,8 +59,6 @@ def _data(county: Cast) -> None:
                 deadline=deadline,
                 actor=actor,
             )
-    from lianyun.cases.models import RectificationItem
-
     RectificationItem.objects.filter(title="低保").update(
         status="closed_out", progress=100, closed_on=datetime.date(2026, 6, 1)
     )
@@ -106,7 +105,20 @@ def test_the_counters_match_a_hand_count_and_open_their_lists(county: Cast) -> N
         assert drill in html
         opened = _client(county.town_secretary.user).get(drill + "?start=2026-01-01&end=2026-11-20")
         assert 'data-test="value">1<' in opened.content.decode()
-        assert reverse("cases:rectification-detail", args=[1]) in opened.content.decode()
+        road = RectificationItem.objects.get(title="道路").pk
+        assert reverse("cases:rectification-detail", args=[road]) in opened.content.decode()
+        # Excel of the overview and of a list, with a formula trigger made harmless.
+        RectificationItem.objects.filter(title="道路").update(title="=HYPERLINK(1)")
+        book = _client(county.town_secretary.user).get(
+            drill + "?start=2026-01-01&end=2026-11-20&xlsx=1"
+        )
+        cells = [c for row in read_xlsx(book.content) for c in row]
+        assert "'=HYPERLINK(1)" in " ".join(cells) and "=HYPERLINK(1)" not in cells
+        overview = _client(county.town_secretary.user).get(
+            reverse("dashboard:overview") + "?xlsx=1"
+        )
+        assert any("已超期" in c for row in read_xlsx(overview.content) for c in row)
+        assert 'data-test="funnel"' in html and 'data-test="heat"' in html
         village = reverse("dashboard:drill", args=[county.town_b.code, "items_open"])
         assert _client(county.town_secretary.user).get(village).status_code == 404
         cadre_drill = reverse("dashboard:drill", args=[county.town_a.code, "flags_pending"])
