@@ -2,7 +2,9 @@
 the list behind it, and charts drawn on the server."""
 
 import csv
+import datetime
 import io
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +15,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from lianyun.core.filestore import download_response
+from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, escape_cell, xlsx
-from lianyun.dashboard import charts, public, queries
+from lianyun.dashboard import charts, public, queries, report
 from lianyun.dashboard.access import dashboard_region
 from lianyun.dashboard.forms import PeriodForm
 from lianyun.regions.models import RegionKind
+
+MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
 
 
 @login_required
@@ -114,6 +120,32 @@ def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
             "start": start,
             "end": end,
         },
+    )
+
+
+@login_required
+@never_cache
+def monthly_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The month's report (the last full month by default): an A4 page, or DOCX with ?docx=1."""
+    region = dashboard_region(request.user, code)  # type: ignore[arg-type]
+    today = timezone.localdate()
+    last = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    month = request.GET.get("month", last)
+    if not MONTH.fullmatch(month) or month > today.strftime("%Y-%m"):
+        month = last
+    built = report.build(request.user, region, month, today)  # type: ignore[arg-type]
+    if request.GET.get("docx"):
+        return download_response(
+            report.docx(built),
+            f"report-{region.code}-{month}.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    back = reverse("dashboard:overview-region", args=[region.code])
+    url = public_url(request, reverse("dashboard:report", args=[region.code]) + f"?month={month}")
+    return render(
+        request,
+        "dashboard/report.html",
+        {"report": built, "back": back, "qr": qr_svg(url), "qr_url": url},
     )
 
 

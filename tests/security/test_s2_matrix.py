@@ -227,6 +227,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "dashboard:overview-region": (WATCHER, "GET", "town"),
     # Keyed by region and counter: tests/dashboard cover the drill-downs and their scope.
     "dashboard:drill": (MISSING, "GET", "town"),
+    "dashboard:report": (WATCHER, "GET", "town"),
     # The JSON API authenticates by bearer token, not session: tests/api covers it, and
     # schemathesis checks that no operation ignores its authentication.
     "api:openapi-json": (API, "GET", ""),

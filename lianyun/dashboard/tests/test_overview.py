@@ -143,3 +143,31 @@ def test_the_charts_are_plain_svg_with_links() -> None:
     assert 'href="/x/?a=1&amp;b=2"' in svg and "&lt;b&gt;" in svg
     columns = charts.columns(["2026-01", "2026-02"], [("信访", [3, 0]), ("整改", [1, 2])])
     assert columns.count("<rect") == 4 + 2  # the columns and the legend
+
+
+def test_the_monthly_report_prints_and_opens_as_docx_with_the_same_figures(county: Cast) -> None:
+    import io
+
+    from docx import Document
+
+    _data(county)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)):
+        client = _client(county.county_inspector.user)
+        url = reverse("dashboard:report", args=[county.county.code]) + "?month=2026-03"
+        page = client.get(url).content.decode()
+        assert "2026-03" in page and 'data-test="report-towns"' in page and 'data-test="qr"' in page
+        scope = queries.Scope(
+            county.county_inspector.user,
+            county.county,
+            datetime.date(2026, 3, 1),
+            datetime.date(2026, 3, 31),
+            TODAY,
+        )
+        payouts_flagged = queries.records(scope, "flags_pending")[2]
+        document = Document(io.BytesIO(client.get(url + "&docx=1").content))
+        text = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+        assert "佛楼镇" in text and "西兴镇" in text
+        assert str(payouts_flagged) in text
+        assert client.get(reverse("dashboard:report", args=[county.town_b.code])).status_code == 200
+        town = _client(county.town_secretary.user)
+        assert town.get(reverse("dashboard:report", args=[county.town_b.code])).status_code == 404
