@@ -168,14 +168,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def download_csv(rows: list[public.Row]) -> HttpResponse:
-    """The same table as CSV (UTF-8 with BOM, opens in Excel and WPS); suppressed counts empty."""
+    """The same table as CSV (UTF-8 with BOM, opens in Excel and WPS); suppressed counts empty;
+    each row carries its town's social evaluation index from the latest closed survey."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["town_code", "town", "month", *public.FIELDS])
+    index = {town.pk: value for town, value in public.survey_index()}
+    writer.writerow(["town_code", "town", "month", *public.FIELDS, "social_evaluation_index"])
     for row in rows:
         writer.writerow(
             [row.town.code, escape_cell(row.town.name), row.month]
             + ["" if row.values[f] is None else row.values[f] for f in public.FIELDS]
+            + ["" if index.get(row.town.pk) is None else index[row.town.pk]]
         )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lianyun-statistics.csv"'
