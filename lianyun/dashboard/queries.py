@@ -32,7 +32,7 @@ from lianyun.inspections.queries import assess
 from lianyun.petitions.access import visible_petitions
 from lianyun.petitions.models import OPEN_STATUSES, PetitionStatus
 from lianyun.petitions.queries import light
-from lianyun.redflags.access import visible_flags
+from lianyun.redflags.access import REVIEWER_ROLES, visible_flags
 from lianyun.redflags.models import FlagStatus
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.queries import town_index_in
@@ -416,7 +416,7 @@ def headline(
     scope = Scope(user, region, start, end, today)
     sections: dict[str, Section] = {}
     for key, (section, label, fetch, describe, how, unit) in COUNTERS.items():
-        if key in FLAG_KEYS and not _reviews(user):
+        if key in FLAG_KEYS and not sees_flags(user):
             continue
         value = _value(how, fetch(scope), describe)
         url = reverse("dashboard:drill", args=[region.code, key]) + (
@@ -462,8 +462,8 @@ def _learning(s: Scope) -> Section:
     return section
 
 
-def _reviews(user: Actor) -> bool:
-    return getattr(user, "role", "") in {"town_commission", "county_commission"}
+def sees_flags(user: Actor) -> bool:
+    return getattr(user, "role", "") in REVIEWER_ROLES
 
 
 def _months(start: datetime.date, end: datetime.date) -> list[str]:

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from lianyun.core.filestore import download_response
+from lianyun.core.forms import PeriodForm
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, escape_cell, xlsx
 from lianyun.dashboard import charts, public, queries, report
 from lianyun.dashboard.access import dashboard_region
-from lianyun.dashboard.forms import PeriodForm
 from lianyun.regions.models import RegionKind
 
 MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
@@ -92,7 +92,7 @@ def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
     """The records behind one number of the overview, as the viewer may see them."""
     region = dashboard_region(request.user, code)  # type: ignore[arg-type]
     if key not in queries.COUNTERS or (
-        key in queries.FLAG_KEYS and not queries._reviews(request.user)  # type: ignore[arg-type]
+        key in queries.FLAG_KEYS and not queries.sees_flags(request.user)  # type: ignore[arg-type]
     ):
         raise Http404
     today = timezone.localdate()

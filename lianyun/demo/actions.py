@@ -167,46 +167,49 @@ def load_demo(
     accounts = _demo_accounts(made, random.Random(seed))
     import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
     payouts = load_demo_payouts(random.Random(seed))
+    users = {
+        u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])
+    }
     seed_cases(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
-    seed_disclosures(random.Random(seed), User.objects.get(username="cadre"))
+    seed_disclosures(random.Random(seed), users["cadre"])
     seed_inquiries(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_inspections(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_surveys(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_exams(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_learning(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_talks(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     seed_redflags(
         made,
         random.Random(seed),
-        {a.username: User.objects.get(username=a.username) for a in accounts},
+        users,
     )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}

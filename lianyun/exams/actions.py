@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
+from lianyun.accounts.queries import in_audience
 from lianyun.core import audit
 from lianyun.core.cli import LocalizedError
 from lianyun.exams.models import Attempt, AttemptAnswer, Exam, ExamQuestion, QuestionKind
@@ -295,13 +296,9 @@ def paper_picks(exam: Exam, seed: str, avoid: Collection[int] = ()) -> list[int]
 
 
 def in_cohort(exam: Exam, user: User) -> bool:
-    if exam.roles and user.role not in exam.roles:
-        return False
-    regions = list(exam.regions.all())
-    if regions and (user.region is None or not any(r.contains(user.region) for r in regions)):
-        return False
-    units = set(exam.units.values_list("pk", flat=True))
-    return not units or user.unit_id in units
+    return in_audience(
+        user, exam.roles, exam.regions.all(), set(exam.units.values_list("pk", flat=True))
+    )
 
 
 @transaction.atomic

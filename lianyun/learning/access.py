@@ -37,12 +37,12 @@ def may_edit(user: Actor, article: Article) -> bool:
     )
 
 
+def is_reviewer(user: Actor) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role in REVIEWER_ROLES
+
+
 def may_review(user: Actor, article: Article) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role in REVIEWER_ROLES
-        and article.author_id != user.pk
-    )
+    return is_reviewer(user) and article.author_id != user.pk
 
 
 def require_editor(user: Actor) -> None:

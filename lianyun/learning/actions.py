@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.accounts.models import OFFICIAL_ROLES, Role, User
+from lianyun.accounts.queries import in_audience as audience
 from lianyun.core import audit
 from lianyun.core.filestore import read_file, save_files
 from lianyun.core.uploads import IMAGE_TYPES, CheckedFile, check_upload
@@ -97,14 +98,7 @@ def is_public(article: Article) -> bool:
 
 
 def in_audience(article: Article, user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if article.roles and user.role not in article.roles:
-        return False
-    regions = list(article.regions.all())
-    return not regions or (
-        user.region is not None and any(r.contains(user.region) for r in regions)
-    )
+    return audience(user, article.roles, article.regions.all())
 
 
 def _audit(action: str, actor: Any, article: Article, **detail: Any) -> None:

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.core.forms import PeriodForm
 from lianyun.core.views import add_errors
 from lianyun.redflags import actions, queries
 from lianyun.redflags.access import flag_for, request_for, visible_flags
-from lianyun.redflags.forms import AskForm, DismissForm, ExplainForm, PeriodForm
+from lianyun.redflags.forms import AskForm, DismissForm, ExplainForm
 from lianyun.redflags.models import FlagStatus
 from lianyun.redflags.rules import RULES
 

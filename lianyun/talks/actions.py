@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.accounts.models import Role, User
+from lianyun.accounts.queries import in_audience as audience
 from lianyun.cases.actions import register_rectification
 from lianyun.cases.models import SourceKind
 from lianyun.core import audit
@@ -44,15 +45,13 @@ def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
 
 
 def in_audience(talk: Talk, user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_official:
-        return False
-    if talk.roles and user.role not in talk.roles:
-        return False
-    regions = list(talk.regions.all())
-    if regions and (user.region is None or not any(r.contains(user.region) for r in regions)):
-        return False
-    units = set(talk.units.values_list("pk", flat=True))
-    return not units or user.unit_id in units
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.is_official
+        and audience(
+            user, talk.roles, talk.regions.all(), set(talk.units.values_list("pk", flat=True))
+        )
+    )
 
 
 def ends_at(talk: Talk) -> datetime.datetime:

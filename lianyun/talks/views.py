@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianyun.core.filestore import read_file
+from lianyun.core.filestore import inline_response
 from lianyun.core.views import add_errors
 from lianyun.learning.actions import check_media
 from lianyun.talks import actions, queries
@@ -153,10 +153,7 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
     stored = Recording.objects.filter(talk=talk).first()
     if stored is None:
         return redirect("talks:talk-detail", talk.pk)
-    response = HttpResponse(read_file(stored), content_type=stored.content_type)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return inline_response(stored)
 
 
 @login_required
