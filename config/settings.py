@@ -278,6 +278,16 @@ LIANYUN_CROSSCHECK = {
 }
 # Open statistics: a count below this (and above zero) is shown as "<N", never as itself.
 LIANYUN_PUBLIC_MIN_COUNT = env_int("LIANYUN_PUBLIC_MIN_COUNT", 3, minimum=1, maximum=100)
+
+# The commissions' overview is cached: never shown older than stale_seconds; the task queue
+# refreshes what was opened in the last day once the data changes, and refresh_margin_seconds
+# before it would go stale.
+LIANYUN_DASHBOARD = {
+    "stale_seconds": env_int("LIANYUN_DASHBOARD_STALE_SECONDS", 300, minimum=0, maximum=86400),
+    "refresh_margin_seconds": env_int(
+        "LIANYUN_DASHBOARD_REFRESH_MARGIN_SECONDS", 90, minimum=0, maximum=86400
+    ),
+}
 LIANYUN_UPLOAD_MAX_BYTES = env_int("LIANYUN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 LIANYUN_UPLOAD_MAX_FILES = 10
 # Articles' recordings and videos, and talks' recordings (inside the request limit below).

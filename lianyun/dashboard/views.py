@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +18,7 @@ from lianyun.core.filestore import download_response
 from lianyun.core.forms import PeriodForm
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, escape_cell, xlsx
-from lianyun.dashboard import charts, public, queries, report
+from lianyun.dashboard import aggregates, public, queries, report
 from lianyun.dashboard.access import dashboard_region
 from lianyun.regions.models import RegionKind
 
@@ -33,23 +32,9 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
     today = timezone.localdate()
     form = PeriodForm(request.GET or None)
     start, end = form.period(today)
-    user = request.user
-    months, series = queries.monthly(user, region, start, end)  # type: ignore[arg-type]
-    ranking = queries.town_ranking(user, region, today) if region.kind == RegionKind.COUNTY else []  # type: ignore[arg-type]
-    ranking_chart = charts.bars(
-        [
-            charts.Bar(
-                r.town.name,
-                r.closed_share,
-                reverse("dashboard:overview-region", args=[r.town.code]),
-                f"{r.closed_share:g}% ({r.closed}/{r.items})",
-            )
-            for r in ranking
-        ],
-        unit="%",
-    )
+    data = aggregates.overview(request.user, region, start, end, today)  # type: ignore[arg-type]
     children = region.children.order_by("code") if region.kind != RegionKind.VILLAGE else []
-    sections = queries.headline(user, region, start, end, today)  # type: ignore[arg-type]
+    sections = data.sections
     if request.GET.get("xlsx"):
         return download(
             xlsx(
@@ -63,8 +48,6 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
             ),
             f"overview-{region.code}.xlsx",
         )
-    funnel = queries.deadline_funnel(user, region, today)  # type: ignore[arg-type]
-    petitions = reverse("petitions:petition-list")
     return render(
         request,
         "dashboard/overview.html",
@@ -74,12 +57,11 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "start": start,
             "end": end,
             "sections": sections,
-            "heat": queries.source_heat(user, region),  # type: ignore[arg-type]
-            "funnel": mark_safe(  # noqa: S308 - escaped in charts
-                charts.bars([charts.Bar(name, n, petitions) for name, n in funnel])
-            ),
-            "trend": mark_safe(charts.columns(months, series)),  # noqa: S308 - escaped in charts
-            "ranking": mark_safe(ranking_chart),  # noqa: S308 - escaped in charts
+            "heat": data.heat,
+            "funnel": data.funnel,
+            "trend": data.trend,
+            "ranking": data.ranking,
+            "as_of": datetime.datetime.fromtimestamp(data.computed_at, tz=datetime.UTC),
             "children": children,
             "period": f"start={start.isoformat()}&end={end.isoformat()}",
         },
