@@ -7,7 +7,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from lianyun.core.env import env_bool, env_int, env_list, env_str
+from lianyun.core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,7 @@ DEBUG = env_bool("LIANYUN_DEBUG", not PRODUCTION)
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-lianyun-demo-and-tests-0123456789"  # noqa: S105
 _DEV_DATA_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1kYXRhLWtleS0wMDAwMDA="
 _DEV_INDEX_KEY = "bGlhbnl1bi1kZXYtb25seS1pbmRleC1rZXktMDAwMDAwMA=="
+_DEV_BACKUP_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1iYWNrdXAta2V5LTAwMDA="
 
 SECRET_KEY = env_str("LIANYUN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 # Encryption keys for personal data at rest: "id:base64key,..." (32-byte AES-256-GCM keys).
@@ -32,7 +33,12 @@ SECRET_KEY = env_str("LIANYUN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY
 LIANYUN_DATA_KEYS = env_str("LIANYUN_DATA_KEYS", "" if PRODUCTION else _DEV_DATA_KEYS)
 # Key of the keyed HMAC blind index that finds an encrypted ID number.
 LIANYUN_INDEX_KEY = env_str("LIANYUN_INDEX_KEY", "" if PRODUCTION else _DEV_INDEX_KEY)
+# Keys that seal backups ("id:base64key,..."; the first seals, all open): kept apart from the
+# backups, and apart from the data keys a restore also needs. Only `backup`/`restore` need it.
+LIANYUN_BACKUP_KEYS = env_str("LIANYUN_BACKUP_KEYS", "" if PRODUCTION else _DEV_BACKUP_KEYS)
 if PRODUCTION:
+    if LIANYUN_BACKUP_KEYS == _DEV_BACKUP_KEYS:
+        raise ImproperlyConfigured("LIANYUN_BACKUP_KEYS is the public development value")
     for _name, _value in [
         ("LIANYUN_SECRET_KEY", SECRET_KEY),
         ("LIANYUN_DATA_KEYS", LIANYUN_DATA_KEYS),
@@ -168,6 +174,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, read through the cache when Redis is there, so any of several
+# application servers serves any request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -347,9 +360,29 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to standard output (systemd's journal keeps them): JSON lines in production (or with
+# LIANYUN_LOG_FORMAT=json), plain text in development; either way through a filter that blots
+# out ID, phone and card numbers. No request logger writes addresses or user agents.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "lianyun.core.logs.RedactFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact"],
+            "formatter": env_choice(
+                "LIANYUN_LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text")
+            ),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LIANYUN_LOG_LEVEL", "WARNING")},
 }

@@ -3,8 +3,10 @@
 from django.urls import include, path
 
 from config.api import api
+from lianyun.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("lianyun.portal.urls")),
     path("accounts/", include("lianyun.accounts.urls")),
     path("workspace/", include("lianyun.workspace.urls")),

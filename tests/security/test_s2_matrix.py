@@ -39,6 +39,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "accounts:login": (PUBLIC, "GET", ""),
     "accounts:logout": (PUBLIC, "POST", ""),
     "set_language": (PUBLIC, "POST", ""),
+    "healthz": (PUBLIC, "GET", ""),
     "workspace:home": (OFFICIAL, "GET", ""),
     "workspace:region-detail": (OFFICIAL, "GET", "region"),
     "workspace:resident-list": (OFFICIAL, "GET", "region"),

@@ -47,3 +47,56 @@ def test_production_refuses_to_start_without_its_keys(missing: str) -> None:
     result = _lianyun("check", env=env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+STRICT = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+def _ids(directives: dict[str, list[str]] | None) -> list[str]:
+    from django.test import override_settings
+
+    from lianyun.core.checks import check_content_security_policy
+
+    policy = {"DIRECTIVES": directives} if directives is not None else {}
+    with override_settings(CONTENT_SECURITY_POLICY=policy):
+        return [m.id for m in check_content_security_policy()]  # type: ignore[misc]
+
+
+def test_the_project_policy_passes_its_own_check() -> None:
+    from lianyun.core.checks import check_content_security_policy
+
+    assert check_content_security_policy() == []
+    assert _ids(STRICT) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"script-src": ["'self'", "'unsafe-inline'"]}, "lianyun.E004"),
+        ({"default-src": ["*"]}, "lianyun.E004"),
+        ({"script-src": ["https:"]}, "lianyun.E004"),
+        ({"object-src": ["'self'"]}, "lianyun.E003"),
+        ({"style-src": ["'unsafe-inline'"]}, "lianyun.W001"),
+    ],
+)
+def test_a_weak_policy_fails_the_deploy_check(change: dict[str, list[str]], expected: str) -> None:
+    assert expected in _ids(STRICT | change)
+
+
+def test_a_missing_policy_or_directive_fails_the_deploy_check() -> None:
+    assert _ids(None) == ["lianyun.E001"]
+    assert _ids({k: v for k, v in STRICT.items() if k != "frame-ancestors"}) == ["lianyun.E002"]
+
+
+def test_check_deploy_fails_on_a_weak_policy_in_production() -> None:
+    env = _production_env()
+    env["DJANGO_SETTINGS_MODULE"] = "lianyun.core.tests.weak_csp_settings"
+    result = _lianyun("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "lianyun.E004" in result.stderr
