@@ -33,7 +33,7 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None)
 def env_choice(
     name: str, default: str, choices: tuple[str, ...], environ: Mapping[str, str] | None = None
 ) -> str:
-    value = env_str(name, default, environ).strip()
+    value = env_str(name, default, environ).strip() or default
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value

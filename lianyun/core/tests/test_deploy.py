@@ -100,3 +100,50 @@ def test_check_deploy_fails_on_a_weak_policy_in_production() -> None:
     env["DJANGO_SETTINGS_MODULE"] = "lianyun.core.tests.weak_csp_settings"
     result = _lianyun("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0 and "lianyun.E004" in result.stderr
+
+
+def test_the_gunicorn_config_serves_and_logs_no_client_details(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ) | {
+        "LIANYUN_DATA_DIR": str(tmp_path),
+        "LIANYUN_BIND": f"127.0.0.1:{port}",
+        "LIANYUN_WORKERS": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    _lianyun("migrate", "-v0", env=env)
+    log = (tmp_path / "gunicorn.log").open("w+")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/healthz?canary=q", headers={"User-Agent": "canary-agent-7"}
+        )
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                    assert response.status == 200
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("gunicorn did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    log.seek(0)
+    written = log.read()
+    assert '"GET /healthz" 200' in written, written
+    assert "canary-agent-7" not in written and "canary=q" not in written
