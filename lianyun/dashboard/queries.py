@@ -106,8 +106,10 @@ def _petitions(s: Scope) -> list[Any]:
 
 
 def _petition(p: Any) -> Entry:
+    rated = {True: f" · {_('satisfied')}", False: f" · {_('not satisfied')}"}.get(p.satisfied, "")
     return Entry(
-        f"{p.received_on:%Y-%m-%d} {p.get_kind_display()} · {p.region.name} · {p.get_status_display()}",
+        f"{p.received_on:%Y-%m-%d} {p.get_kind_display()} · {p.region.name} · "
+        f"{p.get_status_display()}{rated}",
         reverse("petitions:petition-detail", args=[p.pk]),
     )
 
@@ -241,6 +243,14 @@ COUNTERS: dict[str, tuple[Any, Any, Callable[[Scope], Any], Callable[[Any], Entr
         _petition,
         "count",
         "",
+    ),
+    "petitions_satisfaction": (
+        _("Petitions and reports"),
+        _("satisfied with the answer"),
+        lambda s: [p for p in _petitions(s) if p.satisfied is not None],
+        _petition,
+        "satisfied",
+        "%",
     ),
     "leads": (_("Leads and sanctions"), _("leads"), _leads, _lead, "count", ""),
     "leads_concluded": (
@@ -397,6 +407,9 @@ def _value(how: str, records: Any, describe: Callable[[Any], Entry]) -> Any:
         return sum((describe(r).amount or Decimal(0) for r in records), Decimal(0))
     if how == "people":  # as the case engine's counters count them: each person once
         return len({r.person_id for r in records})
+    if how == "satisfied":  # of the answers the petitioners rated, the share they liked
+        liked = sum(1 for r in records if r.satisfied)
+        return round(100 * liked / len(records), 1) if records else "—"
     good = sum(1 for r in records if r.counts)
     return round(100 * good / len(records), 1) if records else "—"
 

@@ -171,3 +171,37 @@ def test_the_monthly_report_prints_and_opens_as_docx_with_the_same_figures(count
         assert client.get(reverse("dashboard:report", args=[county.town_b.code])).status_code == 200
         town = _client(county.town_secretary.user)
         assert town.get(reverse("dashboard:report", args=[county.town_b.code])).status_code == 404
+
+
+def test_petition_satisfaction_is_the_share_of_rated_answers_liked(county: Cast) -> None:
+    from lianyun.petitions.actions import submit_petition
+    from lianyun.petitions.models import Petition, PetitionKind
+
+    made = [
+        submit_petition(
+            kind=PetitionKind.SUGGESTION,
+            region=region,
+            anonymous=True,
+            description=f"建议第{n}条：村道路灯坏了，请修理。",
+            today=datetime.date(2026, 5, n + 1),
+        ).petition
+        for n, region in enumerate(
+            (
+                county.village_a1,
+                county.village_a1,
+                county.village_a2,
+                county.village_a1,
+                county.village_b1,
+            )
+        )
+    ]
+    for petition, liked in zip(made, [True, True, False, None, False], strict=True):
+        Petition.objects.filter(pk=petition.pk).update(satisfied=liked)
+    town = queries.headline(county.town_secretary.user, county.town_a, START, END, TODAY)
+    assert _tile(town, "petitions_satisfaction") == 66.7  # 2 of the 3 rated in town A
+    whole = queries.headline(county.county_inspector.user, county.county, START, END, TODAY)
+    assert _tile(whole, "petitions_satisfaction") == 50.0  # 2 of 4 rated in the county
+    scope = queries.Scope(county.town_secretary.user, county.town_a, START, END, TODAY)
+    _label, entries, value = queries.records(scope, "petitions_satisfaction")
+    assert value == 66.7 and len(entries) == 3
+    assert sum("不满意" in e.text for e in entries) == 1
