@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy
@@ -11,15 +12,31 @@ from lianyun.ledger.importer import ImportRefused
 MAX_MEMBERS = 200
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
+# What a damaged archive raises while it is opened or read.
+BROKEN = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+
+
+def _not_xlsx() -> ImportRefused:
+    return ImportRefused(gettext_lazy("The file looks like Excel but is not a valid XLSX."))
 
 
 def check_zip(data: bytes) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportRefused(
-            gettext_lazy("The file looks like Excel but is not a valid XLSX.")
-        ) from None
+        _check_zip(data)
+    except BROKEN:
+        raise _not_xlsx() from None
+
+
+def _check_zip(data: bytes) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(data))
     members = archive.infolist()
     total = sum(member.file_size for member in members)
     compressed = max(1, sum(member.compress_size for member in members))
@@ -31,7 +48,8 @@ def check_zip(data: bytes) -> None:
         if member.filename.startswith("/") or ".." in member.filename:
             raise ImportRefused(gettext_lazy("The XLSX file has a suspicious member name."))
         if member.filename.endswith(".xml") or member.filename.endswith(".rels"):
-            head = archive.read(member.filename)[:4096]
+            with archive.open(member) as handle:  # the head only, never the whole member
+                head = handle.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise ImportRefused(
                     gettext_lazy("The XLSX file declares XML entities; it is refused.")
@@ -42,10 +60,15 @@ def read_xlsx(data: bytes) -> Iterator[list[str]]:
     check_zip(data)
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = workbook.get_sheet_by_index(0)
-    for row in sheet.iter_rows():
-        yield [_text(cell) for cell in row]
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).iter_rows()
+        for row in rows:
+            yield [_text(cell) for cell in row]
+    except ImportRefused:
+        raise
+    except Exception:  # calamine's own errors for a damaged sheet: the file is refused
+        raise _not_xlsx() from None
 
 
 def _text(cell: object) -> str:

@@ -56,7 +56,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if amount not in (None, ""):
         try:
             cleaned["amount"] = Decimal(str(amount))
-            if cleaned["amount"] < 0 or cleaned["amount"].as_tuple().exponent < -2:
+            if (
+                isinstance(amount, bool)
+                or not cleaned["amount"].is_finite()
+                or cleaned["amount"] < 0
+                or int(cleaned["amount"].as_tuple().exponent) < -2
+            ):
                 raise InvalidOperation
         except InvalidOperation:
             errors["amount"] = _("An amount is a positive number with at most 2 decimals.")
@@ -73,6 +78,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
                 errors[field] = _("%(value)s is not a date YYYY-MM-DD.") % {"value": value}
         elif not value:
             cleaned[field] = None
+        elif not isinstance(value, datetime.date):
+            errors[field] = _("%(value)s is not a date YYYY-MM-DD.") % {"value": value}
     if not cleaned.get("effective_from") and "effective_from" not in errors:
         errors["effective_from"] = _("Give the date it takes effect.")
     start, end = cleaned.get("effective_from"), cleaned.get("effective_to")
@@ -81,6 +88,18 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for field in ("standard", "eligibility", "how_to_apply", "legal_basis"):
         if not str(values.get(field) or "").strip():
             errors[field] = _("This cannot be empty.")
+    for field in (
+        "standard",
+        "amount_unit",
+        "eligibility",
+        "how_to_apply",
+        "legal_basis",
+        "aliases",
+    ):
+        if not isinstance(values.get(field) or "", str):
+            errors[field] = _("This must be text.")
+    if isinstance(values.get("aliases"), str) and len(values["aliases"]) > 200:
+        errors["aliases"] = _("Other names fit in 200 characters.")
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -126,7 +145,24 @@ def import_catalogue(data: Any, *, actor: Any = None) -> ImportResult:
     """
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise CatalogueError(_("The file must hold an object with a list of items."))
-    for category in data.get("categories", []):
+    categories = data.get("categories", [])
+    if not isinstance(categories, list) or not all(
+        isinstance(c, dict)
+        and isinstance(c.get("code"), str)
+        and c["code"].strip()
+        and isinstance(c.get("name"), str)
+        and c["name"].strip()
+        and isinstance(c.get("name_en", ""), str)
+        and isinstance(c.get("order", 0), int)
+        and not isinstance(c.get("order", 0), bool)
+        for c in categories
+    ):
+        raise CatalogueError(
+            _("Each category needs a code and a name (text) and may have a whole-number order.")
+        )
+    if not all(isinstance(raw, dict) for raw in data["items"]):
+        raise CatalogueError(_("Each item must be an object with its fields."))
+    for category in categories:
         PolicyCategory.objects.update_or_create(
             code=category["code"],
             defaults={
@@ -138,12 +174,21 @@ def import_catalogue(data: Any, *, actor: Any = None) -> ImportResult:
     problems: list[str] = []
     plans: list[tuple[SubsidyItem | None, dict[str, Any]]] = []
     for number, raw in enumerate(data["items"], start=1):
-        name = str(raw.get("name", "")).strip()
+        name = raw.get("name") if isinstance(raw.get("name"), str) else ""
+        name = name.strip()
         where = f"{number} {name}"
-        category = PolicyCategory.objects.filter(code=raw.get("category")).first()
-        department = Unit.objects.filter(
-            name=raw.get("department"), kind=UnitKind.DEPARTMENT
-        ).first()
+        code = raw.get("code") if isinstance(raw.get("code"), str) else ""
+        category_code, department_name = raw.get("category"), raw.get("department")
+        category = (
+            PolicyCategory.objects.filter(code=category_code).first()
+            if isinstance(category_code, str)
+            else None
+        )
+        department = (
+            Unit.objects.filter(name=department_name, kind=UnitKind.DEPARTMENT).first()
+            if isinstance(department_name, str)
+            else None
+        )
         if not name:
             problems.append(_("item %(where)s: no name") % {"where": where})
         if category is None:
@@ -164,10 +209,14 @@ def import_catalogue(data: Any, *, actor: Any = None) -> ImportResult:
                 for field, msgs in error.message_dict.items()
             )
             continue
-        cleaned.update(category=category, department=department)
-        plans.append(
-            (find_item(name) or SubsidyItem.objects.filter(code=raw.get("code")).first(), cleaned)
+        cleaned.update(category=category, department=department, name=name, code=code)
+        existing = (find_item(name) if name else None) or (
+            SubsidyItem.objects.filter(code=code).first() if code else None
         )
+        if existing is None and not code.strip():
+            problems.append(_("item %(where)s: a new item needs a code") % {"where": where})
+            continue
+        plans.append((existing, cleaned))
     if problems:
         raise CatalogueError(
             _("The catalogue was not imported, nothing changed:\n%(problems)s"),
