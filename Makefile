@@ -6,7 +6,7 @@ LIANYUN_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DIR := var/demo
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install dev lint unit unit-postgres browser chromium messages screenshots bench clean
+.PHONY: demo test install dev lint unit unit-postgres browser browser-cluster chromium messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,7 @@ demo: install
 test: dev chromium lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
 	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory browser-cluster
 
 lint: dev
 	$(BIN)/ruff check .
@@ -52,6 +53,11 @@ unit-postgres: dev
 
 browser: dev chromium
 	$(PYTEST) -m browser tests/e2e
+
+# The same journeys on two application servers and two task workers over one PostgreSQL
+# database (made fresh on the test server) and one Redis, behind a round-robin front.
+browser-cluster: dev chromium
+	LIANYUN_E2E_CLUSTER=$(LIANYUN_TEST_DATABASE_URL) $(PYTEST) -m browser tests/e2e
 
 # Debian's Chromium drives the browser journeys; Playwright never downloads a browser.
 chromium:

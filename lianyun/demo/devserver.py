@@ -68,7 +68,7 @@ def demo_server(
     try:
         for _ in range(200):
             try:
-                urllib.request.urlopen(url + "/health/", timeout=1)  # noqa: S310 - loopback only
+                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310 - loopback only
                 break
             except OSError:
                 time.sleep(0.1)

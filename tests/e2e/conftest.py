@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
+from lianyun.demo.cluster import Front, demo_cluster
 from lianyun.demo.devserver import DemoServer, demo_server
 
 CHROMIUM = os.environ.get("LIANYUN_CHROMIUM", "/usr/bin/chromium")
@@ -21,8 +22,27 @@ CHROMIUM = os.environ.get("LIANYUN_CHROMIUM", "/usr/bin/chromium")
 expect.set_options(timeout=15_000)
 
 
+# With LIANYUN_E2E_CLUSTER=<a PostgreSQL URL> the journeys run against two application servers
+# and two task workers on one PostgreSQL database and one Redis, behind a round-robin front.
+CLUSTER = os.environ.get("LIANYUN_E2E_CLUSTER", "")
+
+
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoServer, Front] | None]:
+    if not CLUSTER:
+        yield None
+        return
+    with demo_cluster(tmp_path_factory.mktemp("cluster"), CLUSTER) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, cluster: tuple[DemoServer, Front] | None
+) -> Iterator[DemoServer]:
+    if cluster is not None:
+        yield cluster[0]
+        return
     with demo_server(tmp_path_factory.mktemp("demo")) as server:
         yield server
 
