@@ -26,6 +26,7 @@ _DEV_SECRET_KEY = "dev-only-insecure-secret-key-for-lianyun-demo-and-tests-01234
 _DEV_DATA_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1kYXRhLWtleS0wMDAwMDA="
 _DEV_INDEX_KEY = "bGlhbnl1bi1kZXYtb25seS1pbmRleC1rZXktMDAwMDAwMA=="
 _DEV_BACKUP_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1iYWNrdXAta2V5LTAwMDA="
+_DEV_PUBLICATION_KEYS = "1:bGlhbnl1bi1kZXYtb25seS1wdWJsaWNhdGlvbi1rZXk="
 
 SECRET_KEY = env_str("LIANYUN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET_KEY)
 # Encryption keys for personal data at rest: "id:base64key,..." (32-byte AES-256-GCM keys).
@@ -36,6 +37,11 @@ LIANYUN_INDEX_KEY = env_str("LIANYUN_INDEX_KEY", "" if PRODUCTION else _DEV_INDE
 # Keys that seal backups ("id:base64key,..."; the first seals, all open): kept apart from the
 # backups, and apart from the data keys a restore also needs. Only `backup`/`restore` need it.
 LIANYUN_BACKUP_KEYS = env_str("LIANYUN_BACKUP_KEYS", "" if PRODUCTION else _DEV_BACKUP_KEYS)
+# Ed25519 seeds that sign publication checkpoints ("id:base64(32 bytes),..."; the first signs,
+# all verify): the county's publication key, kept outside the database.
+LIANYUN_PUBLICATION_KEYS = env_str(
+    "LIANYUN_PUBLICATION_KEYS", "" if PRODUCTION else _DEV_PUBLICATION_KEYS
+)
 if PRODUCTION:
     if LIANYUN_BACKUP_KEYS == _DEV_BACKUP_KEYS:
         raise ImproperlyConfigured("LIANYUN_BACKUP_KEYS is the public development value")
@@ -43,10 +49,11 @@ if PRODUCTION:
         ("LIANYUN_SECRET_KEY", SECRET_KEY),
         ("LIANYUN_DATA_KEYS", LIANYUN_DATA_KEYS),
         ("LIANYUN_INDEX_KEY", LIANYUN_INDEX_KEY),
+        ("LIANYUN_PUBLICATION_KEYS", LIANYUN_PUBLICATION_KEYS),
     ]:
         if not _value:
             raise ImproperlyConfigured(f"{_name} must be set in production")
-        if _value in {_DEV_SECRET_KEY, _DEV_DATA_KEYS, _DEV_INDEX_KEY}:
+        if _value in {_DEV_SECRET_KEY, _DEV_DATA_KEYS, _DEV_INDEX_KEY, _DEV_PUBLICATION_KEYS}:
             raise ImproperlyConfigured(f"{_name} is the public development value")
 
 # The address villagers' phones reach, printed as QR codes on notices (e.g. http://lianyun.pc.gov.cn);

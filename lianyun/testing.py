@@ -290,6 +290,7 @@ GUARDED_TABLES = (
     "disclosure_disclosure",
     "publications_entry",
     "publications_checkpoint",
+    "publications_checkpointsignature",
 )
 
 

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lianyun.core import audit, merkle
-from lianyun.publications.models import Checkpoint, Entry, EntryKind
-from lianyun.publications.queries import leaf_hashes
+from lianyun.publications import signing
+from lianyun.publications.models import Checkpoint, CheckpointSignature, Entry, EntryKind
+from lianyun.publications.queries import leaf_hashes, signed_time
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -42,7 +43,11 @@ def publish(
         published_at=timezone.now(),
     )
     leaves = leaf_hashes(index + 1)
-    Checkpoint.objects.create(size=index + 1, root=merkle.root(leaves).hex(), at=entry.published_at)
+    checkpoint = Checkpoint.objects.create(
+        size=index + 1, root=merkle.root(leaves).hex(), at=entry.published_at
+    )
+    key_id, signature = signing.sign(checkpoint.size, checkpoint.root, signed_time(checkpoint))
+    CheckpointSignature.objects.create(checkpoint=checkpoint, key_id=key_id, signature=signature)
     audit.record(
         action="publish",
         actor=actor,

@@ -54,3 +54,17 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.size}:{self.root[:16]}"
+
+
+class CheckpointSignature(models.Model):
+    """The publication key's signature over a checkpoint (see signing.py); kept apart from the
+    checkpoint so that both tables stay append-only."""
+
+    checkpoint = models.OneToOneField(
+        Checkpoint, on_delete=models.PROTECT, primary_key=True, related_name="signed"
+    )
+    key_id = models.PositiveSmallIntegerField()
+    signature = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id}:{self.key_id}"

@@ -1,11 +1,13 @@
 """Reads over the chain: leaves, roots, proofs and the verification of what is stored."""
 
+import datetime
 import difflib
 import json
 from dataclasses import dataclass
 
 from lianyun.core import merkle
-from lianyun.publications.models import Checkpoint, Entry
+from lianyun.publications import signing
+from lianyun.publications.models import Checkpoint, CheckpointSignature, Entry
 
 
 def leaf_hashes(size: int | None = None) -> list[bytes]:
@@ -16,7 +18,12 @@ def leaf_hashes(size: int | None = None) -> list[bytes]:
 
 
 def latest_checkpoint() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-size").first()
+    return Checkpoint.objects.select_related("signed").order_by("-size").first()
+
+
+def signed_time(checkpoint: Checkpoint) -> str:
+    """The checkpoint's time as signed: UTC, ISO 8601, to the microsecond."""
+    return checkpoint.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def inclusion(entry: Entry, size: int) -> list[str]:
@@ -49,7 +56,8 @@ def verify_chain() -> list[Problem]:
             )
         recomputed.append(leaf)
         expected_index += 1
-    for checkpoint in Checkpoint.objects.order_by("size"):
+    unsigned = unsigned_before()
+    for checkpoint in Checkpoint.objects.select_related("signed").order_by("size"):
         if checkpoint.size > len(recomputed):
             problems.append(
                 Problem(f"checkpoint {checkpoint.size}", "refers to entries that are gone")
@@ -59,7 +67,29 @@ def verify_chain() -> list[Problem]:
             problems.append(
                 Problem(f"checkpoint {checkpoint.size}", "root does not match the entries")
             )
+        problems.extend(_signature_problems(checkpoint, unsigned))
     return problems
+
+
+def _signature_problems(checkpoint: Checkpoint, unsigned: int) -> list[Problem]:
+    where = f"checkpoint {checkpoint.size}"
+    try:
+        signed = checkpoint.signed
+    except CheckpointSignature.DoesNotExist:
+        return [] if checkpoint.size <= unsigned else [Problem(where, "is not signed")]
+    if signed.key_id not in signing.public_keys():
+        return [Problem(where, f"is signed with key {signed.key_id}, which is not configured")]
+    if not signing.verify(
+        signed.key_id, signed.signature, checkpoint.size, checkpoint.root, signed_time(checkpoint)
+    ):
+        return [Problem(where, "its signature does not match its size, root and time")]
+    return []
+
+
+def unsigned_before() -> int:
+    """Checkpoints made before signing began carry no signature; later ones must."""
+    first = CheckpointSignature.objects.order_by("checkpoint__size").first()
+    return first.checkpoint.size - 1 if first else Checkpoint.objects.count()
 
 
 def published_entry(subject: str) -> Entry | None:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:index>/", views.entry_detail, name="entry-detail"),
     path("<int:index>/proof/", views.inclusion_proof, name="entry-proof"),
     path("consistency/", views.consistency_proof, name="consistency-proof"),
+    path("keys.json", views.keys, name="keys"),
 ]

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from lianyun.publications import signing
 from lianyun.publications.models import Checkpoint, Entry
 from lianyun.publications.queries import (
     consistency,
@@ -18,6 +19,18 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(Entry.objects.order_by("-index"), 50).get_page(request.GET.get("page"))
     return render(
         request, "publications/entry_list.html", {"page": page, "checkpoint": latest_checkpoint()}
+    )
+
+
+def keys(_request: HttpRequest) -> JsonResponse:
+    """The public keys that sign checkpoints (Ed25519, raw 32 bytes in base64), by key id, and
+    what exactly is signed, so anyone can check a printed or copied checkpoint."""
+    return JsonResponse(
+        {
+            "algorithm": "Ed25519",
+            "keys": {str(k): v for k, v in signing.public_keys().items()},
+            "signed_message": "lianyun checkpoint\\n{size}\\n{root}\\n{time, UTC ISO 8601}\\n",
+        }
     )
 
 

@@ -106,6 +106,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:entry-detail": (PUBLIC, "GET", "entry"),
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
+    "publications:keys": (PUBLIC, "GET", ""),
     "inspections:group-list": (OFFICIAL, "GET", ""),
     "inspections:group-create": (TOWN, "GET", ""),
     "inspections:checklist-list": (MODERATOR, "GET", ""),  # the county commission

@@ -17,6 +17,7 @@ def _production_env() -> dict[str, str]:
         LIANYUN_SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         LIANYUN_DATA_KEYS="1:" + base64.b64encode(os.urandom(32)).decode(),
         LIANYUN_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
+        LIANYUN_PUBLICATION_KEYS="1:" + base64.b64encode(os.urandom(32)).decode(),
         LIANYUN_ALLOWED_HOSTS="lianyun.example.gov.cn",
     )
     env.pop("LIANYUN_DEBUG", None)
@@ -39,7 +40,8 @@ def test_check_deploy_passes_with_production_settings() -> None:
 
 
 @pytest.mark.parametrize(
-    "missing", ["LIANYUN_SECRET_KEY", "LIANYUN_DATA_KEYS", "LIANYUN_INDEX_KEY"]
+    "missing",
+    ["LIANYUN_SECRET_KEY", "LIANYUN_DATA_KEYS", "LIANYUN_INDEX_KEY", "LIANYUN_PUBLICATION_KEYS"],
 )
 def test_production_refuses_to_start_without_its_keys(missing: str) -> None:
     env = _production_env()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lianyun.publications.queries import latest_checkpoint, verify_chain
+from lianyun.publications.queries import latest_checkpoint, unsigned_before, verify_chain
 
 
 class Command(BaseCommand):
@@ -21,3 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"发布记录链完好 / publication chain intact: size {checkpoint.size}, root {checkpoint.root}"
             )
+            unsigned = unsigned_before()
+            if unsigned:
+                self.stdout.write(
+                    f"{unsigned} 个检查点早于签名启用，未签名 / "
+                    f"{unsigned} checkpoints predate signing and carry no signature"
+                )
