@@ -103,7 +103,7 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)
