@@ -111,18 +111,39 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("the server did not start")
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
+    """Requests per second and the 99th-percentile latency in milliseconds."""
     urllib.request.urlopen(url, timeout=10).read()  # noqa: S310 - loopback; warms the cache
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],  # noqa: S607 - from PATH
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],  # noqa: S607 - from PATH
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    assert match and not errors, out
-    return float(match.group(1))
+    assert rate and p99 and not errors, out
+    return float(rate.group(1)), float(p99.group(1)) * UNITS[p99.group(2)]
+
+
+def prepare(scratch: Path, payouts: int, *, keep: frozenset[str] = frozenset()) -> dict[str, str]:
+    """A fresh SQLite database in scratch with one village's month of payouts; the environment
+    that serves it. DATABASE_URL and REDIS_URL are dropped unless named in keep."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"} - keep}
+    env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="bench.settings")
+    path = scratch / "payouts.csv"
+    payout_file(payouts, path)
+    subprocess.run(
+        [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT
+    )
+    subprocess.run(
+        [sys.executable, "-c", SETUP, str(path), str(payouts)], env=env, check=True, cwd=ROOT
+    )
+    return env
 
 
 def main() -> None:
@@ -134,23 +155,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     with tempfile.TemporaryDirectory() as scratch_name:
-        scratch = Path(scratch_name)
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="bench.settings")
-        path = scratch / "payouts.csv"
-        payout_file(options.payouts, path)
-        subprocess.run(
-            [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        subprocess.run(
-            [sys.executable, "-c", SETUP, str(path), str(options.payouts)],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
+        env = prepare(Path(scratch_name), options.payouts)
         board_path = f"/payouts/boards/{VILLAGE}/?range=last_month"
         results = {}
         for label, extra in (("cached", {}), ("uncached", {"BENCH_NO_CACHE": "1"})):
@@ -161,8 +166,8 @@ def main() -> None:
                 if label == "cached":
                     results["minimal"] = wrk(
                         base + "/bench/minimal/", options.seconds, options.connections
-                    )
-                results[label] = wrk(base + board_path, options.seconds, options.connections)
+                    )[0]
+                results[label] = wrk(base + board_path, options.seconds, options.connections)[0]
             finally:
                 server.terminate()
                 server.wait()

@@ -33,12 +33,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from lianyun.core.crypto import key_list
 
 MAGIC = b"LYBACKUP1"
 CHUNK = 1 << 20
@@ -52,24 +53,8 @@ class BackupError(Exception):
 
 @cache
 def _keys(spec: str) -> tuple[int, dict[int, AESGCM]]:
-    keys: dict[int, AESGCM] = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        ident, _, encoded = part.partition(":")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            key_id = int(ident)
-        except ValueError:
-            raise ImproperlyConfigured(
-                "LIANYUN_BACKUP_KEYS entries look like 1:<base64 of 32 bytes>"
-            ) from None
-        if not 0 < key_id < 256 or len(raw) != 32:
-            raise ImproperlyConfigured(
-                "each LIANYUN_BACKUP_KEYS key needs an id 1-255 and 32 bytes"
-            )
-        keys[key_id] = AESGCM(raw)
-    if not keys:
-        raise ImproperlyConfigured("LIANYUN_BACKUP_KEYS holds no key")
-    return next(iter(keys)), keys
+    current, keys = key_list(spec, "LIANYUN_BACKUP_KEYS")
+    return current, {key_id: AESGCM(raw) for key_id, raw in keys.items()}
 
 
 # --- the sealed stream ------------------------------------------------------------------------

@@ -24,10 +24,10 @@ class DecryptionError(Exception):
     """The ciphertext was tampered with, truncated, or made with an unknown key."""
 
 
-@cache
-def _parse_keys(spec: str) -> tuple[int, dict[int, AESGCM]]:
-    keys: dict[int, AESGCM] = {}
-    current: int | None = None
+def key_list(spec: str, setting: str) -> tuple[int, dict[int, bytes]]:
+    """A key setting "id:base64(32 bytes),...": the first key's id and every key by id. The
+    data keys, the backup keys and the publication keys are all written this way."""
+    keys: dict[int, bytes] = {}
     for part in spec.split(","):
         part = part.strip()
         if not part:
@@ -38,16 +38,20 @@ def _parse_keys(spec: str) -> tuple[int, dict[int, AESGCM]]:
             raw = base64.b64decode(encoded, validate=True)
         except ValueError:
             raise ImproperlyConfigured(
-                "LIANYUN_DATA_KEYS entries look like 1:<base64 of 32 bytes>"
+                f"{setting} entries look like 1:<base64 of 32 bytes>"
             ) from None
         if not 0 < key_id < 256 or len(raw) != 32:
-            raise ImproperlyConfigured("each LIANYUN_DATA_KEYS key needs an id 1-255 and 32 bytes")
-        keys[key_id] = AESGCM(raw)
-        if current is None:
-            current = key_id
-    if current is None:
-        raise ImproperlyConfigured("LIANYUN_DATA_KEYS holds no key")
-    return current, keys
+            raise ImproperlyConfigured(f"each {setting} key needs an id 1-255 and 32 bytes")
+        keys[key_id] = raw
+    if not keys:
+        raise ImproperlyConfigured(f"{setting} holds no key")
+    return next(iter(keys)), keys
+
+
+@cache
+def _parse_keys(spec: str) -> tuple[int, dict[int, AESGCM]]:
+    current, keys = key_list(spec, "LIANYUN_DATA_KEYS")
+    return current, {key_id: AESGCM(raw) for key_id, raw in keys.items()}
 
 
 def _keys() -> tuple[int, dict[int, AESGCM]]:

@@ -13,26 +13,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from lianyun.core.crypto import key_list
 
 
 @cache
 def _keys(spec: str) -> tuple[int, dict[int, Ed25519PrivateKey]]:
-    keys: dict[int, Ed25519PrivateKey] = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        ident, _, encoded = part.partition(":")
-        try:
-            key_id, seed = int(ident), base64.b64decode(encoded, validate=True)
-        except ValueError:
-            raise ImproperlyConfigured(
-                "LIANYUN_PUBLICATION_KEYS entries look like 1:<base64 of a 32-byte seed>"
-            ) from None
-        if not 0 < key_id < 256 or len(seed) != 32:
-            raise ImproperlyConfigured("each publication key needs an id 1-255 and 32 bytes")
-        keys[key_id] = Ed25519PrivateKey.from_private_bytes(seed)
-    if not keys:
-        raise ImproperlyConfigured("LIANYUN_PUBLICATION_KEYS holds no key")
-    return next(iter(keys)), keys
+    current, seeds = key_list(spec, "LIANYUN_PUBLICATION_KEYS")
+    return current, {k: Ed25519PrivateKey.from_private_bytes(seed) for k, seed in seeds.items()}
 
 
 def message(size: int, root: str, at: str) -> bytes:
