@@ -151,6 +151,10 @@ else:
                     "PRAGMA cache_size=-65536;"
                 ),
             },
+            # Kept open between requests as on PostgreSQL: a new connection would run the
+            # pragmas and start with an empty page cache on every request.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # Tests use a file too, so that concurrent submissions meet SQLite's real locking.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
