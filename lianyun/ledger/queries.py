@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from lianyun.core.masking import mask_name
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
+from lianyun.publications.models import Checkpoint
 from lianyun.regions.models import Region
 
 
@@ -182,14 +183,16 @@ def board_payload(board: Board) -> dict[str, object]:
     }
 
 
-def ledger_version() -> str:
-    """Changes whenever a batch completes: what cached boards are keyed on. (Plain SQL: it is
-    asked on every board request, and the ORM's compiling costs more than the query.)"""
-    table = connection.ops.quote_name(PayoutBatch._meta.db_table)
+def board_version() -> tuple[str, int]:
+    """(the completed batches, the publication record's size): what a board page shows
+    changes only when one of them does. One statement, as it is asked on every board request."""
+    batches = connection.ops.quote_name(PayoutBatch._meta.db_table)
+    checkpoints = connection.ops.quote_name(Checkpoint._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), MAX(id) FROM {table} WHERE status = %s",  # noqa: S608
+            f"SELECT COUNT(*), MAX(id), (SELECT MAX(size) FROM {checkpoints}) "  # noqa: S608
+            f"FROM {batches} WHERE status = %s",
             [BatchStatus.COMPLETE.value],
         )
-        count, last = cursor.fetchone()
-    return f"{count}-{last}"
+        count, last, size = cursor.fetchone()
+    return f"{count}-{last}", size or 0

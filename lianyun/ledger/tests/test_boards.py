@@ -1,6 +1,7 @@
 """Village boards and the 低保 list: masked, totalled, and published into the chain."""
 
 import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -151,3 +152,50 @@ def test_officials_publish_the_dibao_list_and_a_changed_list_is_a_correction(
     outsider = Client()
     outsider.force_login(county.outsider.user)
     assert outsider.post(publish).status_code == 404
+
+
+def test_the_whole_board_is_cached_for_visitors_without_leaking_tokens_or_nonces(
+    october: list[list[str]], county: Cast
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def visit(client: Client, query: str = "?range=last_month") -> tuple[str, str, str, Any]:
+        response = client.get(BOARD + query)
+        page = response.content.decode()
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        nonce = page.split('nonce="')[1].split('"')[0]
+        return page, token, nonce, response
+
+    with time_machine.travel(NOVEMBER):
+        first, token1, nonce1, _ = visit(Client())
+        with CaptureQueriesContext(connection) as queries:
+            second, token2, nonce2, response2 = visit(Client())
+        assert len(queries) == 1  # the version only: the page came from the cache
+        # Each visitor has a working token and the nonce its header allows; nothing else differs.
+        assert token1 != token2 and nonce1 != nonce2
+        assert f"'nonce-{nonce2}'" in response2["Content-Security-Policy"]
+        assert "__lianyun" not in second
+        assert second.replace(token2, "T").replace(nonce2, "N") == first.replace(
+            token1, "T"
+        ).replace(nonce1, "N")
+        # A token from the cached page is accepted by the language form.
+        visitor = Client(enforce_csrf_checks=True)
+        _, token, _, _ = visit(visitor)
+        switched = visitor.post(
+            reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token}
+        )
+        assert switched.status_code == 302
+        # Unknown parameters are served but not stored; an official's page is not stored.
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                visit(Client(), "?range=last_month&x=1")
+            assert len(queries) > 1
+        cadre = Client()
+        cadre.force_login(county.village_cadre.user)
+        for _ in range(2):
+            assert 'data-test="publish"' in cadre.get(BOARD + "?range=last_month").content.decode()
+        # A new batch changes what the board shows: the next visitor sees it.
+        import_payouts(data=payout_csv(payout_rows(2, start=40)), source="cli")
+        after, _, _, _ = visit(Client())
+    assert after.count("<tr><td>") == first.count("<tr><td>") + 2

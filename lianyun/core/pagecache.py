@@ -1,0 +1,70 @@
+"""Whole public pages cached for visitors who are not signed in.
+
+A page such as a village's payout board is the same for every visitor without an account until
+the data under it changes, except for two values that must differ per response: the CSRF token
+of the language form and the nonce that lets the page's script run under the Content Security
+Policy. The cached copy holds placeholders for both, and every response gets its own values, so
+no visitor is ever handed another's token or nonce.
+
+Only plain GETs are cached: not for a signed-in user (their name, their buttons), not while a
+message waits to be shown, and not with query parameters the page does not know (a crawler
+cannot fill the cache with junk addresses)."""
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "__lianyun_csrf__"
+NONCE_PLACEHOLDER = "__lianyun_nonce__"
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def cacheable(request: HttpRequest, params: Iterable[str]) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and set(request.GET) <= set(params)
+        and len(get_messages(request)) == 0
+    )
+
+
+def _fill(request: HttpRequest, body: str) -> HttpResponse:
+    return HttpResponse(
+        body.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
+            NONCE_PLACEHOLDER,
+            str(request.csp_nonce),  # type: ignore[attr-defined]
+        )
+    )
+
+
+def anonymous_page(
+    request: HttpRequest,
+    version: Iterable[object],
+    params: Iterable[str],
+    render_page: Callable[[], HttpResponse],
+    timeout: int = 600,
+) -> HttpResponse:
+    """The page from the cache when version (what the page shows depends on) is unchanged,
+    else render_page() stored for the next visitor. version need not name the path, the query
+    string or the language: they are part of the key anyway."""
+    if not cacheable(request, params):
+        return render_page()
+    parts = [*map(str, version), request.get_full_path(), get_language() or ""]
+    key = "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        response = render_page()
+        if response.status_code != 200 or response.streaming:
+            return response
+        body = response.content.decode(response.charset)
+        for token in set(CSRF_FIELD.findall(body)):
+            body = body.replace(token, CSRF_PLACEHOLDER)
+        body = body.replace(str(request.csp_nonce), NONCE_PLACEHOLDER)  # type: ignore[attr-defined]
+        cache.set(key, body, timeout)
+    return _fill(request, body)
