@@ -10,11 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.accounts.models import OFFICIAL_ROLES, SCOPE_LEVEL, ApiToken, Notification, Role, User
+from lianyun.accounts.models import (
+    OFFICIAL_ROLES,
+    SCOPE_LEVEL,
+    TOTP_CONTEXT,
+    ApiToken,
+    Notification,
+    Role,
+    User,
+)
 from lianyun.core import audit, crypto
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
-
-TOTP_CONTEXT = "accounts.User.totp_secret"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ departments a unit). Officials sign in with a password and a TOTP code; villager
 neither to read the public site.
 """
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("auditor")
     ADMINISTRATOR = "administrator", _("administrator")
 
+
+TOTP_CONTEXT = "accounts.User.totp_secret"
 
 # The level of region each role is scoped to; create_account enforces it.
 SCOPE_LEVEL: dict[str, RegionKind] = {
@@ -53,6 +57,8 @@ class User(AbstractUser):
         Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="accounts"
     )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"totp_secret_encrypted": TOTP_CONTEXT}
     totp_secret_encrypted = models.BinaryField(null=True, blank=True)
 
     class Meta:

@@ -17,8 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
 
-from lianyun.accounts.actions import TOTP_CONTEXT
-from lianyun.accounts.models import User
+from lianyun.accounts.models import TOTP_CONTEXT, User
 from lianyun.core import crypto
 from lianyun.core.idnumbers import synthetic_id_number
 from lianyun.demo import county

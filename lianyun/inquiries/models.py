@@ -7,6 +7,7 @@ is kept for reading only.
 """
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -233,6 +234,8 @@ class Demand(models.Model):
     meeting = models.ForeignKey(InquiryMeeting, on_delete=models.CASCADE, related_name="demands")
     number = models.PositiveSmallIntegerField()
     # The villager's name: encrypted, and masked the same way on every public surface.
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"raised_by_encrypted": RAISED_BY_CONTEXT}
     raised_by_encrypted = models.BinaryField()
     raised_by_masked = models.CharField(_("raised by"), max_length=32)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)

@@ -43,7 +43,9 @@ from lianyun.ledger.importer import (
     read_rows,
 )
 from lianyun.ledger.models import (
+    ERROR_REPORT_CONTEXT,
     PAYOUT_ID_CONTEXT,
+    QUARANTINE_CONTEXT,
     BatchStatus,
     Payout,
     PayoutBatch,
@@ -65,8 +67,6 @@ from lianyun.regions.models import Region, RegionKind
 
 CHUNK = 20000
 logger = logging.getLogger(__name__)
-QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
-ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
 # Called with the phase ("checking", then "writing") and how many more rows it has done.
 Progress = Callable[[str, int], None]

@@ -8,6 +8,7 @@ import that is run again, or resumed after a crash, writes no duplicate.
 """
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,8 @@ from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region
 
 PAYOUT_ID_CONTEXT = "ledger.Payout.id_number"
+QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
+ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
 
 class BatchStatus(models.TextChoices):
@@ -39,6 +42,8 @@ class PayoutBatch(models.Model):
     rows_written = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     amount_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"quarantine_encrypted": QUARANTINE_CONTEXT}
     quarantine_encrypted = models.BinaryField(
         null=True, blank=True
     )  # rejected rows, with --accept-valid
@@ -56,8 +61,13 @@ class PayoutStatus(models.TextChoices):
 
 class Payout(models.Model):
     batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
-    row_key = models.CharField(max_length=64, unique=True)
-    serial = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique by the constraints below, not unique=True: on PostgreSQL that would add a second,
+    # pattern-matching index to each (never used: neither is searched by prefix), and every
+    # index is paid for on every imported row.
+    row_key = models.CharField(max_length=64)
+    serial = models.CharField(max_length=64, null=True, blank=True)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"id_number_encrypted": PAYOUT_ID_CONTEXT}
     id_number_encrypted = models.BinaryField()
     # Indexed by (id_number_index, period) below; a second index would only slow imports.
     id_number_index = models.CharField(max_length=64)
@@ -95,6 +105,8 @@ class Payout(models.Model):
             models.Index(fields=["id_number_index", "period"]),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["row_key"], name="payout_row_key_unique"),
+            models.UniqueConstraint(fields=["serial"], name="payout_serial_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
             models.CheckConstraint(
                 condition=Q(period__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
@@ -144,6 +156,8 @@ class PayoutUpload(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"error_report_encrypted": ERROR_REPORT_CONTEXT}
     error_report_encrypted = models.BinaryField(null=True, blank=True)
     batch = models.ForeignKey(
         PayoutBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"

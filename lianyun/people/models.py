@@ -7,6 +7,7 @@ clear: the law publishes them on the 低保 list, and public pages mask them (co
 """
 
 import datetime
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -46,6 +47,13 @@ class Household(models.Model):
 
 class Resident(models.Model):
     name = models.CharField(_("name"), max_length=32)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {
+        "id_number_encrypted": ID_CONTEXT,
+        "phone_encrypted": PHONE_CONTEXT,
+        "card_number_encrypted": CARD_CONTEXT,
+        "bank_account_encrypted": BANK_CONTEXT,
+    }
     id_number_encrypted = models.BinaryField()
     id_number_index = models.CharField(max_length=64, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)

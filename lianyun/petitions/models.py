@@ -7,6 +7,8 @@ an Argon2id hash. The timeline (PetitionEvent) is append-only in spirit: actions
 nothing edits them.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -77,6 +79,13 @@ class Petition(models.Model):
         Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions_about"
     )
     subject_text = models.CharField(_("subject"), max_length=100, blank=True)
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {
+        "description_encrypted": DESCRIPTION_CONTEXT,
+        "reporter_name_encrypted": REPORTER_NAME_CONTEXT,
+        "reporter_phone_encrypted": REPORTER_PHONE_CONTEXT,
+        "reporter_id_encrypted": REPORTER_ID_CONTEXT,
+    }
     description_encrypted = models.BinaryField()
     is_anonymous = models.BooleanField(_("anonymous"))
     reporter_name_encrypted = models.BinaryField(null=True, blank=True)
@@ -185,6 +194,8 @@ class PetitionMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"body_encrypted": MESSAGE_CONTEXT}
     body_encrypted = models.BinaryField()
 
     class Meta:

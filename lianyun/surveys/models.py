@@ -10,6 +10,7 @@ stored in follows the order people answered in.
 """
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -242,6 +243,8 @@ class BallotToken(models.Model):
     sheet = models.ForeignKey(TokenSheet, on_delete=models.CASCADE, related_name="tokens")
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"code_encrypted": TOKEN_CONTEXT}
     code_encrypted = models.BinaryField()
     code_index = models.CharField(max_length=64, unique=True)
     position = models.PositiveSmallIntegerField()
@@ -259,6 +262,8 @@ class PendingBallot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
+    encrypted_fields: ClassVar[dict[str, str]] = {"sealed": POOL_CONTEXT}
     sealed = models.BinaryField()
 
     class Meta:

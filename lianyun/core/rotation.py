@@ -1,0 +1,125 @@
+"""Re-encrypting personal data under the current data key, so that a retired key can leave
+LIANYUN_DATA_KEYS (docs/operations.md, Keys).
+
+What is encrypted is declared where it is stored: a model lists its encrypted columns and their
+contexts in `encrypted_fields`, and a model of stored files (core.filestore) names its folder and
+context and keeps the file's name in `stored_name`. A test fails if a binary column is not
+listed, so a new one cannot be missed.
+
+Each value is rewritten only if it is still unchanged when written (compare and swap), so the
+application can keep running meanwhile; a file is written under a new name, the row pointed at
+it, and the old file removed once that commits. Running it again does nothing more."""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+
+from lianyun.core import crypto
+from lianyun.core.filestore import store_encrypted
+
+CHUNK = 1000
+# Called with what is being done ("app.Model.field") and how many more values it has seen.
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Rotation:
+    rewritten: int = 0
+    current: int = 0
+    files: int = 0
+    # Values still under each key id after the run (all under the current one when done).
+    keys: Counter[int] = field(default_factory=Counter)
+
+
+def encrypted_columns() -> Iterator[tuple[type[models.Model], str, str]]:
+    """(model, column, context) for every encrypted column, each once (not again through a
+    proxy or a child model that inherits it)."""
+    for model in apps.get_models():
+        for name, context in getattr(model, "encrypted_fields", {}).items():
+            if model._meta.get_field(name).model is model:
+                yield model, name, context
+
+
+def encrypted_file_models() -> Iterator[type[models.Model]]:
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        context = getattr(model, "context", None)
+        if "stored_name" in names and isinstance(context, str) and context:
+            yield model
+
+
+def _chunks(model: type[models.Model], name: str) -> Iterator[list[tuple[Any, Any]]]:
+    last = None
+    manager = model._default_manager
+    while True:
+        rows = manager.exclude(**{f"{name}__isnull": True})
+        if last is not None:
+            rows = rows.filter(pk__gt=last)
+        chunk = list(rows.order_by("pk").values_list("pk", name)[:CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
+
+
+def rotate(*, check: bool = False, progress: Progress | None = None) -> Rotation:
+    """Rewrite every value and file not under the current key (with check, only count)."""
+    current = crypto.current_key_id()
+    result = Rotation()
+    for model, name, context in encrypted_columns():
+        label = f"{model._meta.label}.{name}"
+        for chunk in _chunks(model, name):
+            with transaction.atomic():
+                for pk, value in chunk:
+                    blob = bytes(value)
+                    if not blob:
+                        continue
+                    key = crypto.key_id_of(blob)
+                    if key == current or check:
+                        result.current += key == current
+                        result.keys[key] += 1
+                        continue
+                    fresh = crypto.encrypt_bytes(
+                        crypto.decrypt_bytes(blob, context=context), context=context
+                    )
+                    swapped = model._default_manager.filter(pk=pk, **{name: blob}).update(
+                        **{name: fresh}
+                    )
+                    result.rewritten += swapped
+                    result.keys[current] += swapped
+            if progress:
+                progress(label, len(chunk))
+    for model in encrypted_file_models():
+        label = f"{model._meta.label}.stored_name"
+        for chunk in _chunks(model, "stored_name"):
+            for pk, stored in chunk:
+                if stored:
+                    _rotate_file(model, pk, stored, current, check, result)
+            if progress:
+                progress(label, len(chunk))
+    return result
+
+
+def _rotate_file(
+    model: type[models.Model], pk: Any, stored: str, current: int, check: bool, result: Rotation
+) -> None:
+    context: str = model.context  # type: ignore[attr-defined]
+    with default_storage.open(stored, "rb") as handle:
+        blob = handle.read()
+    key = crypto.key_id_of(blob)
+    if key == current or check:
+        result.current += key == current
+        result.keys[key] += 1
+        return
+    data = crypto.decrypt_bytes(blob, context=context)
+    fresh = store_encrypted(data, folder=model.folder, context=context)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        swapped = model._default_manager.filter(pk=pk, stored_name=stored).update(stored_name=fresh)
+        transaction.on_commit(lambda: default_storage.delete(stored if swapped else fresh))
+    result.files += swapped
+    result.keys[current] += swapped
