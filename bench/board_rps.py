@@ -130,11 +130,25 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
     return float(rate.group(1)), float(p99.group(1)) * UNITS[p99.group(2)]
 
 
-def prepare(scratch: Path, payouts: int, *, keep: frozenset[str] = frozenset()) -> dict[str, str]:
-    """A fresh SQLite database in scratch with one village's month of payouts; the environment
-    that serves it. DATABASE_URL and REDIS_URL are dropped unless named in keep."""
+def prepare(
+    scratch: Path,
+    payouts: int,
+    *,
+    keep: frozenset[str] = frozenset(),
+    postgres: str | None = None,
+) -> dict[str, str]:
+    """A fresh database with one village's month of payouts, and the environment that serves
+    it: SQLite in scratch, or a new database beside the PostgreSQL one named. DATABASE_URL and
+    REDIS_URL are otherwise dropped unless named in keep."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"} - keep}
     env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="bench.settings")
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(postgres, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS lianyun_bench_pages")
+            conn.execute("CREATE DATABASE lianyun_bench_pages")
+        env["DATABASE_URL"] = postgres.rsplit("/", 1)[0] + "/lianyun_bench_pages"
     path = scratch / "payouts.csv"
     payout_file(payouts, path)
     subprocess.run(

@@ -52,19 +52,19 @@ started = time.perf_counter()
 table = Payout._meta.db_table
 filler = rows - people * 10
 with transaction.atomic(), connection.cursor() as cursor:
-    cols = "batch_id,row_key,id_number_encrypted,id_number_index,id_number_masked,name,resident_id,item_id,period,amount,paid_on,village_id,account_last4,status,failure_reason,category"
+    cols = "batch_id,row_key,id_number_encrypted,id_number_index,id_number_masked,name,resident_id,item_id,period,amount,paid_on,village_id,account_last4,status,failure_reason,category,account_index"
     if connection.vendor == "postgresql":
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT %s, md5(g::text) || md5('r' || g), '\\x00'::bytea, "
             "md5((g / 10)::text) || md5('p' || (g / 10)), '5****************1', '某某', NULL, %s, "
-            "'2026-' || lpad((1 + g %% 10)::text, 2, '0'), 300.50, DATE '2026-10-15', %s, '1234', 'paid', '', '' "
+            "'2026-' || lpad((1 + g %% 10)::text, 2, '0'), 300.50, DATE '2026-10-15', %s, '1234', 'paid', '', '', '' "
             "FROM generate_series(1, %s) AS g",
             [batch.pk, item, village.pk, filler],
         )
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT %s, md5('own' || r.id || '-' || m), '\\x00'::bytea, "
             "r.id_number_index, r.id_number_masked, r.name, r.id, %s, '2026-' || lpad(m::text, 2, '0'), 300.50, "
-            "DATE '2026-10-15', %s, '1234', 'paid', '', '' FROM people_resident r CROSS JOIN generate_series(1, 10) AS m",
+            "DATE '2026-10-15', %s, '1234', 'paid', '', '', '' FROM people_resident r CROSS JOIN generate_series(1, 10) AS m",
             [batch.pk, item, village.pk],
         )
         cursor.execute(f"ANALYZE {table}")
@@ -73,14 +73,14 @@ with transaction.atomic(), connection.cursor() as cursor:
             f"WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < %s) "
             f"INSERT INTO {table} ({cols}) SELECT %s, printf('%%064x', n), x'00', "
             "printf('%%032x%%032x', n / 10, (n / 10) * 7919), '5****************1', '某某', NULL, %s, "
-            "printf('2026-%%02d', 1 + n %% 10), 300.50, '2026-10-15', %s, '1234', 'paid', '', '' FROM g",
+            "printf('2026-%%02d', 1 + n %% 10), 300.50, '2026-10-15', %s, '1234', 'paid', '', '', '' FROM g",
             [filler, batch.pk, item, village.pk],
         )
         cursor.execute(
             f"WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 10) "
             f"INSERT INTO {table} ({cols}) SELECT %s, printf('own-%%d-%%d', r.id, m.k), x'00', "
             "r.id_number_index, r.id_number_masked, r.name, r.id, %s, printf('2026-%%02d', m.k), 300.50, "
-            "'2026-10-15', %s, '1234', 'paid', '', '' FROM people_resident r, m",
+            "'2026-10-15', %s, '1234', 'paid', '', '', '' FROM people_resident r, m",
             [batch.pk, item, village.pk],
         )
         cursor.execute("ANALYZE")
@@ -129,6 +129,36 @@ print(statistics.median(raw) * 1000, q(raw, 99), statistics.median(served) * 100
 """
 
 
+def prepare_ledger(
+    scratch: Path, rows: int, people: int, postgres: str | None, settings: str = "config.settings"
+) -> tuple[dict[str, str], Path, float]:
+    """A fresh database (SQLite in scratch, or a new one beside the PostgreSQL one named) with
+    the ledger filled; the environment that serves it, the people's file (ID number, card
+    number per line) and the seconds the fill took."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE=settings)
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(postgres, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS lianyun_bench")
+            conn.execute("CREATE DATABASE lianyun_bench")
+        env["DATABASE_URL"] = postgres.rsplit("/", 1)[0] + "/lianyun_bench"
+    subprocess.run(
+        [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT
+    )
+    path = scratch / "people.txt"
+    fill = subprocess.run(
+        [sys.executable, "-c", FILL, str(rows), str(people), str(path)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return env, path, float(fill.stdout.split()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -137,30 +167,8 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="URL")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
-        scratch = Path(scratch_name)
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="config.settings")
-        if options.postgres:
-            import psycopg
-
-            with psycopg.connect(options.postgres, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS lianyun_bench")
-                conn.execute("CREATE DATABASE lianyun_bench")
-            env["DATABASE_URL"] = options.postgres.rsplit("/", 1)[0] + "/lianyun_bench"
-        subprocess.run(
-            [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        people = scratch / "people.txt"
-        fill = subprocess.run(
-            [sys.executable, "-c", FILL, str(options.rows), str(options.people), str(people)],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
+        env, people, filled = prepare_ledger(
+            Path(scratch_name), options.rows, options.people, options.postgres
         )
         out = subprocess.run(
             [sys.executable, "-c", MEASURE, str(people), str(options.lookups)],
@@ -173,7 +181,7 @@ def main() -> None:
         raw50, raw99, served50, served99 = (float(x) for x in out)
         where = "PostgreSQL" if options.postgres else "SQLite"
         print(
-            f"ledger rows={options.rows:,} ({where}, filled in {float(fill.stdout.split()[-1]):.0f} s), lookups={options.lookups}"
+            f"ledger rows={options.rows:,} ({where}, filled in {filled:.0f} s), lookups={options.lookups}"
         )
         print(
             f"anchor  raw indexed query, one person's year   p50 {raw50:7.2f} ms  p99 {raw99:7.2f} ms"
