@@ -86,7 +86,11 @@ bench: dev
 	$(BIN)/python bench/import_payouts.py --rows 1000000 --runs 1 --postgres $(LIANYUN_TEST_DATABASE_URL)
 	$(BIN)/python bench/import_payouts.py --rows 200000 --runs 1 --xlsx
 	$(BIN)/python bench/lookup.py --postgres $(LIANYUN_TEST_DATABASE_URL)
+	$(BIN)/python bench/lookup_load.py --postgres $(LIANYUN_TEST_DATABASE_URL)
 	$(BIN)/python bench/board_rps.py
+	REDIS_URL=redis://127.0.0.1:6379/5 $(BIN)/python bench/load_public.py \
+	  --postgres $(LIANYUN_TEST_DATABASE_URL) --import-rows 1000000
+	$(BIN)/python bench/partitions.py --postgres $(LIANYUN_TEST_DATABASE_URL)
 	$(BIN)/python bench/crosscheck.py --rows 10000000 --runs 3
 
 clean:
