@@ -27,6 +27,18 @@ CHUNK = 1000
 Progress = Callable[[str, int], None]
 
 
+class RotationStopped(Exception):
+    """A value could not be decrypted with any key in the list: which one, and why. What was
+    rewritten before it stays rewritten; running again after the fix goes on from there."""
+
+
+def _decrypt(blob: bytes, context: str, where: str) -> bytes:
+    try:
+        return crypto.decrypt_bytes(blob, context=context)
+    except crypto.DecryptionError as error:
+        raise RotationStopped(f"{where}: {error}") from None
+
+
 @dataclass
 class Rotation:
     rewritten: int = 0
@@ -85,7 +97,7 @@ def rotate(*, check: bool = False, progress: Progress | None = None) -> Rotation
                         result.keys[key] += 1
                         continue
                     fresh = crypto.encrypt_bytes(
-                        crypto.decrypt_bytes(blob, context=context), context=context
+                        _decrypt(blob, context, f"{label} #{pk}"), context=context
                     )
                     swapped = model._default_manager.filter(pk=pk, **{name: blob}).update(
                         **{name: fresh}
@@ -116,7 +128,7 @@ def _rotate_file(
         result.current += key == current
         result.keys[key] += 1
         return
-    data = crypto.decrypt_bytes(blob, context=context)
+    data = _decrypt(blob, context, f"{model._meta.label} #{pk} ({stored})")
     fresh = store_encrypted(data, folder=model.folder, context=context)  # type: ignore[attr-defined]
     with transaction.atomic():
         swapped = model._default_manager.filter(pk=pk, stored_name=stored).update(stored_name=fresh)

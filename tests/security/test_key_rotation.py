@@ -102,3 +102,24 @@ def test_check_changes_nothing_and_says_the_old_key_is_still_needed(world: World
         for m, name, _c in encrypted_columns()
     }
     assert after == before
+
+
+def test_a_value_no_key_opens_stops_the_rotation_and_is_named(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError
+
+    resident = Resident.objects.first()
+    assert resident is not None
+    foreign = "9:" + base64.b64encode(bytes(32)).decode()
+    settings.LIANYUN_DATA_KEYS = f"{foreign},{settings.LIANYUN_DATA_KEYS}"
+    resident.set_phone("13800138000")  # under key 9, which is then lost
+    resident.save()
+    settings.LIANYUN_DATA_KEYS = f"{NEW_KEY},{settings.LIANYUN_DATA_KEYS.split(',', 1)[1]}"
+    try:
+        call_command("rotate_data_keys", stdout=io.StringIO())
+    except CommandError as error:
+        message = str(error)
+    else:
+        raise AssertionError("the rotation went on past a value it cannot read")
+    assert f"people.Resident.phone_encrypted #{resident.pk}" in message
+    assert message.index("无法解密") < message.index("Cannot decrypt")
+    assert "13800138000" not in message

@@ -1,7 +1,7 @@
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from lianyun.core import crypto, rotation
@@ -27,7 +27,15 @@ class Command(BaseCommand):
                 bar.set_description(label)
                 bar.update(rows)
 
-            result = rotation.rotate(check=options["check"], progress=progress)
+            try:
+                result = rotation.rotate(check=options["check"], progress=progress)
+            except rotation.RotationStopped as error:
+                raise CommandError(
+                    f"无法解密 {error}；请确认 LIANYUN_DATA_KEYS 含有全部旧密钥。此前已重新加密的保持不变，"
+                    f"修正后再次运行即可继续。\nCannot decrypt {error}; check that LIANYUN_DATA_KEYS "
+                    "holds every older key. What was re-encrypted before stays so; run it again "
+                    "once fixed and it goes on from there."
+                ) from None
         current = crypto.current_key_id()
         keys = ", ".join(f"{key}: {count}" for key, count in sorted(result.keys.items())) or "-"
         self.stdout.write(
