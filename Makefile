@@ -91,6 +91,7 @@ bench: dev
 	REDIS_URL=redis://127.0.0.1:6379/5 $(BIN)/python bench/load_public.py \
 	  --postgres $(LIANYUN_TEST_DATABASE_URL) --import-rows 1000000
 	$(BIN)/python bench/partitions.py --postgres $(LIANYUN_TEST_DATABASE_URL)
+	$(BIN)/python bench/rotation.py --postgres $(LIANYUN_TEST_DATABASE_URL)
 	$(BIN)/python bench/crosscheck.py --rows 10000000 --runs 3
 
 clean:

@@ -1,0 +1,88 @@
+"""How long `lianyun rotate_data_keys` takes: payouts imported through the real importer (each
+with its ID number encrypted), then every value re-encrypted under a new first key, beside the
+anchor measured in the same run, decrypting and re-encrypting the same values in memory (the
+cryptography alone, no database).
+
+    python bench/rotation.py [--rows 100000] [--postgres URL]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_payouts import RUN, SETUP, fresh_postgres, make_csv  # noqa: E402
+
+MEASURE = r"""
+import base64, django, os, time
+django.setup()
+from django.conf import settings
+from lianyun.core import crypto
+from lianyun.core.rotation import rotate
+from lianyun.ledger.models import PAYOUT_ID_CONTEXT, Payout
+blobs = [bytes(b) for b in Payout.objects.values_list("id_number_encrypted", flat=True)]
+settings.LIANYUN_DATA_KEYS = "2:" + base64.b64encode(os.urandom(32)).decode() + "," + settings.LIANYUN_DATA_KEYS
+started = time.perf_counter()
+for blob in blobs:
+    crypto.encrypt_bytes(crypto.decrypt_bytes(blob, context=PAYOUT_ID_CONTEXT), context=PAYOUT_ID_CONTEXT)
+anchor = time.perf_counter() - started
+started = time.perf_counter()
+result = rotate()
+elapsed = time.perf_counter() - started
+assert result.keys[2] == result.rewritten + result.current, result
+print(len(blobs), anchor, result.rewritten, elapsed)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", metavar="URL")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="config.settings")
+        if options.postgres:
+            env["DATABASE_URL"] = fresh_postgres(options.postgres)
+        source = scratch / "payouts.csv"
+        make_csv(options.rows, source)
+        subprocess.run(
+            [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
+        for script, *args in ((SETUP,), (RUN, str(source))):
+            subprocess.run(
+                [sys.executable, "-c", script, *args],
+                env=env,
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+    values, anchor, rewritten, elapsed = int(out[0]), float(out[1]), int(out[2]), float(out[3])
+    where = "PostgreSQL" if options.postgres else "SQLite"
+    print(f"{values:,} payouts' ID numbers ({where}); every other encrypted value besides")
+    print(f"anchor  decrypt + encrypt in memory    {values / anchor:10,.0f} values/s")
+    print(
+        f"figure  lianyun rotate_data_keys       {rewritten / elapsed:10,.0f} values/s "
+        f"({rewritten:,} rewritten in {elapsed:.1f} s) = {anchor / elapsed:.0%} of the anchor"
+    )
+
+
+if __name__ == "__main__":
+    main()
