@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.board_rps import UNITS, free_port, serve, wrk  # noqa: E402
+from bench.board_rps import free_port, run_wrk, serve, wrk, wrk_latency, wrk_rate  # noqa: E402
 from bench.lookup import prepare_ledger  # noqa: E402
 
 SCRIPT = """
@@ -99,34 +99,11 @@ def wrk_lookups(
     base: str, script: Path, seconds: int, connections: int
 ) -> tuple[float, float, float, int]:
     """Requests per second, p50 and p99 in ms, and the answers that were not a statement."""
-    out = subprocess.run(
-        [  # noqa: S607 - wrk from PATH
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            base + "/payouts/mine/",
-            "--",
-            "2",  # the threads: each takes every second browser
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    # "2": the threads; each takes every second browser.
+    out = run_wrk(base + "/payouts/mine/", seconds, connections, script, "2")
     wrong = re.search(r"wrong answers: (\d+)", out)
-    assert rate and p50 and p99 and wrong, out
-    return (
-        float(rate.group(1)),
-        float(p50.group(1)) * UNITS[p50.group(2)],
-        float(p99.group(1)) * UNITS[p99.group(2)],
-        int(wrong.group(1)),
-    )
+    assert wrong, out
+    return wrk_rate(out), wrk_latency(out, 50), wrk_latency(out, 99), int(wrong.group(1))
 
 
 def main() -> None:

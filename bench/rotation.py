@@ -7,7 +7,6 @@ cryptography alone, no database).
 """
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_payouts import RUN, SETUP, fresh_postgres, make_csv  # noqa: E402
+from bench.import_payouts import catalogued_database, make_csv, run_import  # noqa: E402
 
 MEASURE = r"""
 import base64, django, os, time
@@ -46,26 +45,10 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(LIANYUN_DATA_DIR=str(scratch), DJANGO_SETTINGS_MODULE="config.settings")
-        if options.postgres:
-            env["DATABASE_URL"] = fresh_postgres(options.postgres)
         source = scratch / "payouts.csv"
         make_csv(options.rows, source)
-        subprocess.run(
-            [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"],
-            env=env,
-            check=True,
-            cwd=ROOT,
-        )
-        for script, *args in ((SETUP,), (RUN, str(source))):
-            subprocess.run(
-                [sys.executable, "-c", script, *args],
-                env=env,
-                check=True,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-            )
+        env = catalogued_database(scratch, options.postgres)
+        run_import(env, source)
         out = subprocess.run(
             [sys.executable, "-c", MEASURE],
             env=env,

@@ -47,6 +47,15 @@ class Rotation:
     # Values still under each key id after the run (all under the current one when done).
     keys: Counter[int] = field(default_factory=Counter)
 
+    def settled(self, key: int, current: int, check: bool) -> bool:
+        """Counts a value that stays as it is (under the current key, or any when only
+        checking); False for one to rewrite."""
+        if key != current and not check:
+            return False
+        self.current += key == current
+        self.keys[key] += 1
+        return True
+
 
 def encrypted_columns() -> Iterator[tuple[type[models.Model], str, str]]:
     """(model, column, context) for every encrypted column, each once (not again through a
@@ -65,18 +74,17 @@ def encrypted_file_models() -> Iterator[type[models.Model]]:
             yield model
 
 
-def _chunks(model: type[models.Model], name: str) -> Iterator[list[tuple[Any, Any]]]:
+def _chunks(model: type[models.Model], name: str) -> Iterator[list[Any]]:
+    """The primary keys of the rows with a value in name, CHUNK at a time."""
     last = None
-    manager = model._default_manager
+    rows = model._default_manager.exclude(**{f"{name}__isnull": True}).order_by("pk")
     while True:
-        rows = manager.exclude(**{f"{name}__isnull": True})
-        if last is not None:
-            rows = rows.filter(pk__gt=last)
-        chunk = list(rows.order_by("pk").values_list("pk", name)[:CHUNK])
+        page = rows if last is None else rows.filter(pk__gt=last)
+        chunk = list(page.values_list("pk", flat=True)[:CHUNK])
         if not chunk:
             return
         yield chunk
-        last = chunk[-1][0]
+        last = chunk[-1]
 
 
 def _write(model: type[models.Model], name: str, values: list[tuple[bytes, Any]]) -> None:
@@ -108,7 +116,7 @@ def rotate(*, check: bool = False, progress: Progress | None = None) -> Rotation
                 # between being read here and rewritten.
                 locked = (
                     model._default_manager.select_for_update()
-                    .filter(pk__in=[pk for pk, _value in chunk])
+                    .filter(pk__in=chunk)
                     .values_list("pk", name)
                 )
                 changed = []
@@ -116,10 +124,7 @@ def rotate(*, check: bool = False, progress: Progress | None = None) -> Rotation
                     blob = bytes(value) if value is not None else b""
                     if not blob:
                         continue
-                    key = crypto.key_id_of(blob)
-                    if key == current or check:
-                        result.current += key == current
-                        result.keys[key] += 1
+                    if result.settled(crypto.key_id_of(blob), current, check):
                         continue
                     fresh = crypto.encrypt_bytes(
                         _decrypt(blob, context, f"{label} #{pk}"), context=context
@@ -133,7 +138,10 @@ def rotate(*, check: bool = False, progress: Progress | None = None) -> Rotation
     for model in encrypted_file_models():
         label = f"{model._meta.label}.stored_name"
         for chunk in _chunks(model, "stored_name"):
-            for pk, stored in chunk:
+            stored_names = model._default_manager.filter(pk__in=chunk).values_list(
+                "pk", "stored_name"
+            )
+            for pk, stored in stored_names:
                 if stored:
                     _rotate_file(model, pk, stored, current, check, result)
             if progress:
@@ -147,10 +155,7 @@ def _rotate_file(
     context: str = model.context  # type: ignore[attr-defined]
     with default_storage.open(stored, "rb") as handle:
         blob = handle.read()
-    key = crypto.key_id_of(blob)
-    if key == current or check:
-        result.current += key == current
-        result.keys[key] += 1
+    if result.settled(crypto.key_id_of(blob), current, check):
         return
     data = _decrypt(blob, context, f"{model._meta.label} #{pk} ({stored})")
     fresh = store_encrypted(data, folder=model.folder, context=context)  # type: ignore[attr-defined]

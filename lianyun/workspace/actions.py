@@ -9,6 +9,7 @@ CSV or XLSX, read by the payout importer's rules. Levels and forms come from the
 (001-199 社区, 200-399 村). All or nothing: any bad row and nothing is written."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +65,18 @@ def _parent_code(code: str) -> str | None:
     return None
 
 
-def _rows(data: bytes) -> tuple[list[tuple[int, str, str]], list[LocalizedError]]:
+class Row(NamedTuple):
+    number: int
+    code: str
+    name: str
+    kind: RegionKind
+    form: RegionForm
+
+
+LEVEL = {RegionKind.COUNTY: 0, RegionKind.TOWN: 1, RegionKind.VILLAGE: 2}
+
+
+def _rows(data: bytes) -> tuple[list[Row], list[LocalizedError]]:
     if data.startswith(b"PK\x03\x04"):
         check_zip(data)
     _encoding, rows = read_rows(data)
@@ -80,21 +92,23 @@ def _rows(data: bytes) -> tuple[list[tuple[int, str, str]], list[LocalizedError]
                 )
             ]
         )
-    out: list[tuple[int, str, str]] = []
+    out: list[Row] = []
     problems: list[LocalizedError] = []
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         code = row[code_at].strip() if code_at < len(row) else ""
         name = row[name_at].strip() if name_at < len(row) else ""
-        if not (len(code) == 12 and code.isascii() and code.isdigit()):
+        twelve_digits = len(code) == 12 and code.isascii() and code.isdigit()
+        level = _kind_and_form(code) if twelve_digits else None
+        if not twelve_digits:
             problems.append(
                 LocalizedError(
                     _("Row %(row)d: %(code)s is not a 12-digit code."),
                     {"row": number, "code": code},
                 )
             )
-        elif _kind_and_form(code) is None:
+        elif level is None:
             problems.append(
                 LocalizedError(
                     _("Row %(row)d: %(code)s is neither a county, a town nor a village."),
@@ -109,7 +123,7 @@ def _rows(data: bytes) -> tuple[list[tuple[int, str, str]], list[LocalizedError]
                 )
             )
         else:
-            out.append((number, code, name))
+            out.append(Row(number, code, name, *level))
     return out, problems
 
 
@@ -119,29 +133,29 @@ def import_regions(data: bytes, *, departments: list[str] | None = None) -> Regi
     existing = {r.code: r for r in Region.objects.all()}
     seen: dict[str, int] = {}
     counties = {code[:6] for code, r in existing.items() if r.kind == RegionKind.COUNTY}
-    for number, code, _name in rows:
-        if code in seen:
+    for row in rows:
+        if row.code in seen:
             problems.append(
                 LocalizedError(
                     _("Row %(row)d: %(code)s already appears on row %(first)d."),
-                    {"row": number, "code": code, "first": seen[code]},
+                    {"row": row.number, "code": row.code, "first": seen[row.code]},
                 )
             )
-        seen[code] = number
-        if code.endswith("000000"):
-            counties.add(code[:6])
+        seen[row.code] = row.number
+        if row.kind == RegionKind.COUNTY:
+            counties.add(row.code[:6])
     if len(counties) != 1:
         problems.append(
             LocalizedError(_("The file and the installation must name exactly one county."))
         )
     codes = set(seen) | set(existing)
-    for number, code, _name in rows:
-        above = _parent_code(code)
+    for row in rows:
+        above = _parent_code(row.code)
         if above is not None and above not in codes:
             problems.append(
                 LocalizedError(
                     _("Row %(row)d: %(code)s has no %(parent)s above it."),
-                    {"row": number, "code": code, "parent": above},
+                    {"row": row.number, "code": row.code, "parent": above},
                 )
             )
     if problems:
@@ -150,10 +164,7 @@ def import_regions(data: bytes, *, departments: list[str] | None = None) -> Regi
     with transaction.atomic():
         regions = dict(existing)
         # Counties, then towns, then villages: each parent exists before its children.
-        for _number, code, name in sorted(
-            rows, key=lambda r: (r[1][9:] != "000", r[1][6:9] != "000")
-        ):
-            kind, form = _kind_and_form(code)  # type: ignore[misc]
+        for _number, code, name, kind, form in sorted(rows, key=lambda r: LEVEL[r.kind]):
             found = regions.get(code)
             if found is None:
                 above = _parent_code(code)
