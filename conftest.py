@@ -21,6 +21,13 @@ def _cheap_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Stored files go under the test's own directory: the SQLite and PostgreSQL suites run
+    side by side, and a shared folder let one suite see the other's files come and go."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Limits count in the cache; each test starts with none spent."""
     from django.core.cache import cache
