@@ -21,6 +21,7 @@ from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
 from lianyun.ledger.models import PayoutUpload
 from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
+from lianyun.people.queries import resident_for_proof
 from lianyun.regions.access import access_region
 from lianyun.regions.models import Region, RegionKind
 
@@ -38,7 +39,7 @@ def _device_spent(session_key: str) -> bool:
 
 def _named(target: str, name: str) -> tuple[Resident | None, bool]:
     """The person with this ID index, and whether the name matches (same work either way)."""
-    resident = Resident.objects.filter(id_number_index=target).first()
+    resident = resident_for_proof(target)
     name_ok = hmac.compare_digest(
         (resident.name if resident else "").encode(), name.strip().encode()
     )

@@ -8,30 +8,86 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from lianyun.core.masking import mask_name
-from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
+from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch, PayoutStatus
+from lianyun.policies.models import SubsidyItem
 from lianyun.publications.models import Checkpoint
-from lianyun.regions.models import Region
+from lianyun.regions.models import Region, Unit
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    payout_id: int
+    item: str
+    department: str
+    period: str
+    amount: Decimal
+    paid_on: datetime.date | None
+    status: str
+    status_label: str  # in the language of the request that asked
+    failure_reason: str
+    account_last4: str
+
+    # The page shows these as text; done here, each costs a template filter per line otherwise.
+    @property
+    def amount_text(self) -> str:
+        return f"{self.amount:.2f}"
+
+    @property
+    def paid_on_text(self) -> str:
+        return self.paid_on.isoformat() if self.paid_on else ""
 
 
 @dataclass(frozen=True)
 class YearStatement:
     year: int
-    payouts: list[Payout]
+    lines: list[StatementLine]
     total: Decimal
 
 
+CENT = Decimal("0.01")
+
+
 def statement(index: str, year: int) -> YearStatement:
-    """A person's payouts in a year, by period, with the year's total (paid ones only)."""
-    payouts = list(
+    """A person's payouts in a year, by period, with the year's total (paid ones only).
+
+    One statement written out, not built by the ORM: it runs on every lookup, and compiling
+    the joined query cost three times what the database takes to answer it.
+    """
+    quote = connection.ops.quote_name
+    payouts = quote(Payout._meta.db_table)
+    items = quote(SubsidyItem._meta.db_table)
+    units = quote(Unit._meta.db_table)
+    paid_on = Payout._meta.get_field("paid_on")
+    with connection.cursor() as cursor:
         # A range, not startswith: LIKE cannot use the (id_number_index, period) index.
-        Payout.objects.filter(
-            id_number_index=index, period__gte=f"{year}-01", period__lte=f"{year}-12"
+        cursor.execute(
+            "SELECT p.id, i.name, u.name, p.period, p.amount, p.paid_on, p.status, "  # noqa: S608
+            f"p.failure_reason, p.account_last4 FROM {payouts} p "
+            f"JOIN {items} i ON i.id = p.item_id JOIN {units} u ON u.id = i.department_id "
+            "WHERE p.id_number_index = %s AND p.period >= %s AND p.period <= %s "
+            "ORDER BY p.period, i.name, p.id",
+            [index, f"{year}-01", f"{year}-12"],
         )
-        .select_related("item", "item__department")
-        .order_by("period", "item__name")
-    )
-    total = sum((p.amount for p in payouts if p.status == "paid"), Decimal("0"))
-    return YearStatement(year=year, payouts=payouts, total=total)
+        rows = cursor.fetchall()
+    labels = {value: str(label) for value, label in PayoutStatus.choices}
+    lines = [
+        StatementLine(
+            pk,
+            item,
+            department,
+            period,
+            # SQLite hands back a number, PostgreSQL a Decimal; the page shows cents either way.
+            Decimal(str(amount)).quantize(CENT),
+            paid_on.to_python(paid),
+            status,
+            labels.get(status, status),
+            reason,
+            last4,
+        )
+        for pk, item, department, period, amount, paid, status, reason, last4 in rows
+    ]
+    total = sum((line.amount for line in lines if line.status == "paid"), Decimal("0"))
+    return YearStatement(year=year, lines=lines, total=total)
 
 
 def payouts_of(index: str) -> QuerySet[Payout]:

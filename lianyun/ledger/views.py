@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.conf import settings
@@ -6,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -43,6 +46,7 @@ from lianyun.ledger.forms import CodeForm, LookupForm, PayoutUploadForm
 from lianyun.ledger.queries import (
     RANGES,
     Board,
+    StatementLine,
     board_version,
     dibao_list,
     dibao_subject,
@@ -61,6 +65,64 @@ RANGE_LABELS = {
     "this_year": gettext_lazy("this year"),
     "last_year": gettext_lazy("last year"),
 }
+
+
+@functools.lru_cache(maxsize=32)
+def _blank_lookup_fields(language: str, year: int | None, this_year: int) -> str:
+    form = LookupForm(initial={"year": year} if year else None)
+    return render_to_string("form_fields.html", {"form": form})
+
+
+def _lookup_fields(form: LookupForm) -> str:
+    """The lookup form's fields. Unfilled, they are the same for everyone in a language and year
+    (the year list moves on 1 January), so each server renders them once; a form sent back with
+    errors is rendered each time."""
+    if form.is_bound:
+        return render_to_string("form_fields.html", {"form": form})
+    year = form.initial.get("year")
+    return _blank_lookup_fields(get_language(), year, timezone.localdate().year)
+
+
+STATEMENT_ROW = (
+    '<tr><td>{}<br><small>{}{}</small></td><td>{}</td><td class="num">{}</td><td>{}</td>'
+    "<td>{}{}</td>"
+    '<td><button type="submit" formaction="{}" class="link" data-test="dispute">{}</button></td>'
+    "</tr>"
+)
+
+
+def _statement_rows(lines: list[StatementLine]) -> str:
+    """The statement's rows, each escaped by format_html. Built here in one pass, not by a
+    template loop: the loop over a year's lines cost more than the rest of the page together
+    (bench/lookup.py), and the lookup is the page a whole county asks at once."""
+    account_ending = _("account ending")
+    this_is_wrong = _("This is wrong")
+    # One reverse() for the page, not one per line (each costs as much as a line's HTML): the
+    # lines' dispute addresses differ only in the payout's number.
+    head, _zero, tail = reverse("petitions:payout-dispute", args=[0]).rpartition("/0/")
+    return format_html_join(
+        "\n",
+        STATEMENT_ROW,
+        (
+            (
+                line.item,
+                line.department,
+                format_html(" · {} {}", account_ending, line.account_last4)
+                if line.account_last4
+                else "",
+                line.period,
+                line.amount_text,
+                line.paid_on_text,
+                line.status_label,
+                format_html("<br><small>{}</small>", line.failure_reason)
+                if line.failure_reason
+                else "",
+                f"{head}/{line.payout_id}/{tail}",
+                this_is_wrong,
+            )
+            for line in lines
+        ),
+    )
 
 
 @never_cache
@@ -109,12 +171,20 @@ def lookup(request: HttpRequest) -> HttpResponse:
             record_lookup(resident=resident)
             failed = resident is None
         form = LookupForm(initial={"year": data["year"]})
+    rows = ""
     if resident is not None and year is not None:
         result = statement(resident.id_number_index, year)
+        rows = _statement_rows(result.lines)
     response = render(
         request,
         "ledger/payout_lookup.html",
-        {"form": form, "code_form": code_form, "result": result, "failed": failed},
+        {
+            "form_fields": _lookup_fields(form),
+            "code_form": code_form,
+            "result": result,
+            "rows": rows,
+            "failed": failed,
+        },
     )
     if resident is not None:
         response.set_cookie(

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -16,6 +17,32 @@ def resident_by_id_number(number: str) -> Resident | None:
         .select_related("village", "village__parent", "household")
         .first()
     )
+
+
+# What proving to be a person needs: the name to compare, the card's index, the phone on file;
+# in the model's order, which is the order Model.from_db takes them in.
+_PROOF_FIELDS = [
+    field.attname
+    for field in Resident._meta.concrete_fields
+    if field.attname in {"id", "name", "id_number_index", "card_number_index", "phone_encrypted"}
+]
+
+
+def resident_for_proof(index: str) -> Resident | None:
+    """The resident with this ID blind index, with only what a lookup checks loaded (the rest
+    loads if touched). Written out: every personal lookup asks it, and the ORM's query building
+    cost five times the database's answer."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(name) for name in _PROOF_FIELDS)} "  # noqa: S608
+            f"FROM {quote(Resident._meta.db_table)} WHERE id_number_index = %s",
+            [index],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Resident.from_db(connection.alias, _PROOF_FIELDS, list(row))
 
 
 def residents_within(region: Region) -> QuerySet[Resident]:
