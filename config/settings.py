@@ -180,9 +180,7 @@ LIANYUN_SMS_BACKEND = env_str("LIANYUN_SMS_BACKEND", "lianyun.core.sms.ConsoleBa
 # Redis, when given, carries the cache (and with it login throttling counters).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "lianyun.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in the database, read through the cache when Redis is there, so any of several

@@ -31,10 +31,7 @@ VERIFIED_CONTEXT = "ledger.lookup.verified"
 
 def _device_spent(session_key: str) -> bool:
     """Every answer counts against the browser; True once it has none left."""
-    if limits.is_blocked("lookup_per_session", session_key):
-        return True
-    limits.record_failure("lookup_per_session", session_key)
-    return False
+    return limits.spend("lookup_per_session", session_key)
 
 
 def _named(target: str, name: str) -> tuple[Resident | None, bool]:
