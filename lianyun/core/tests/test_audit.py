@@ -51,3 +51,28 @@ def test_a_deleted_entry_is_detected() -> None:
     AuditEntry.objects.filter(seq=2).delete()
     reasons = " ".join(p.reason for p in audit.verify_chain())
     assert "missing" in reasons
+
+
+@pytest.mark.usefixtures("committed")
+def test_writers_at_once_never_fork_the_chain() -> None:
+    """Eight writers appending at once (each its own connection; on PostgreSQL the append is one
+    statement hashing in the database): one unbroken chain, hashes as Python computes them,
+    Chinese text included."""
+    import threading
+
+    from django.db import connections
+
+    def write(n: int) -> None:
+        try:
+            for k in range(15):
+                audit.record(action="并发", object_type="x", object_id=f"{n}-{k}", purpose="查询")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert list(AuditEntry.objects.values_list("seq", flat=True)) == list(range(1, 121))
+    assert list(audit.verify_chain()) == []
