@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -34,12 +36,16 @@ def cacheable(request: HttpRequest, params: Iterable[str]) -> bool:
     )
 
 
-def _fill(request: HttpRequest, body: str) -> HttpResponse:
-    return HttpResponse(
-        body.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
-            NONCE_PLACEHOLDER,
-            str(request.csp_nonce),  # type: ignore[attr-defined]
-        )
+def _with_placeholders(request: HttpRequest, body: str) -> str:
+    for token in set(CSRF_FIELD.findall(body)):
+        body = body.replace(token, CSRF_PLACEHOLDER)
+    return body.replace(str(request.csp_nonce), NONCE_PLACEHOLDER)  # type: ignore[attr-defined]
+
+
+def _filled(request: HttpRequest, body: str) -> str:
+    return body.replace(CSRF_PLACEHOLDER, get_token(request)).replace(
+        NONCE_PLACEHOLDER,
+        str(request.csp_nonce),  # type: ignore[attr-defined]
     )
 
 
@@ -62,9 +68,49 @@ def anonymous_page(
         response = render_page()
         if response.status_code != 200 or response.streaming:
             return response
-        body = response.content.decode(response.charset)
-        for token in set(CSRF_FIELD.findall(body)):
-            body = body.replace(token, CSRF_PLACEHOLDER)
-        body = body.replace(str(request.csp_nonce), NONCE_PLACEHOLDER)  # type: ignore[attr-defined]
+        body = _with_placeholders(request, response.content.decode(response.charset))
         cache.set(key, body, timeout)
-    return _fill(request, body)
+    return HttpResponse(_filled(request, body))
+
+
+_SHELLS: dict[tuple[object, ...], str] = {}
+SHELLS_KEPT = 64
+
+
+@receiver(setting_changed)
+def _forget_shells(**_kwargs: object) -> None:
+    """A shell was rendered under the settings of its time (tests change them)."""
+    _SHELLS.clear()
+
+
+def from_shell(
+    request: HttpRequest,
+    key: Iterable[object],
+    render_shell: Callable[[], HttpResponse],
+    fills: dict[str, str],
+) -> HttpResponse | None:
+    """A page whose every byte is the same for visitors without an account, given key and the
+    language, except its marked places: rendered once per server process with marks where the
+    per-visitor parts go (fills: mark -> escaped HTML), the token and nonce placeholders filled
+    per response. A shell holds nothing about a person, so it is kept in the process, not in
+    the shared cache. None when the visitor must get a page of their own (signed in, a message
+    waiting, a query string); the caller renders it in full."""
+    if request.user.is_authenticated or request.GET or len(get_messages(request)) != 0:
+        return None
+    full_key = (*key, get_language() or "")
+    body = _SHELLS.get(full_key)
+    if body is None:
+        response = render_shell()
+        if response.status_code != 200 or response.streaming:
+            return None
+        body = _with_placeholders(request, response.content.decode(response.charset))
+        if len(_SHELLS) >= SHELLS_KEPT:
+            _SHELLS.clear()
+        _SHELLS[full_key] = body
+    # Token and nonce first, then every mark in one pass: what fills a mark (a payout's text,
+    # say) is never searched for placeholders or other marks.
+    body = _filled(request, body)
+    if fills:
+        marks = re.compile("|".join(map(re.escape, fills)))
+        body = marks.sub(lambda found: fills[found.group()], body)
+    return HttpResponse(body)

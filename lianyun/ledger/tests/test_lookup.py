@@ -195,3 +195,54 @@ def test_only_the_browser_that_proved_the_person_may_dispute_and_only_for_a_whil
     assert stranger.get(dispute).status_code == 404
     time_machine.move_to(datetime.datetime(2026, 11, 20, 10, 11, tzinfo=datetime.UTC))
     assert client.get(dispute).status_code == 404  # the proof lasts 10 minutes
+
+
+def test_the_statement_escapes_what_the_payment_platform_sent(client: Client, person) -> None:  # type: ignore[no-untyped-def]
+    """The lines are built outside a template: a failure reason from the platform's file with
+    markup in it shows as text, and every line still files its own dispute."""
+    number, resident = person
+    payout = Payout.objects.filter(resident=resident).order_by("pk").first()
+    assert payout is not None
+    Payout.objects.filter(pk=payout.pk).update(
+        status="failed", failure_reason='<script>alert("x")</script>&', account_last4="<i>"
+    )
+    page = _ask(client, number).content.decode()
+    assert "<script>alert" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in page
+    assert "&lt;i&gt;" in page
+    for line in Payout.objects.filter(resident=resident):
+        dispute = reverse("petitions:payout-dispute", args=[line.pk])
+        assert f'formaction="{dispute}"' in page
+
+
+def test_answers_come_from_a_shell_that_holds_nothing_about_anyone(person) -> None:  # type: ignore[no-untyped-def]
+    """The answer page is rendered once per server with marks for the lines and the total; the
+    shell holds no line, total, name or token, and each answer has its own token and lines."""
+    from lianyun.core import pagecache
+
+    number, resident = person
+    pagecache._SHELLS.clear()
+    first, second = Client(), Client()
+    answers = [_ask(first, number), _ask(second, number), _ask(Client(), number, year="2025")]
+    failed = _ask(Client(), number, card="S99999999")
+    total = str(sum(p.amount for p in Payout.objects.filter(resident=resident)))
+    assert all(total in a.content.decode() for a in answers[:2])
+    assert [a.content.decode().count('data-test="dispute"') for a in answers] == [3, 3, 0]
+    assert "No payouts in this year." in answers[2].content.decode() or "该年度没有" in (
+        answers[2].content.decode()
+    )
+    assert 'data-test="lookup-failed"' in failed.content.decode()
+    assert len(pagecache._SHELLS) >= 3
+    for shell in pagecache._SHELLS.values():
+        assert total not in shell and "袁" not in shell and 'data-test="dispute"' not in shell
+        assert pagecache.CSRF_FIELD.search(shell).group(1) == pagecache.CSRF_PLACEHOLDER
+    tokens = {pagecache.CSRF_FIELD.search(a.content.decode()).group(1) for a in answers[:2]}
+    assert len(tokens) == 2 and pagecache.CSRF_PLACEHOLDER not in tokens
+    # The token on the page is one the browser's cookie accepts: the first browser can dispute.
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = first.cookies
+    token = pagecache.CSRF_FIELD.search(answers[0].content.decode()).group(1)
+    payout = Payout.objects.filter(resident=resident).first()
+    assert payout is not None
+    dispute = reverse("petitions:payout-dispute", args=[payout.pk])
+    assert strict.post(dispute, {"csrfmiddlewaretoken": token}).status_code == 200
