@@ -84,22 +84,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+WORKERS = 2 * (os.cpu_count() or 1) + 1  # what deploy/gunicorn.conf.py starts by default
+
+
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """gunicorn as shipped (deploy/gunicorn.conf.py: its workers, its access log), on port."""
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(os.cpu_count() or 2),
             "--log-level",
             "warning",
         ],
-        env=env,
+        env={**env, "LIANYUN_BIND": f"127.0.0.1:{port}", "LIANYUN_WORKERS": str(WORKERS)},
         cwd=ROOT,
+        stdout=subprocess.DEVNULL,  # the access log: written, as in production, and dropped
     )
     for _ in range(100):
         try:
@@ -206,7 +209,7 @@ def main() -> None:
                 server.terminate()
                 server.wait()
         print(
-            f"board of {options.payouts:,} payouts in one month; gunicorn, {os.cpu_count()} workers; wrk -c{options.connections} -d{options.seconds}s"
+            f"board of {options.payouts:,} payouts in one month; gunicorn, {WORKERS} workers; wrk -c{options.connections} -d{options.seconds}s"
         )
         print(f"anchor  minimal page (one template, one query) {results['minimal']:9,.0f} req/s")
         print(

@@ -14,7 +14,6 @@ as in production.
 """
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.board_rps import VILLAGE, free_port, prepare, serve, wrk  # noqa: E402
+from bench.board_rps import VILLAGE, WORKERS, free_port, prepare, serve, wrk  # noqa: E402
 from bench.import_payouts import RUN, make_csv  # noqa: E402
 
 
@@ -102,7 +101,7 @@ def main() -> None:
     cache = "Redis" if env.get("REDIS_URL") else "in-process"
     database = "PostgreSQL" if options.postgres else "SQLite"
     print(
-        f"gunicorn, {os.cpu_count()} workers, {database}, {cache} cache; "
+        f"gunicorn, {WORKERS} workers, {database}, {cache} cache; "
         f"wrk -c{options.connections} -d{options.seconds}s on loopback"
     )
     anchor = results["anchor: minimal page"][0]

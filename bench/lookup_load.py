@@ -29,7 +29,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.board_rps import free_port, run_wrk, serve, wrk, wrk_latency, wrk_rate  # noqa: E402
+from bench.board_rps import (  # noqa: E402
+    WORKERS,
+    free_port,
+    run_wrk,
+    serve,
+    wrk,
+    wrk_latency,
+    wrk_rate,
+)
 from bench.lookup import prepare_ledger  # noqa: E402
 
 SCRIPT = """
@@ -140,7 +148,7 @@ def main() -> None:
             server.wait()
     print(
         f"ledger {options.rows:,} payouts on PostgreSQL (filled in {filled:.0f} s); gunicorn, "
-        f"{os.cpu_count()} workers, Redis; wrk -c{options.connections} -d{options.seconds}s; "
+        f"{WORKERS} workers, Redis; wrk -c{options.connections} -d{options.seconds}s; "
         f"{len(browsers):,} test browsers, limits as configured"
     )
     print(
