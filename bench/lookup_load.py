@@ -136,6 +136,8 @@ def main() -> None:
         server = serve(env, port)
         base = f"http://127.0.0.1:{port}"
         try:
+            # Unmeasured first: every worker loads its templates and opens its connections.
+            wrk(base + "/bench/minimal/", 3, options.connections)
             minimal = wrk(base + "/bench/minimal/", options.seconds, options.connections)
             browsers = clients(base, people)
             script = scratch / "lookup.lua"
