@@ -166,16 +166,21 @@ def catalogued_database(directory: Path, postgres: str | None) -> dict[str, str]
     return env
 
 
-def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int]:
-    """The file through the importer: (seconds, rows written, peak KiB of the process)."""
-    out = subprocess.run(
-        [sys.executable, "-c", RUN, str(path)],
+def python_words(code: str, *args: str, env: dict[str, str]) -> list[str]:
+    """Run code in a fresh Python from the project's root; the words it printed."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
         env=env,
         check=True,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     ).stdout.split()
+
+
+def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int]:
+    """The file through the importer: (seconds, rows written, peak KiB of the process)."""
+    out = python_words(RUN, str(path), env=env)
     return float(out[0]), int(out[1]), int(out[2])
 
 

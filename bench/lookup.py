@@ -16,6 +16,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_payouts import python_words  # noqa: E402
 
 FILL = r"""
 import django, datetime, json, random, sys, time
@@ -159,15 +162,8 @@ def prepare_ledger(
         [sys.executable, "-m", "lianyun.manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT
     )
     path = scratch / "people.txt"
-    fill = subprocess.run(
-        [sys.executable, "-c", FILL, str(rows), str(people), str(path)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return env, path, float(fill.stdout.split()[-1])
+    filled = python_words(FILL, str(rows), str(people), str(path), env=env)
+    return env, path, float(filled[-1])
 
 
 def main() -> None:
@@ -181,14 +177,7 @@ def main() -> None:
         env, people, filled = prepare_ledger(
             Path(scratch_name), options.rows, options.people, options.postgres, "bench.settings"
         )
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE, str(people), str(options.lookups)],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        out = python_words(MEASURE, str(people), str(options.lookups), env=env)
         raw50, raw99, served50, served99 = (float(x) for x in out)
         where = "PostgreSQL" if options.postgres else "SQLite"
         print(

@@ -16,13 +16,15 @@ memory a bomb costs before it is refused.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.import_payouts import python_words  # noqa: E402
 
 MEMORY = r"""
 import io, resource, sys, tracemalloc, zipfile
@@ -177,14 +179,7 @@ def main() -> None:
         ("laughs", "bank"),
     ):
         env = os.environ | {"LIANYUN_DATA_DIR": tempfile.mkdtemp(prefix="lianyun-bench-bomb-")}
-        out = subprocess.run(
-            [sys.executable, "-c", MEMORY, kind, target],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        out = python_words(MEMORY, kind, target, env=env)
         label = "anchor: a valid 100-row file" if kind == "valid" else f"{kind} bomb"
         print(
             f"  {target:8} {label:30} {float(out[0]):6.1f} MiB allocated  (process peak {float(out[1]):6.1f} MiB)"

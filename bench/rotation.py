@@ -7,7 +7,6 @@ cryptography alone, no database).
 """
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_payouts import catalogued_database, make_csv, run_import  # noqa: E402
+from bench.import_payouts import catalogued_database, make_csv, python_words, run_import  # noqa: E402
 
 MEASURE = r"""
 import base64, django, os, time
@@ -49,14 +48,7 @@ def main() -> None:
         make_csv(options.rows, source)
         env = catalogued_database(scratch, options.postgres)
         run_import(env, source)
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE],
-            env=env,
-            check=True,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        out = python_words(MEASURE, env=env)
     values, anchor, rewritten, elapsed = int(out[0]), float(out[1]), int(out[2]), float(out[3])
     where = "PostgreSQL" if options.postgres else "SQLite"
     print(f"{values:,} payouts' ID numbers ({where}); every other encrypted value besides")

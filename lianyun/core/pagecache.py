@@ -36,7 +36,12 @@ def cacheable(request: HttpRequest, params: Iterable[str]) -> bool:
     )
 
 
-def _with_placeholders(request: HttpRequest, body: str) -> str:
+def _keepable(request: HttpRequest, response: HttpResponse) -> str | None:
+    """The response's body with placeholders for its token and nonce, or None when it is not
+    a whole, successful page that may be kept."""
+    if response.status_code != 200 or response.streaming:
+        return None
+    body = response.content.decode(response.charset)
     for token in set(CSRF_FIELD.findall(body)):
         body = body.replace(token, CSRF_PLACEHOLDER)
     return body.replace(str(request.csp_nonce), NONCE_PLACEHOLDER)  # type: ignore[attr-defined]
@@ -66,9 +71,9 @@ def anonymous_page(
     body = cache.get(key)
     if body is None:
         response = render_page()
-        if response.status_code != 200 or response.streaming:
+        body = _keepable(request, response)
+        if body is None:
             return response
-        body = _with_placeholders(request, response.content.decode(response.charset))
         cache.set(key, body, timeout)
     return HttpResponse(_filled(request, body))
 
@@ -100,10 +105,9 @@ def from_shell(
     full_key = (*key, get_language() or "")
     body = _SHELLS.get(full_key)
     if body is None:
-        response = render_shell()
-        if response.status_code != 200 or response.streaming:
+        body = _keepable(request, render_shell())
+        if body is None:
             return None
-        body = _with_placeholders(request, response.content.decode(response.charset))
         if len(_SHELLS) >= SHELLS_KEPT:
             _SHELLS.clear()
         _SHELLS[full_key] = body

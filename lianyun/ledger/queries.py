@@ -27,7 +27,7 @@ class StatementLine:
     failure_reason: str
     account_last4: str
 
-    # The page shows these as text; done here, each costs a template filter per line otherwise.
+    # As the statement page shows them.
     @property
     def amount_text(self) -> str:
         return f"{self.amount:.2f}"
