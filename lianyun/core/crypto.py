@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -18,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 FORMAT_VERSION = 1
 NONCE_BYTES = 12
+SHA256_BLOCK = 64
 
 
 class DecryptionError(Exception):
@@ -108,3 +110,39 @@ def blind_index(value: str, *, context: str) -> str:
     """Keyed HMAC-SHA256 of a normalised value: equal inputs give equal, unguessable tokens."""
     message = context.encode() + b"\x00" + value.encode()
     return hmac.digest(_index_key(settings.LIANYUN_INDEX_KEY), message, hashlib.sha256).hex()
+
+
+def blind_indexer(context: str) -> Callable[[str], str]:
+    """blind_index(value, context=context) for many values, about three times faster.
+
+    HMAC (RFC 2104) is SHA-256 over the key padded and XORed with 0x5c, then the SHA-256 of the
+    key XORed with 0x36 and the message. Both keyed states, and the context that starts every
+    message, are hashed once here; each value then costs two short SHA-256 runs.
+    """
+    key = _index_key(settings.LIANYUN_INDEX_KEY)
+    if len(key) > SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(SHA256_BLOCK, b"\x00")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key) + context.encode() + b"\x00")
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+
+    def index(value: str) -> str:
+        digest = inner.copy()
+        digest.update(value.encode())
+        keyed = outer.copy()
+        keyed.update(digest.digest())
+        return keyed.hexdigest()
+
+    return index
+
+
+def encrypter(context: str) -> Callable[[str], bytes]:
+    """encrypt(text, context=context) for many values: the key is looked up once."""
+    key_id, keys = _keys()
+    aead, head, associated = keys[key_id], bytes([FORMAT_VERSION, key_id]), context.encode()
+
+    def seal(text: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return head + nonce + aead.encrypt(nonce, text.encode(), associated)
+
+    return seal

@@ -70,3 +70,26 @@ def test_blind_index_is_stable_keyed_and_context_bound() -> None:
     assert first != crypto.blind_index("360426199101010071", context="other")
     with override_settings(LIANYUN_INDEX_KEY=base64.b64encode(os.urandom(32)).decode()):
         assert first != crypto.blind_index("360426199101010071", context=CONTEXT)
+
+
+@pytest.mark.parametrize("value", ["", "360426199101010071", "serial:B000000001", "彭运芳|3|2026-10"])
+def test_the_many_values_indexer_gives_the_blind_index(value: str) -> None:
+    index = crypto.blind_indexer(CONTEXT)
+    assert index(value) == crypto.blind_index(value, context=CONTEXT)
+    assert index(value) != crypto.blind_indexer("ledger.Payout.row")(value)
+
+
+def test_the_many_values_indexer_follows_the_key_setting() -> None:
+    before = crypto.blind_indexer(CONTEXT)("x")
+    with override_settings(LIANYUN_INDEX_KEY=base64.b64encode(os.urandom(32)).decode()):
+        assert crypto.blind_indexer(CONTEXT)("x") == crypto.blind_index("x", context=CONTEXT)
+        assert crypto.blind_indexer(CONTEXT)("x") != before
+
+
+def test_the_many_values_encrypter_makes_ordinary_ciphertexts() -> None:
+    seal = crypto.encrypter(CONTEXT)
+    first, second = seal("360426199101010071"), seal("360426199101010071")
+    assert first != second
+    assert crypto.decrypt(first, context=CONTEXT) == "360426199101010071"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(first, context="ledger.Payout.row")
