@@ -21,6 +21,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import IO, Any
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
@@ -342,9 +343,38 @@ def _insert_rows(records: list[tuple[Any, ...]]) -> int:
     return int(raw.total_changes - before)
 
 
-def _copy_rows(records: list[tuple[Any, ...]]) -> int:
-    """PostgreSQL: COPY into a session-local staging table, then one INSERT that finds each
-    payout's resident and skips keys already present."""
+def _copy_rows(records: list[Record]) -> int:
+    """PostgreSQL: COPY straight into the ledger, each payout with its resident found first;
+    if any key is already there (a resumed import, or a payout another file brought), that
+    COPY is undone and the chunk goes through a staging table, skipping what is present."""
+    residents = _residents([record[INDEX_AT] for record in records])
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            table = connection.ops.quote_name(Payout._meta.db_table)
+            names = ", ".join(COLUMNS)
+            copying = f"COPY {table} ({names}, resident_id) FROM STDIN"
+            with cursor.cursor.copy(copying) as copy:
+                for record in records:
+                    copy.write_row((*record, residents.get(record[INDEX_AT])))
+        return len(records)
+    except psycopg.errors.UniqueViolation:
+        return _copy_rows_staged(records)
+
+
+def _residents(indexes: list[str]) -> dict[str, int]:
+    """Resident ids by the blind index of their ID number, for those of these who are known."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id_number_index, id FROM {Resident._meta.db_table} "  # noqa: S608
+            "WHERE id_number_index = ANY(%s)",
+            [list(set(indexes))],
+        )
+        return dict(cursor.fetchall())
+
+
+def _copy_rows_staged(records: list[Record]) -> int:
+    """COPY into a session-local staging table, then one INSERT that finds each payout's
+    resident and skips keys already present."""
     table = connection.ops.quote_name(Payout._meta.db_table)
     residents = connection.ops.quote_name(Resident._meta.db_table)
     names = ", ".join(COLUMNS)
