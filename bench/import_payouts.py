@@ -51,13 +51,18 @@ RUN = """
 import django, re, sys, time
 django.setup()
 from lianyun.ledger.actions import import_payouts
-data = open(sys.argv[1], "rb").read()
+data = open(sys.argv[1], "rb")  # as `lianyun import_payouts` hands it over: read in blocks
+checked = []
 started = time.perf_counter()
-summary = import_payouts(data=data, source="cli")
+summary = import_payouts(
+    data=data,
+    source="cli",
+    progress=lambda phase, rows: phase == "checking" and checked.append(time.perf_counter()),
+)
 elapsed = time.perf_counter() - started
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
 peak = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read()).group(1)
-print(elapsed, summary.rows_written, peak)
+print(elapsed, summary.rows_written, peak, checked[-1] - started)
 """
 
 # The import's write floor: the same file's rows checked and made into records beforehand
@@ -68,8 +73,27 @@ django.setup()
 from django.db import connection, transaction
 from lianyun.ledger import actions
 from lianyun.ledger.models import PayoutBatch
-data = open(sys.argv[1], "rb").read()
+data = open(sys.argv[1], "rb")
 batch = PayoutBatch.objects.create(sha256="floor", source="cli")
+without = sys.argv[2].split(",") if len(sys.argv) > 2 and sys.argv[2] else []
+with connection.cursor() as cursor:
+    if "foreign-keys" in without and connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'ledger_payout'::regclass "
+            "AND contype = 'f'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE ledger_payout DROP CONSTRAINT "{name}"')
+    if "hash-indexes" in without:
+        cursor.execute("ALTER TABLE ledger_payout DROP CONSTRAINT payout_row_key_unique")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_payout' "
+            "AND indexdef LIKE '%(id_number_index, period)%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+if "foreign-keys" in without and connection.vendor == "sqlite":
+    connection.connection.execute("PRAGMA foreign_keys = OFF")
 with tempfile.TemporaryFile() as stash:
     actions._check_all(data, actions.ImportSummary(sha256="floor"), None, None, stash)
     make = actions._record_maker(batch.pk)
@@ -203,21 +227,28 @@ def python_words(code: str, *args: str, env: dict[str, str]) -> list[str]:
     ).stdout.split()
 
 
-def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int]:
-    """The file through the importer: (seconds, rows written, peak KiB of the process)."""
+def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int, float]:
+    """The file through the importer: (seconds, rows written, peak KiB of the process, seconds
+    until every row was checked)."""
     out = python_words(RUN, str(path), env=env)
-    return float(out[0]), int(out[1]), int(out[2])
+    return float(out[0]), int(out[1]), int(out[2]), float(out[3])
 
 
-def write_floor(path: Path, scratch: Path, run: int, postgres: str | None) -> float:
-    """Seconds to write the file's rows, made beforehand, into a fresh database."""
-    out = python_words(FLOOR, str(path), env=catalogued_database(scratch / f"f{run}", postgres))
-    return float(out[0])
+WHAT_IF = ("foreign-keys", "hash-indexes", "foreign-keys,hash-indexes")
+
+
+def write_floor(
+    path: Path, scratch: Path, run: int, postgres: str | None, without: str = ""
+) -> float:
+    """Seconds to write the file's rows, made beforehand, into a fresh database (with some of
+    the ledger's guards taken off first, to see what each costs)."""
+    env = catalogued_database(scratch / f"f{run}{without}", postgres)
+    return float(python_words(FLOOR, str(path), without, env=env)[0])
 
 
 def import_once(
     path: Path, scratch: Path, run: int, postgres: str | None
-) -> tuple[float, int, int]:
+) -> tuple[float, int, int, float]:
     return run_import(catalogued_database(scratch / f"db{run}", postgres), path)
 
 
@@ -227,12 +258,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres", metavar="URL", help="import into PostgreSQL at this URL")
     parser.add_argument("--xlsx", action="store_true", help="an XLSX file instead of GBK CSV")
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also the write floor without the ledger's foreign keys, and (PostgreSQL) without "
+        "its two indexes over keyed hashes (row key, ID number), and without both",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         path = scratch / ("payouts.xlsx" if options.xlsx else "payouts.csv")
         (make_xlsx if options.xlsx else make_csv)(options.rows, path)
         anchors, figures, peaks, floors = [], [], [], []
+        what_if: dict[str, list[float]] = {}
+        checkings: list[float] = []
         for run in range(options.runs):
             if options.xlsx:
                 anchors.append(calamine_read(path))
@@ -240,8 +279,13 @@ def main() -> None:
                 anchors.append(raw_copy(path, options.postgres))
             else:
                 anchors.append(csv_read(path))
-            elapsed, written, peak_kib = import_once(path, scratch, run, options.postgres)
+            elapsed, written, peak_kib, checking = import_once(path, scratch, run, options.postgres)
+            checkings.append(checking)
             floors.append(write_floor(path, scratch, run, options.postgres))
+            # SQLite keeps a unique constraint inside the table: only foreign keys there.
+            for without in WHAT_IF[: None if options.postgres else 1] if options.what_if else ():
+                seconds = write_floor(path, scratch, run, options.postgres, without)
+                what_if.setdefault(without, []).append(seconds)
             assert written == options.rows, (written, options.rows)
             figures.append(elapsed)
             peaks.append(peak_kib)
@@ -264,11 +308,18 @@ def main() -> None:
             f"figure  {'lianyun import_payouts':34s} median {figure:8.2f} s {rate:12,.0f} rows/s"
             f"  = {anchor / figure:.1%} of the anchor"
         )
+        print(f"        of which checking every row   median {statistics.median(checkings):8.2f} s")
         floor = statistics.median(floors)
         print(
             f"floor   {'writing alone (rows made beforehand)':34s} median {floor:8.2f} s "
             f"{options.rows / floor:12,.0f} rows/s: the import runs at {floor / figure:.0%} of it"
         )
+        for without, times in what_if.items():
+            seconds = statistics.median(times)
+            print(
+                f"floor   {'without ' + without.replace(',', ' and '):34s} median {seconds:8.2f} s "
+                f"{options.rows / seconds:12,.0f} rows/s = {floor / seconds:.2f}x the floor"
+            )
         print(f"peak memory of the importing process: {max(peaks) / 1024:,.0f} MiB (max of runs)")
 
 

@@ -41,7 +41,7 @@ def start_import(env: dict[str, str], path: Path) -> subprocess.Popen[str]:
 def finish_import(process: subprocess.Popen[str]) -> tuple[float, int]:
     out, _ = process.communicate()
     assert process.returncode == 0, out
-    elapsed, rows, _peak = out.split()
+    elapsed, rows, _peak, _checking = out.split()
     return float(elapsed), int(rows)
 
 

@@ -45,6 +45,7 @@ from lianyun.ledger.importer import (
     ImportRefused,
     RowChecker,
     RowError,
+    Source,
     map_header,
     read_rows,
 )
@@ -108,7 +109,7 @@ class ImportSummary:
         return "\ufeff".encode() + out.getvalue().encode()
 
 
-def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[str]]]]:
+def _rows(data: Source) -> tuple[str, dict[str, int], Iterator[tuple[int, list[str]]]]:
     encoding, rows = read_rows(data)
     try:
         header = next(rows)
@@ -120,7 +121,7 @@ def _rows(data: bytes) -> tuple[str, dict[str, int], Iterator[tuple[int, list[st
 
 
 def _check_all(
-    data: bytes,
+    data: Source,
     summary: ImportSummary,
     departments: set[int] | None,
     progress: Progress | None,
@@ -174,7 +175,7 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 def import_payouts(
     *,
-    data: bytes,
+    data: Source,
     source: str,
     label: str = "",
     accept_valid: bool = False,
@@ -182,8 +183,16 @@ def import_payouts(
     actor: Any = None,
     departments: set[int] | None = None,
 ) -> ImportSummary:
-    """Import one file. `departments`, when given, limits the items to those departments'."""
-    sha = hashlib.sha256(data).hexdigest()
+    """Import one file, given as its bytes or as the file itself, opened for reading in binary
+    (read in blocks, never whole, so that memory does not grow with the file). `departments`,
+    when given, limits the items to those departments'."""
+    if isinstance(data, bytes):
+        data = io.BytesIO(data)
+    data.seek(0)
+    digest = hashlib.sha256()
+    while block := data.read(1 << 20):
+        digest.update(block)
+    sha = digest.hexdigest()
     summary = ImportSummary(sha256=sha)
     batch = PayoutBatch.objects.filter(sha256=sha).first()
     if batch is not None and batch.status == BatchStatus.COMPLETE:

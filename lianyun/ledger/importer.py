@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Literal, TypeVar
+from typing import IO, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -67,62 +67,83 @@ class ImportRefused(LocalizedError):
 
 
 BLOCK = 1 << 20
+Source = bytes | IO[bytes]  # a file's bytes, or the file itself (seekable), read in blocks
 
 
-def _decodes(data: bytes, codec: str, skip: int = 0) -> bool:
-    """Whether the bytes decode, read in blocks so that no copy of the text is kept."""
+def _opened(source: Source) -> IO[bytes]:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def _first_bad_byte(source: IO[bytes], codec: str, skip: int = 0) -> int | None:
+    """Where the first byte that does not decode is, or None if all of it does; read in blocks,
+    so that no copy of the file or its text is kept."""
     decoder = codecs.getincrementaldecoder(codec)()
-    view = memoryview(data)[skip:]
-    try:
-        for start in range(0, len(view), BLOCK):
-            decoder.decode(view[start : start + BLOCK])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    source.seek(skip)
+    offset = skip  # of the next block
+    while True:
+        block = source.read(BLOCK)
+        pending = len(decoder.getstate()[0])  # bytes the decoder holds from the last block
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as error:
+            return offset - pending + error.start
+        if not block:
+            return None
+        offset += len(block)
 
 
-def _offset(data: bytes, codec: str, skip: int = 0) -> int:
-    """Where the first undecodable byte is (only asked of a file already found bad)."""
-    try:
-        data[skip:].decode(codec)
-    except UnicodeDecodeError as error:
-        return error.start + skip
-    return skip
-
-
-def detect_encoding(data: bytes) -> tuple[str, str, int]:
+def detect_encoding(source: Source) -> tuple[str, str, int]:
     """(name shown, codec, bytes to skip): UTF-8 with BOM, UTF-8, then GB18030, reported as GBK
     when it fits. A file that is none of them is refused with the offset of the bad byte."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        if not _decodes(data, "utf-8", 3):
+    source = _opened(source)
+    source.seek(0)
+    if source.read(3) == b"\xef\xbb\xbf":
+        bad = _first_bad_byte(source, "utf-8", 3)
+        if bad is not None:
             raise ImportRefused(
                 gettext_lazy("The file starts as UTF-8 but byte %(offset)d is not UTF-8."),
-                {"offset": _offset(data, "utf-8", 3)},
+                {"offset": bad},
             )
         return "UTF-8-BOM", "utf-8", 3
-    if _decodes(data, "utf-8"):
+    if _first_bad_byte(source, "utf-8") is None:
         return "UTF-8", "utf-8", 0
-    if not _decodes(data, "gb18030"):
+    bad = _first_bad_byte(source, "gb18030")
+    if bad is not None:
         raise ImportRefused(
             gettext_lazy(
                 "The file is neither UTF-8 nor GBK/GB18030 (byte %(offset)d cannot be read)."
             ),
-            {"offset": _offset(data, "gb18030")},
+            {"offset": bad},
         )
-    return ("GBK", "gbk", 0) if _decodes(data, "gbk") else ("GB18030", "gb18030", 0)
+    return (
+        ("GBK", "gbk", 0) if _first_bad_byte(source, "gbk") is None else ("GB18030", "gb18030", 0)
+    )
 
 
-def read_rows(data: bytes) -> tuple[str, Iterator[list[str]]]:
-    """(encoding or "XLSX", rows including the header), read as they are needed."""
-    if data.startswith(b"PK\x03\x04"):
+def read_rows(source: Source) -> tuple[str, Iterator[list[str]]]:
+    """(encoding or "XLSX", rows including the header), read as they are needed. A file is read
+    from where it is, in blocks (an XLSX is read whole: calamine needs all of it)."""
+    source = _opened(source)
+    source.seek(0)
+    if source.read(4) == b"PK\x03\x04":
         from lianyun.ledger.xlsx import read_xlsx
 
-        return "XLSX", read_xlsx(data)
-    name, codec, skip = detect_encoding(data)
-    raw = io.BytesIO(data)  # shares the bytes; no copy
-    raw.seek(skip)
-    return name, csv.reader(io.TextIOWrapper(raw, encoding=codec, newline=""))
+        source.seek(0)
+        return "XLSX", read_xlsx(source.read())
+    name, codec, skip = detect_encoding(source)
+    source.seek(skip)
+    text = io.TextIOWrapper(source, encoding=codec, newline="")
+    return name, _rows_then_let_go(text)
+
+
+def _rows_then_let_go(text: io.TextIOWrapper) -> Iterator[list[str]]:
+    """The CSV rows; then the text layer lets go of the file without closing it (the caller
+    opened it and closes it)."""
+    try:
+        yield from csv.reader(text)
+    finally:
+        if not text.closed:  # the caller may have closed the file before this is collected
+            text.detach()
 
 
 def map_header(header: list[str]) -> dict[str, int]:

@@ -64,7 +64,7 @@ def read_xlsx(data: bytes) -> Iterator[list[str]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).iter_rows()
         for row in rows:
-            yield [cell if cell.__class__ is str else _text(cell) for cell in row]
+            yield [cell if type(cell) is str else _text(cell) for cell in row]
     except ImportRefused:
         raise
     except Exception:  # calamine's own errors for a damaged sheet: the file is refused

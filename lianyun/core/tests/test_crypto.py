@@ -72,7 +72,9 @@ def test_blind_index_is_stable_keyed_and_context_bound() -> None:
         assert first != crypto.blind_index("360426199101010071", context=CONTEXT)
 
 
-@pytest.mark.parametrize("value", ["", "360426199101010071", "serial:B000000001", "彭运芳|3|2026-10"])
+@pytest.mark.parametrize(
+    "value", ["", "360426199101010071", "serial:B000000001", "彭运芳|3|2026-10"]
+)
 def test_the_many_values_indexer_gives_the_blind_index(value: str) -> None:
     index = crypto.blind_indexer(CONTEXT)
     assert index(value) == crypto.blind_index(value, context=CONTEXT)

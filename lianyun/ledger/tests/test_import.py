@@ -1,3 +1,4 @@
+import hashlib
 import io
 import json
 import zipfile
@@ -242,3 +243,26 @@ def test_a_zip_bomb_is_refused_before_expansion(county: Cast) -> None:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
     with pytest.raises(ImportRefused, match="解压后过大"):
         import_payouts(data=out.getvalue(), source="upload")
+
+
+def test_an_open_file_is_read_in_blocks_with_the_same_outcome_as_its_bytes(
+    county: Cast, tmp_path: Path
+) -> None:
+    """The command hands over the open file; a bad byte past the first block is still found
+    at its exact offset, and nothing is written."""
+    rows = _rows(12_000)  # some 1.3 MB: more than one block
+    good = _csv(rows, "gbk")
+    cut = good.index(b"\r\n", 1_100_000) + 2
+    bad = good[:cut] + b"\x81\x20" + good[cut:]
+    (tmp_path / "bad.csv").write_bytes(bad)
+    with (tmp_path / "bad.csv").open("rb") as handle, pytest.raises(ImportRefused) as refused:
+        import_payouts(data=handle, source="cli")
+    assert refused.value.params == {"offset": cut}
+    assert not PayoutBatch.objects.exists()
+    (tmp_path / "good.csv").write_bytes(good)
+    with (tmp_path / "good.csv").open("rb") as handle:
+        summary = import_payouts(data=handle, source="cli")
+    assert summary.encoding == "GBK"
+    assert summary.rows_written == 12_000 == Payout.objects.count()
+    assert summary.sha256 == hashlib.sha256(good).hexdigest()
+    assert import_payouts(data=good, source="cli").already_imported

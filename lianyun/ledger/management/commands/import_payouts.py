@@ -34,11 +34,11 @@ class Command(BaseCommand):
         path = options["file"]
         assert isinstance(path, Path)  # noqa: S101 - argparse type
         try:
-            data = path.read_bytes()
+            data = path.open("rb")  # read in blocks by the importer, never whole
         except OSError as error:
             raise CommandError(f"无法读取 / cannot read {path}: {error}") from None
         quiet = bool(options["json"]) or not sys.stderr.isatty()
-        with tqdm(unit="行", desc="checking", disable=quiet) as bar:
+        with data, tqdm(unit="行", desc="checking", disable=quiet) as bar:
             shown = ["checking"]
 
             def progress(phase: str, rows: int) -> None:
