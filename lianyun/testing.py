@@ -5,6 +5,7 @@ Built through the same actions as production data, so tests exercise the real wr
 
 import datetime
 import random
+import time
 from dataclasses import dataclass
 
 import pyotp
@@ -45,8 +46,24 @@ class Persona:
         return self.user.username
 
     def code(self) -> str:
+        """An authenticator code the server has not accepted yet (each is good once)."""
         assert self.totp_secret  # noqa: S101
-        return pyotp.TOTP(self.totp_secret).now()
+        self.user.refresh_from_db(fields=["totp_last_step"])
+        return fresh_totp(self.totp_secret, self.user.totp_last_step)[0]
+
+
+def fresh_totp(secret: str, last_step: int | None) -> tuple[str, int]:
+    """(code, its step) for the earliest step the server still accepts after last_step: this
+    step, or the next one (the server allows one step of clock drift); when both are used,
+    wait for the clock."""
+    totp = pyotp.TOTP(secret)
+    for _ in range(200):
+        now = totp.timecode(time.time())
+        step = now if last_step is None or last_step < now else last_step + 1
+        if step <= now + 1:
+            return totp.generate_otp(step), step
+        time.sleep(0.5)
+    raise AssertionError("no unused authenticator code: is the clock frozen?")
 
 
 @dataclass

@@ -1,12 +1,15 @@
 """Writes on accounts: creating officials with their second factor, checking TOTP codes."""
 
 import hashlib
+import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 import pyotp
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,11 +82,23 @@ def create_account(
 
 
 def totp_is_valid(user: User, code: str) -> bool:
-    """Accept the current code and one step either side, for phones whose clocks drift."""
+    """Accept the current code and one step either side, for phones whose clocks drift, each
+    only once: a code is refused once it, or a later one, has signed in (RFC 6238, 5.2). The
+    step is claimed in one conditional UPDATE, so two sign-ins racing with one code cannot both
+    win."""
     if not user.totp_secret_encrypted:
         return False
-    secret = crypto.decrypt(user.totp_secret_encrypted, context=TOTP_CONTEXT)
-    return pyotp.TOTP(secret).verify("".join(code.split()), valid_window=1)
+    totp = pyotp.TOTP(crypto.decrypt(user.totp_secret_encrypted, context=TOTP_CONTEXT))
+    entered = "".join(code.split())
+    now = totp.timecode(time.time())
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), entered):
+            unused = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+            claimed = User.objects.filter(unused, pk=user.pk).update(totp_last_step=step)
+            if claimed:
+                user.totp_last_step = step
+            return bool(claimed)
+    return False
 
 
 def record_login(*, user: User) -> None:

@@ -60,6 +60,9 @@ class User(AbstractUser):
     # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
     encrypted_fields: ClassVar[dict[str, str]] = {"totp_secret_encrypted": TOTP_CONTEXT}
     totp_secret_encrypted = models.BinaryField(null=True, blank=True)
+    # The 30-second step of the last authenticator code accepted: a code is good once (RFC 6238
+    # section 5.2), so one seen over a shoulder or replayed from a log cannot sign in again.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -135,3 +135,27 @@ def test_a_missing_field_is_named(client: Client, cast: Cast, field: str) -> Non
     del data[field]
     response = client.post(LOGIN, data)
     assert "这个字段是必填项" in response.content.decode()
+
+
+def test_a_code_signs_in_only_once(cast: Cast) -> None:
+    """RFC 6238, 5.2: a code seen over a shoulder, or sent twice, does not sign in again; the
+    next step's code does (one step of drift is allowed, so it is already good)."""
+    secret = cast.town_secretary.totp_secret or ""
+    totp = pyotp.TOTP(secret)
+    start = datetime.datetime(2026, 11, 2, 9, 0, 5, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        code = totp.now()
+        assert _login(Client(), "town_secretary", code=code).status_code == 302
+        again = _login(Client(), "town_secretary", code=code)
+        assert again.status_code == 200
+        assert "动态验证码错误或已过期" in again.content.decode()
+        # An older code than the one used is refused as well, although within the drift.
+        earlier = totp.at(start - datetime.timedelta(seconds=30))
+        assert _login(Client(), "town_secretary", code=earlier).status_code == 200
+        later = totp.at(start + datetime.timedelta(seconds=30))
+        assert _login(Client(), "town_secretary", code=later).status_code == 302
+    with time_machine.travel(start + datetime.timedelta(seconds=60), tick=False):
+        assert _login(Client(), "town_secretary", code=totp.now()).status_code == 302
+    assert User.objects.get(username="town_secretary").totp_last_step == totp.timecode(
+        start + datetime.timedelta(seconds=60)
+    )
