@@ -94,10 +94,11 @@ with connection.cursor() as cursor:
             cursor.execute(f'DROP INDEX "{name}"')
 if "foreign-keys" in without and connection.vendor == "sqlite":
     connection.connection.execute("PRAGMA foreign_keys = OFF")
-with tempfile.TemporaryFile() as stash:
+with tempfile.TemporaryFile() as file:
+    stash = actions.Stash(file)
     actions._check_all(data, actions.ImportSummary(sha256="floor"), None, None, stash)
     make = actions._record_maker(batch.pk)
-    chunks = [make(rows) for rows in actions._stashed(stash)]
+    chunks = [make(rows) for rows in stash.chunks_in_order()]
 insert = actions._copy_rows if connection.vendor == "postgresql" else actions._insert_rows
 started = time.perf_counter()
 written = 0

@@ -146,3 +146,21 @@ def encrypter(context: str) -> Callable[[str], bytes]:
         return head + nonce + aead.encrypt(nonce, text.encode(), associated)
 
     return seal
+
+
+class OneTimeSeal:
+    """AES-256-GCM under a fresh random key kept only in memory, for data that must touch the
+    disk for a moment (an import's checked rows): once the object is gone, nobody can read it.
+    Each blob is sealed under its own number, so blobs cannot be swapped or reordered."""
+
+    def __init__(self) -> None:
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=256))
+
+    def seal(self, number: int, data: bytes) -> bytes:
+        return self._aead.encrypt(number.to_bytes(NONCE_BYTES, "big"), data, None)
+
+    def open(self, number: int, blob: bytes) -> bytes:
+        try:
+            return self._aead.decrypt(number.to_bytes(NONCE_BYTES, "big"), blob, None)
+        except InvalidTag:
+            raise DecryptionError("sealed blob changed or out of order") from None

@@ -120,12 +120,38 @@ def _rows(data: Source) -> tuple[str, dict[str, int], Iterator[tuple[int, list[s
     return encoding, columns, numbered
 
 
+class Stash:
+    """The checked rows between the two phases, chunk by chunk, in a temporary file.
+
+    The rows hold ID numbers in the clear, so each chunk is sealed with AES-GCM under a key
+    made for this import, which lives only in this process's memory and never reaches disk.
+    The file is anonymous and is gone when the import ends, however it ends.
+    """
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.seal = crypto.OneTimeSeal()
+        self.chunks = 0
+
+    def put(self, rows: list[Clean]) -> None:
+        blob = self.seal.seal(self.chunks, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        self.file.write(len(blob).to_bytes(8, "big") + blob)
+        self.chunks += 1
+
+    def chunks_in_order(self) -> Iterator[list[Clean]]:
+        self.file.seek(0)
+        for number in range(self.chunks):
+            blob = self.file.read(int.from_bytes(self.file.read(8), "big"))
+            # Our own rows, sealed in this process: a changed file fails to open, not to load.
+            yield pickle.loads(self.seal.open(number, blob))  # noqa: S301
+
+
 def _check_all(
     data: Source,
     summary: ImportSummary,
     departments: set[int] | None,
     progress: Progress | None,
-    stash: IO[bytes],
+    stash: Stash,
 ) -> list[list[str]]:
     """First and only reading of the file: every row checked, and the good rows prepared into
     an anonymous temporary file (gone when the import ends, however it ends), so that nothing
@@ -146,17 +172,10 @@ def _check_all(
         summary.amount_total += checked.amount
         summary.private_use_rows.extend(checked.private_use_rows)
         bad_rows.extend(checked.bad_rows)
-        good = pickle.dumps(checked.good, protocol=pickle.HIGHEST_PROTOCOL)
-        stash.write(len(good).to_bytes(8, "big") + good)
+        stash.put(checked.good)
         if progress:
             progress("checking", len(chunk))
     return bad_rows
-
-
-def _stashed(stash: IO[bytes]) -> Iterator[list[Clean]]:
-    stash.seek(0)
-    while header := stash.read(8):
-        yield pickle.loads(stash.read(int.from_bytes(header, "big")))  # noqa: S301 - our own file
 
 
 @contextmanager
@@ -200,7 +219,8 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    with _cycle_collector_paused(), tempfile.TemporaryFile() as stash:
+    with _cycle_collector_paused(), tempfile.TemporaryFile() as file:
+        stash = Stash(file)
         bad_rows = _check_all(data, summary, departments, progress, stash)
         if summary.rows_rejected and not accept_valid:
             summary.refused = True
@@ -214,7 +234,7 @@ def import_payouts(
                 json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
             )
             batch.save(update_fields=["quarantine_encrypted"])
-        _write(_stashed(stash), batch, progress)
+        _write(stash.chunks_in_order(), batch, progress)
     _reconcile(batch, summary, actor)
     return summary
 

@@ -95,3 +95,16 @@ def test_the_many_values_encrypter_makes_ordinary_ciphertexts() -> None:
     assert crypto.decrypt(first, context=CONTEXT) == "360426199101010071"
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(first, context="ledger.Payout.row")
+
+
+def test_a_one_time_seal_opens_only_its_own_blobs_in_their_places() -> None:
+    seal = crypto.OneTimeSeal()
+    first, second = seal.seal(0, b"360426199101010071"), seal.seal(1, b"rows")
+    assert b"360426199101010071" not in first
+    assert seal.open(0, first) == b"360426199101010071"
+    with pytest.raises(crypto.DecryptionError):
+        seal.open(1, first)  # moved to another place
+    with pytest.raises(crypto.DecryptionError):
+        seal.open(1, second[:-1] + bytes([second[-1] ^ 1]))  # changed
+    with pytest.raises(crypto.DecryptionError):
+        crypto.OneTimeSeal().open(0, first)  # another import's key

@@ -1,6 +1,7 @@
 import hashlib
 import io
 import json
+import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -266,3 +267,21 @@ def test_an_open_file_is_read_in_blocks_with_the_same_outcome_as_its_bytes(
     assert summary.rows_written == 12_000 == Payout.objects.count()
     assert summary.sha256 == hashlib.sha256(good).hexdigest()
     assert import_payouts(data=good, source="cli").already_imported
+
+
+def test_the_checked_rows_waiting_on_disk_hold_no_id_number_in_the_clear(county: Cast) -> None:
+    """Between checking and writing, the rows wait in a temporary file, sealed per import."""
+    rows = _rows(50)
+    with tempfile.TemporaryFile() as file:
+        stash = actions.Stash(file)
+        actions._check_all(_csv(rows), actions.ImportSummary(sha256="x"), None, None, stash)
+        file.seek(0)
+        on_disk = file.read()
+        assert on_disk
+        for row in rows[:5]:
+            assert row[1].encode() not in on_disk
+            assert row[1][:17].encode() not in on_disk
+        assert "彭运芳".encode() not in on_disk
+        assert [line[2] for chunk in stash.chunks_in_order() for line in chunk] == [
+            row[1] for row in rows
+        ]
