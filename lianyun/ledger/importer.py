@@ -222,9 +222,7 @@ class CleanRow:
         )
 
 
-ROW_CONTEXT = "ledger.Payout.row"
-ACCOUNT_CONTEXT = "ledger.Payout.account"
-# A good row as plain values, ready for encrypting and hashing (ledger.actions._records):
+# A good row as plain values, ready for encrypting and hashing (ledger.actions._record_maker):
 # canonical, serial, id_number, name, item_id, period, amount, paid_on, village_id, account
 # digits, status, failure_reason, category, approved_amount, approved_on, born_on; amounts as
 # their decimal text, dates in ISO form. Tuples, not objects: a million of them are pickled.
@@ -286,6 +284,16 @@ def _iso_date(value: str) -> str | Literal[False] | None:
     except ValueError:
         return False
     return parsed.isoformat() if parsed else None
+
+
+def _canonical(
+    serial: str | None, id_number: str, item_id: int, period: str, amount: str, village_id: int
+) -> str:
+    """What identifies a payout (its keyed hash is the row key): the platform's serial number
+    when the file has one, else the person, item, period, amount and village."""
+    if serial:
+        return f"serial:{serial}"
+    return f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
 
 
 K = TypeVar("K", bound=Hashable)
@@ -393,11 +401,7 @@ class RowChecker:
         serial = values["serial"] or None
         account = NOT_DIGITS.sub("", values["bank_account"])
         return CleanRow(
-            canonical=(
-                f"serial:{serial}"
-                if serial
-                else f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
-            ),
+            canonical=_canonical(serial, id_number, item_id, period, str(amount), village_id),
             serial=serial,
             id_number=id_number,
             name=name,
@@ -488,9 +492,7 @@ class RowChecker:
                 continue
             good.append(
                 (
-                    f"serial:{serial}"
-                    if serial
-                    else f"{id_number}|{item_id}|{period}|{amount}|{village_id}",
+                    _canonical(serial, id_number, item_id, period, amount, village_id),
                     serial or None,
                     id_number,
                     name,

@@ -20,6 +20,9 @@ from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region
 
 PAYOUT_ID_CONTEXT = "ledger.Payout.id_number"
+# The keyed hashes of a payout (its row key) and of its receiving account.
+PAYOUT_ROW_CONTEXT = "ledger.Payout.row"
+PAYOUT_ACCOUNT_CONTEXT = "ledger.Payout.account"
 QUARANTINE_CONTEXT = "ledger.PayoutBatch.quarantine"
 ERROR_REPORT_CONTEXT = "ledger.PayoutUpload.error_report"
 
