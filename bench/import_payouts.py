@@ -65,6 +65,34 @@ peak = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read()).group(1
 print(elapsed, summary.rows_written, peak, checked[-1] - started)
 """
 
+# The upload page's and the platform's path: the web process receives the open file and keeps
+# it encrypted (the task is queued, not run); a second process, as the task queue's worker
+# does, imports the kept file. Each prints its own peak.
+RECEIVE = """
+import django, re, sys
+django.setup()
+from lianyun.accounts.models import User
+from lianyun.ledger.actions import receive_upload
+user = User.objects.create_user("bench-uploader", role="administrator")
+with open(sys.argv[1], "rb") as handed:
+    upload, _new = receive_upload(user=user, data=handed, label="bench", source="upload")
+peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+print(upload.pk, peak)
+"""
+WORK = """
+import django, re, sys, time
+django.setup()
+from lianyun.ledger.actions import run_upload
+from lianyun.ledger.models import PayoutUpload
+started = time.perf_counter()
+run_upload(upload_id=int(sys.argv[1]))
+elapsed = time.perf_counter() - started
+upload = PayoutUpload.objects.get(pk=int(sys.argv[1]))
+assert upload.status == "complete", (upload.status, upload.message)
+peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+print(elapsed, upload.summary["rows_written"], peak)
+"""
+
 # The import's write floor: the same file's rows checked and made into records beforehand
 # (untimed), then only the writing timed, through the importer's own writer and chunks.
 FLOOR = """
@@ -228,6 +256,15 @@ def python_words(code: str, *args: str, env: dict[str, str]) -> list[str]:
     ).stdout.split()
 
 
+def run_upload(env: dict[str, str], path: Path) -> tuple[float, int, int, int]:
+    """The file handed over as an upload and imported by a worker: (seconds the worker took,
+    rows written, peak KiB of the receiving process, peak KiB of the worker)."""
+    env = {**env, "LIANYUN_TASKS_IMMEDIATE": "0"}  # queued for the worker, as in production
+    upload_id, received_kib = python_words(RECEIVE, str(path), env=env)
+    seconds, written, worker_kib = python_words(WORK, upload_id, env=env)
+    return float(seconds), int(written), int(received_kib), int(worker_kib)
+
+
 def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int, float]:
     """The file through the importer: (seconds, rows written, peak KiB of the process, seconds
     until every row was checked)."""
@@ -265,6 +302,12 @@ def main() -> None:
         help="also the write floor without the ledger's foreign keys, and (PostgreSQL) without "
         "its two indexes over keyed hashes (row key, ID number), and without both",
     )
+    parser.add_argument(
+        "--upload",
+        action="store_true",
+        help="instead of the command, hand the file over as the upload page does and import "
+        "it as the task queue's worker does; the import's speed and each process's peak memory",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
@@ -273,6 +316,7 @@ def main() -> None:
         anchors, figures, peaks, floors = [], [], [], []
         what_if: dict[str, list[float]] = {}
         checkings: list[float] = []
+        received: list[int] = []
         for run in range(options.runs):
             if options.xlsx:
                 anchors.append(calamine_read(path))
@@ -280,6 +324,14 @@ def main() -> None:
                 anchors.append(raw_copy(path, options.postgres))
             else:
                 anchors.append(csv_read(path))
+            if options.upload:
+                env = catalogued_database(scratch / f"upload{run}", options.postgres)
+                elapsed, written, received_kib, peak_kib = run_upload(env, path)
+                received.append(received_kib)
+                assert written == options.rows, (written, options.rows)
+                figures.append(elapsed)
+                peaks.append(peak_kib)
+                continue
             elapsed, written, peak_kib, checking = import_once(path, scratch, run, options.postgres)
             checkings.append(checking)
             floors.append(write_floor(path, scratch, run, options.postgres))
@@ -306,9 +358,15 @@ def main() -> None:
         )
         print(f"anchor  {what:34s} median {anchor:8.2f} s {options.rows / anchor:12,.0f} rows/s")
         print(
-            f"figure  {'lianyun import_payouts':34s} median {figure:8.2f} s {rate:12,.0f} rows/s"
+            f"figure  {'upload, imported by a worker' if options.upload else 'lianyun import_payouts':34s} median {figure:8.2f} s {rate:12,.0f} rows/s"
             f"  = {anchor / figure:.1%} of the anchor"
         )
+        if options.upload:
+            print(
+                f"peak memory: the web process receiving the file {max(received) / 1024:,.0f} MiB, "
+                f"the worker importing it {max(peaks) / 1024:,.0f} MiB (max of runs)"
+            )
+            return
         print(f"        of which checking every row   median {statistics.median(checkings):8.2f} s")
         floor = statistics.median(floors)
         print(

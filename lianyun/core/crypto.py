@@ -3,14 +3,25 @@
 Ciphertext layout: one byte format version, one byte key id, 12-byte nonce, AES-256-GCM
 ciphertext with tag. The associated data names the field ("people.Resident.id_number"),
 so a ciphertext copied into another field or table does not decrypt.
+
+A large file (a payout file waiting for its import) is sealed in segments instead, so that it
+is written and read without ever being whole in memory (seal_stream, open_sealed): one byte
+format version (2), one byte key id, one byte giving the segment size as a power of two, a
+7-byte random nonce prefix; then each segment's AES-256-GCM ciphertext with tag. A segment's
+nonce is the prefix, the segment's number (4 bytes) and a byte that is 1 on the last segment
+only, and the header and the field's name are its associated data: segments cannot be
+reordered, dropped or swapped between files, and a file cut at a segment's edge does not open
+(the online authenticated encryption called STREAM, as in Tink's and age's file formats).
 """
 
 import base64
 import hashlib
 import hmac
+import io
 import os
 from collections.abc import Callable
 from functools import cache
+from typing import IO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -18,7 +29,11 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 FORMAT_VERSION = 1
+STREAM_FORMAT = 2
 NONCE_BYTES = 12
+TAG_BYTES = 16
+SEGMENT_POWER = 20  # 1 MiB of the file in each sealed segment
+_STREAM_HEAD = 10  # format, key id, segment size's power of two, 7-byte nonce prefix
 SHA256_BLOCK = 64
 
 
@@ -87,6 +102,8 @@ def _bytes_encrypter(context: str) -> Callable[[bytes], bytes]:
 
 def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
     blob = bytes(blob)
+    if blob[:1] == bytes([STREAM_FORMAT]):
+        return open_sealed(io.BytesIO(blob), context=context).read()
     if len(blob) < 2 + NONCE_BYTES + 16 or blob[0] != FORMAT_VERSION:
         raise DecryptionError("not a lianyun ciphertext")
     _, keys = _keys()
@@ -97,6 +114,121 @@ def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
         return key.decrypt(blob[2 : 2 + NONCE_BYTES], blob[2 + NONCE_BYTES :], context.encode())
     except InvalidTag:
         raise DecryptionError("ciphertext failed authentication") from None
+
+
+def _read_full(source: IO[bytes], size: int) -> bytes:
+    """size bytes, or fewer only at the end (a read may return less than asked)."""
+    parts, wanted = [], size
+    while wanted:
+        part = source.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
+def _segment_nonce(prefix: bytes, number: int, last: bool) -> bytes:
+    return prefix + number.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def seal_stream(
+    source: IO[bytes], sink: IO[bytes], *, context: str, power: int = SEGMENT_POWER
+) -> None:
+    """Encrypt what source holds from where it stands into sink, a segment at a time, under
+    the current data key, in the segmented layout the module's docstring gives."""
+    key_id, keys = _keys()
+    prefix = os.urandom(NONCE_BYTES - 5)
+    head = bytes([STREAM_FORMAT, key_id, power]) + prefix
+    aead, associated, size = keys[key_id], head + context.encode(), 1 << power
+    sink.write(head)
+    number, segment = 0, _read_full(source, size)
+    while True:
+        following = _read_full(source, size)  # read ahead: the last segment is marked
+        last = not following
+        sink.write(aead.encrypt(_segment_nonce(prefix, number, last), segment, associated))
+        if last:
+            return
+        number, segment = number + 1, following
+
+
+def open_sealed(handle: IO[bytes], *, context: str) -> IO[bytes]:
+    """The plaintext of a sealed file as a readable, seekable file that decrypts one segment at
+    a time as it is read. handle must be seekable. A file in the one-piece layout (encrypt_bytes)
+    is decrypted whole."""
+    handle.seek(0)
+    if handle.read(1) != bytes([STREAM_FORMAT]):
+        handle.seek(0)
+        return io.BytesIO(decrypt_bytes(handle.read(), context=context))
+    return io.BufferedReader(_SealedSegments(handle, context))
+
+
+class _SealedSegments(io.RawIOBase):
+    """The plaintext of a file sealed by seal_stream; see open_sealed."""
+
+    def __init__(self, handle: IO[bytes], context: str) -> None:
+        super().__init__()
+        handle.seek(0)
+        head = handle.read(_STREAM_HEAD)
+        stored = handle.seek(0, io.SEEK_END) - _STREAM_HEAD
+        if len(head) < _STREAM_HEAD or stored < TAG_BYTES or not 4 <= head[2] <= 30:
+            raise DecryptionError("not a lianyun sealed file")
+        _, keys = _keys()
+        aead = keys.get(head[1])
+        if aead is None:
+            raise DecryptionError(f"unknown key id {head[1]}")
+        self._handle, self._aead, self._prefix = handle, aead, head[3:]
+        self._associated = head + context.encode()
+        self._size = 1 << head[2]
+        sealed = self._size + TAG_BYTES
+        self._count = -(-stored // sealed)  # segments, the last one possibly short
+        self._last_sealed = stored - (self._count - 1) * sealed
+        if self._last_sealed < TAG_BYTES:
+            raise DecryptionError("sealed file cut short")
+        self._length = (self._count - 1) * self._size + self._last_sealed - TAG_BYTES
+        self._position = 0
+        self._held: tuple[int, bytes] = (-1, b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._length}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._position = base + offset
+        return self._position
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._position >= self._length:
+            return 0
+        number, start = divmod(self._position, self._size)
+        plain = self._segment(number)
+        count = min(len(buffer), len(plain) - start)
+        buffer[:count] = plain[start : start + count]
+        self._position += count
+        return count
+
+    def _segment(self, number: int) -> bytes:
+        if self._held[0] == number:
+            return self._held[1]
+        last = number == self._count - 1
+        self._handle.seek(_STREAM_HEAD + number * (self._size + TAG_BYTES))
+        sealed = _read_full(self._handle, self._last_sealed if last else self._size + TAG_BYTES)
+        try:
+            plain = self._aead.decrypt(
+                _segment_nonce(self._prefix, number, last), sealed, self._associated
+            )
+        except InvalidTag:
+            raise DecryptionError(f"segment {number} failed authentication") from None
+        self._held = (number, plain)
+        return plain
 
 
 def key_id_of(blob: bytes) -> int:

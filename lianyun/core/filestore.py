@@ -4,10 +4,13 @@ Used by petition attachments and rectification evidence. A file's name says noth
 content or sender; the content is AES-GCM ciphertext bound to the kind of file it is.
 """
 
+import tempfile
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TypeVar
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 
@@ -22,6 +25,23 @@ def store_encrypted(data: bytes, *, folder: str, context: str) -> str:
     return default_storage.save(
         f"{folder}/{uuid.uuid4().hex}.bin", ContentFile(crypto.encrypt_bytes(data, context=context))
     )
+
+
+def store_encrypted_stream(source: IO[bytes], *, folder: str, context: str) -> str:
+    """store_encrypted for a file too large to hold twice: sealed a segment at a time from
+    where source stands (the ciphertext waits in a temporary file until storage takes it)."""
+    with tempfile.TemporaryFile() as sealed:
+        crypto.seal_stream(source, sealed, context=context)
+        sealed.seek(0)
+        return default_storage.save(f"{folder}/{uuid.uuid4().hex}.bin", File(sealed))
+
+
+@contextmanager
+def open_encrypted(name: str, *, context: str) -> Iterator[IO[bytes]]:
+    """A stored file's content as a readable, seekable file, decrypted a segment at a time as
+    it is read (a file stored in one piece is decrypted whole)."""
+    with default_storage.open(name, "rb") as handle:
+        yield crypto.open_sealed(handle, context=context)
 
 
 def read_encrypted(name: str, *, context: str) -> bytes:

@@ -32,12 +32,13 @@ from django.utils.translation import gettext_lazy
 from lianyun.accounts.models import User
 from lianyun.core import audit, crypto
 from lianyun.core.cli import LocalizedError, bilingual
-from lianyun.core.filestore import delete_files, read_encrypted, store_encrypted
+from lianyun.core.filestore import delete_files, open_encrypted, store_encrypted_stream
 from lianyun.core.masking import mask_id_number
 from lianyun.core.sms import send_text
 from lianyun.core.spreadsheet import escape_cell
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
+    BLOCK,
     MAX_ROWS,
     Clean,
     ImportRefused,
@@ -210,7 +211,7 @@ def import_payouts(
         data = io.BytesIO(data)
     data.seek(0)
     digest = hashlib.sha256()
-    while block := data.read(1 << 20):
+    while block := data.read(BLOCK):
         digest.update(block)
     sha = digest.hexdigest()
     summary = ImportSummary(sha256=sha)
@@ -553,19 +554,27 @@ class IdempotencyConflict(LocalizedError):
 def receive_upload(
     *,
     user: User,
-    data: bytes,
+    data: Source,
     label: str,
     source: str,
     accept_valid: bool = False,
     notify: bool = False,
     idempotency_key: str | None = None,
 ) -> tuple[PayoutUpload, bool]:
-    """Keep the file encrypted and queue its import. (upload, new?)
+    """Keep the file encrypted and queue its import. (upload, new?) The file is given as its
+    bytes or as the file itself (read in blocks and sealed a segment at a time: never whole in
+    memory).
 
     The same idempotency key from the same account answers with the first upload; with a
     different file it is refused.
     """
-    sha = hashlib.sha256(data).hexdigest()
+    handed = io.BytesIO(data) if isinstance(data, bytes) else data
+    handed.seek(0)
+    digest, lines = hashlib.sha256(), 0
+    while block := handed.read(BLOCK):
+        digest.update(block)
+        lines += block.count(b"\n")
+    sha = digest.hexdigest()
     if idempotency_key:
         earlier = PayoutUpload.objects.filter(
             uploaded_by=user, idempotency_key=idempotency_key
@@ -574,7 +583,10 @@ def receive_upload(
             if earlier.sha256 != sha:
                 raise IdempotencyConflict()
             return earlier, False
-    stored = store_encrypted(data, folder=PayoutUpload.folder, context=PayoutUpload.context)
+    handed.seek(0)
+    stored = store_encrypted_stream(
+        handed, folder=PayoutUpload.folder, context=PayoutUpload.context
+    )
     try:
         with transaction.atomic():
             upload = PayoutUpload.objects.create(
@@ -586,7 +598,7 @@ def receive_upload(
                 stored_name=stored,
                 accept_valid=accept_valid,
                 notify=notify,
-                rows_expected=max(data.count(b"\n") - 1, 0),
+                rows_expected=max(lines - 1, 0),
             )
             audit.record(
                 action="upload:payouts",
@@ -630,7 +642,11 @@ def run_upload(*, upload_id: int) -> None:
 
 
 def _run_upload(upload: PayoutUpload) -> None:
-    data = read_encrypted(upload.stored_name, context=PayoutUpload.context)
+    with open_encrypted(upload.stored_name, context=PayoutUpload.context) as data:
+        _import_upload(upload, data)
+
+
+def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
     rows = PayoutUpload.objects.filter(pk=upload.pk)
     rows.update(status=UploadStatus.CHECKING, rows_done=0)
     done = {"checking": 0, "writing": 0}

@@ -90,7 +90,7 @@ def push_payout_batch(
     try:
         upload, new = receive_upload(
             user=user,
-            data=file.read(),
+            data=file,
             label=file.name or "",
             source="api",
             accept_valid=options.accept_valid,

@@ -452,7 +452,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
         handed = form.cleaned_data["file"]
         upload, _new = receive_upload(
             user=request.user,  # type: ignore[arg-type]
-            data=handed.read(),
+            data=handed,
             label=handed.name or "",
             source="upload",
             accept_valid=form.cleaned_data["accept_valid"],

@@ -9,10 +9,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import models
 
+from lianyun.accounts.models import User
 from lianyun.core import crypto
 from lianyun.core.rotation import encrypted_columns, encrypted_file_models, rotate
+from lianyun.ledger.actions import receive_upload
 from lianyun.people.models import Resident
 from lianyun.petitions.actions import read_description
+from lianyun.testing import payout_csv, payout_rows
 from tests.security.conftest import CANARY, World
 
 NEW_KEY = "2:" + base64.b64encode(bytes(range(32))).decode()
@@ -55,6 +58,10 @@ def test_after_rotation_the_old_key_can_go_and_everything_reads_the_same(
     assert resident is not None
     resident.set_phone("13800138000")
     resident.save()
+    with django_capture_on_commit_callbacks(execute=False):  # waiting for the task queue
+        receive_upload(  # kept in 1 MiB segments, rewritten in one piece
+            user=User.objects.first(), data=payout_csv(payout_rows(3)), label="a", source="upload"
+        )
     before = _plaintexts()
     kinds = {(label, name) for label, _pk, name in before}
     # The fixture's world holds residents' IDs, phones and cards, a petition with its reporter
@@ -62,6 +69,7 @@ def test_after_rotation_the_old_key_can_go_and_everything_reads_the_same(
     assert ("people.Resident", "id_number_encrypted") in kinds
     assert ("petitions.Attachment", "file") in kinds and ("cases.Evidence", "file") in kinds
     assert ("surveys.BallotToken", "code_encrypted") in kinds
+    assert ("ledger.PayoutUpload", "file") in kinds
     files_before = set(default_storage.listdir("attachments")[1])
 
     settings.LIANYUN_DATA_KEYS = f"{NEW_KEY},{old}"

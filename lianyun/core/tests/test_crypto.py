@@ -1,9 +1,12 @@
 import base64
+import io
 import os
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianyun.core import crypto
 
@@ -108,3 +111,67 @@ def test_a_one_time_seal_opens_only_its_own_blobs_in_their_places() -> None:
         seal.open(1, second[:-1] + bytes([second[-1] ^ 1]))  # changed
     with pytest.raises(crypto.DecryptionError):
         crypto.OneTimeSeal().open(0, first)  # another import's key
+
+
+def _sealed(data: bytes, power: int = 4, context: str = CONTEXT) -> bytes:
+    sink = io.BytesIO()
+    crypto.seal_stream(io.BytesIO(data), sink, context=context, power=power)
+    return sink.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.binary(max_size=200),
+    reads=st.lists(st.tuples(st.integers(0, 220), st.integers(-1, 70)), max_size=12),
+)
+def test_a_sealed_stream_reads_back_like_the_file_it_sealed(
+    data: bytes, reads: list[tuple[int, int]]
+) -> None:
+    """16-byte segments: every edge case of where a read starts, ends and crosses a segment."""
+    sealed = _sealed(data)
+    assert crypto.decrypt_bytes(sealed, context=CONTEXT) == data
+    opened, plain = crypto.open_sealed(io.BytesIO(sealed), context=CONTEXT), io.BytesIO(data)
+    assert opened.read() == data
+    for start, size in reads:
+        opened.seek(start)
+        plain.seek(start)
+        assert opened.read(size) == plain.read(size)
+        assert opened.tell() == plain.tell()
+    opened.seek(-min(3, len(data)), io.SEEK_END)
+    assert opened.read() == data[-3:]
+
+
+def test_a_sealed_stream_holds_no_plaintext_and_is_bound_to_its_field() -> None:
+    data = b"360426199101010071," * 100
+    sealed = _sealed(data)
+    assert b"360426199101010071" not in sealed
+    with pytest.raises(crypto.DecryptionError):
+        crypto.open_sealed(io.BytesIO(sealed), context="ledger.PayoutUpload").read()
+
+
+def test_a_sealed_stream_with_a_segment_changed_moved_dropped_or_cut_does_not_open() -> None:
+    data = bytes(range(100))  # 7 segments of 16 bytes, the last one short
+    sealed = _sealed(data)
+    head, step = 10, 16 + 16
+    segments = [sealed[i : i + step] for i in range(head, len(sealed), step)]
+    assert len(segments) == 7
+    changed = bytearray(sealed)
+    changed[head + 2 * step + 5] ^= 1
+    swapped = sealed[:head] + segments[1] + segments[0] + b"".join(segments[2:])
+    dropped = sealed[:head] + b"".join(segments[:3] + segments[4:])
+    cut = sealed[:head] + b"".join(segments[:3])  # ends at a segment's edge
+    regrown = bytearray(sealed)
+    regrown[2] = 5  # the header claims 32-byte segments
+    for tampered in (bytes(changed), swapped, dropped, cut, bytes(regrown), sealed + b"\0" * 32):
+        with pytest.raises(crypto.DecryptionError):
+            crypto.open_sealed(io.BytesIO(tampered), context=CONTEXT).read()
+    # Reading only the untouched part of a changed file still works; the changed part fails.
+    opened = crypto.open_sealed(io.BytesIO(bytes(changed)), context=CONTEXT)
+    assert opened.read(32) == data[:32]
+    with pytest.raises(crypto.DecryptionError):
+        opened.read(32)
+
+
+def test_a_file_in_one_piece_still_opens_as_a_file() -> None:
+    blob = crypto.encrypt_bytes(b"old upload", context=CONTEXT)
+    assert crypto.open_sealed(io.BytesIO(blob), context=CONTEXT).read() == b"old upload"

@@ -1,6 +1,9 @@
 """Payout files handed over on the upload page and pushed through the API, imported by the
 task queue (run at once in tests), with progress, error reports, idempotency keys and texts."""
 
+import hashlib
+from pathlib import Path
+
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +12,7 @@ from django.urls import reverse
 
 from lianyun.accounts.actions import create_account, issue_api_token
 from lianyun.accounts.models import Role, User
+from lianyun.core import crypto
 from lianyun.core.sms import MemoryBackend
 from lianyun.ledger.actions import payment_notice
 from lianyun.ledger.models import Payout, PayoutUpload, UploadStatus
@@ -210,3 +214,33 @@ def test_an_upload_stopped_by_an_error_says_so_and_stops_refreshing(county: Cast
     page = client.get(reverse("ledger:upload-detail", args=[upload.public_id])).content.decode()
     assert 'data-status="failed"' in page and 'http-equiv="refresh"' not in page
     assert not Payout.objects.exists()
+
+
+def test_a_file_larger_than_a_segment_is_kept_sealed_and_read_back_in_segments(
+    county: Cast, tmp_path: Path
+) -> None:
+    """The upload is read from its file and sealed a segment (1 MiB) at a time, never whole;
+    the worker decrypts it a segment at a time as the importer reads."""
+    from lianyun.ledger.actions import receive_upload, run_upload
+
+    rows = payout_rows(12_000)
+    data = payout_csv(rows, "gbk")
+    assert len(data) > 1 << 20
+    path = tmp_path / "2026年10月.csv"
+    path.write_bytes(data)
+    with _committed[0](execute=False), path.open("rb") as handed:  # type: ignore[operator]
+        upload, _new = receive_upload(
+            user=_department(county), data=handed, label=path.name, source="upload"
+        )
+    kept_name = upload.stored_name
+    with default_storage.open(kept_name, "rb") as stored:
+        kept = stored.read()
+    assert kept[0] == crypto.STREAM_FORMAT and len(kept) > len(data)
+    assert rows[0][1].encode() not in kept and rows[-1][1].encode() not in kept
+    assert upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert upload.rows_expected == 12_000
+    run_upload(upload_id=upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.COMPLETE, upload.message
+    assert upload.summary["rows_written"] == 12_000 and Payout.objects.count() == 12_000
+    assert upload.stored_name == "" and not default_storage.exists(kept_name)
