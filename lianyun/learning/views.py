@@ -81,7 +81,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def media(request: HttpRequest, pk: int) -> HttpResponse:
     """A picture, recording or video, inline so the page can show and play it; nothing in it
     can run (sandbox, no sniffing)."""
-    return inline_response(media_for(request.user, pk), max_age=86400)  # type: ignore[arg-type]
+    return inline_response(media_for(request.user, pk), request=request, max_age=86400)  # type: ignore[arg-type]
 
 
 def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> Article | None:

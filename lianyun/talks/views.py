@@ -153,7 +153,7 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
     stored = Recording.objects.filter(talk=talk).first()
     if stored is None:
         return redirect("talks:talk-detail", talk.pk)
-    return inline_response(stored)
+    return inline_response(stored, request=request)
 
 
 @login_required

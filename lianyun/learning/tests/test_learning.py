@@ -109,6 +109,28 @@ def test_a_department_writes_the_commission_publishes_into_the_chain(county: Cas
     served = public.get(reverse("learning:media", args=[video.pk]))
     assert served["Content-Type"] == "video/mp4" and served["X-Content-Type-Options"] == "nosniff"
     assert served.content == MP4
+    # Ranges, as a phone's video player asks when it starts or seeks (Safari insists on them).
+    url, size = reverse("learning:media", args=[video.pk]), len(MP4)
+    assert served["Accept-Ranges"] == "bytes"
+    for asked, part in (
+        ("bytes=2-5", (2, 5)),
+        ("bytes=-4", (size - 4, size - 1)),
+        ("bytes=3-", (3, size - 1)),
+        (f"bytes=1-{size + 50}", (1, size - 1)),
+    ):
+        answer = public.get(url, HTTP_RANGE=asked)
+        assert answer.status_code == 206, asked
+        assert answer.content == MP4[part[0] : part[1] + 1]
+        assert answer["Content-Range"] == f"bytes {part[0]}-{part[1]}/{size}"
+        assert answer["X-Content-Type-Options"] == "nosniff"
+    for asked in (f"bytes={size}-", "bytes=-0"):
+        answer = public.get(url, HTTP_RANGE=asked)
+        assert answer.status_code == 416 and answer["Content-Range"] == f"bytes */{size}"
+    for asked in ("bytes=0-1,3-4", "bytes=5-2", "items=0-1", "bytes=-"):  # the whole file
+        answer = public.get(url, HTTP_RANGE=asked)
+        assert answer.status_code == 200 and answer.content == MP4, asked
+    whole = public.get(url, HTTP_RANGE="bytes=0-1", HTTP_IF_RANGE='"x"')
+    assert whole.status_code == 200 and whole.content == MP4
     # Published is never edited: withdrawn, with a correction in the chain.
     author.role = Role.COUNTY_DEPARTMENT
     with pytest.raises(ValidationError):
