@@ -7,7 +7,6 @@ resumed; a payout already in the ledger (same serial or same content) is skipped
 
 import csv
 import gc
-import hashlib
 import io
 import json
 import logging
@@ -38,7 +37,6 @@ from lianyun.core.sms import send_text
 from lianyun.core.spreadsheet import escape_cell
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
-    BLOCK,
     MAX_ROWS,
     Clean,
     ImportRefused,
@@ -46,7 +44,9 @@ from lianyun.ledger.importer import (
     RowError,
     Source,
     map_header,
+    opened,
     read_rows,
+    sha256_and_lines,
 )
 from lianyun.ledger.models import (
     ERROR_REPORT_CONTEXT,
@@ -207,13 +207,8 @@ def import_payouts(
     """Import one file, given as its bytes or as the file itself, opened for reading in binary
     (read in blocks, never whole, so that memory does not grow with the file). `departments`,
     when given, limits the items to those departments'."""
-    if isinstance(data, bytes):
-        data = io.BytesIO(data)
-    data.seek(0)
-    digest = hashlib.sha256()
-    while block := data.read(BLOCK):
-        digest.update(block)
-    sha = digest.hexdigest()
+    data = opened(data)
+    sha, _lines = sha256_and_lines(data)
     summary = ImportSummary(sha256=sha)
     batch = PayoutBatch.objects.filter(sha256=sha).first()
     if batch is not None and batch.status == BatchStatus.COMPLETE:
@@ -568,13 +563,8 @@ def receive_upload(
     The same idempotency key from the same account answers with the first upload; with a
     different file it is refused.
     """
-    handed = io.BytesIO(data) if isinstance(data, bytes) else data
-    handed.seek(0)
-    digest, lines = hashlib.sha256(), 0
-    while block := handed.read(BLOCK):
-        digest.update(block)
-        lines += block.count(b"\n")
-    sha = digest.hexdigest()
+    handed = opened(data)
+    sha, lines = sha256_and_lines(handed)
     if idempotency_key:
         earlier = PayoutUpload.objects.filter(
             uploaded_by=user, idempotency_key=idempotency_key

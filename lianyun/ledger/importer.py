@@ -10,6 +10,7 @@ value and reason in the user's language.
 import codecs
 import csv
 import datetime
+import hashlib
 import io
 import re
 from collections import Counter
@@ -70,8 +71,19 @@ BLOCK = 1 << 20
 Source = bytes | IO[bytes]  # a file's bytes, or the file itself (seekable), read in blocks
 
 
-def _opened(source: Source) -> IO[bytes]:
+def opened(source: Source) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else source
+
+
+def sha256_and_lines(source: IO[bytes]) -> tuple[str, int]:
+    """The file's SHA-256 (hex) and how many line feeds it holds, read in blocks from the
+    start."""
+    source.seek(0)
+    digest, lines = hashlib.sha256(), 0
+    while block := source.read(BLOCK):
+        digest.update(block)
+        lines += block.count(b"\n")
+    return digest.hexdigest(), lines
 
 
 def _first_bad_byte(source: IO[bytes], codec: str, skip: int = 0) -> int | None:
@@ -95,7 +107,7 @@ def _first_bad_byte(source: IO[bytes], codec: str, skip: int = 0) -> int | None:
 def detect_encoding(source: Source) -> tuple[str, str, int]:
     """(name shown, codec, bytes to skip): UTF-8 with BOM, UTF-8, then GB18030, reported as GBK
     when it fits. A file that is none of them is refused with the offset of the bad byte."""
-    source = _opened(source)
+    source = opened(source)
     source.seek(0)
     if source.read(3) == b"\xef\xbb\xbf":
         bad = _first_bad_byte(source, "utf-8", 3)
@@ -123,7 +135,7 @@ def detect_encoding(source: Source) -> tuple[str, str, int]:
 def read_rows(source: Source) -> tuple[str, Iterator[list[str]]]:
     """(encoding or "XLSX", rows including the header), read as they are needed. A file is read
     from where it is, in blocks (an XLSX is read whole: calamine needs all of it)."""
-    source = _opened(source)
+    source = opened(source)
     source.seek(0)
     if source.read(4) == b"PK\x03\x04":
         from lianyun.ledger.xlsx import read_xlsx
