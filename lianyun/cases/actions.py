@@ -29,6 +29,7 @@ from lianyun.cases.models import (
     SourceKind,
 )
 from lianyun.core import audit
+from lianyun.core.clock import moment_of
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import compute_deadline
 from lianyun.core.filestore import delete_files, save_files
@@ -58,8 +59,10 @@ def open_lead(
     subjects: list[Resident] | None = None,
     amount_involved: Decimal = Decimal("0"),
     actor: Any = None,
+    today: datetime.date | None = None,
 ) -> Lead:
     lead = Lead.objects.create(
+        created_at=moment_of(today),
         source_kind=source_kind,
         source_ref=source_ref,
         region=region,
@@ -225,6 +228,7 @@ def register_rectification(
     if deadline < today:
         raise ValidationError(_("The deadline cannot be in the past."))
     item = RectificationItem.objects.create(
+        created_at=moment_of(today),
         source_kind=source_kind,
         source_ref=source_ref,
         region=region,

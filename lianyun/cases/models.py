@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.core.models import EncryptedFile
@@ -67,7 +68,7 @@ class Lead(models.Model):
     review_on = models.DateField(_("re-review on"), null=True, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
     concluded_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
@@ -206,7 +207,7 @@ class RectificationItem(models.Model):
     )
     reopen_count = models.PositiveSmallIntegerField(default=0)
     closed_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["deadline", "pk"]

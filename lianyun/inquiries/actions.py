@@ -617,6 +617,7 @@ def record_demand(
             summary=demand.text,
             subject_unit=answered_by.unit if answered_by is not None else None,
             actor=actor,
+            today=today,
         )
     demand.save()
     _audit("demand:meeting", actor, meeting, demand=demand.pk)

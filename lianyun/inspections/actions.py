@@ -278,6 +278,7 @@ def review_finding(
             summary=finding.summary,
             subject_unit=_village_committee(finding.village),
             actor=actor,
+            today=timezone.localdate(now),
         )
     finding.save()
     _audit("accept:finding", actor, finding, finding_class=finding.finding_class)

@@ -307,6 +307,7 @@ def accept_petition(
             subject_unit=petition.subject_unit,
             subjects=[petition.subject_person] if petition.subject_person else [],
             actor=actor,
+            today=today,
         )
     petition.save()
     _event(petition, EventKind.ACCEPTED, actor)

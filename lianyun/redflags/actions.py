@@ -422,6 +422,7 @@ def confirm(*, flag: Flag, actor: User, now: datetime.datetime | None = None) ->
         subjects=[locked.resident] if locked.resident else None,
         amount_involved=locked.stake,
         actor=actor,
+        today=timezone.localdate(now) if now else None,
     )
     locked.status, locked.reviewed_by, locked.reviewed_at = (
         FlagStatus.CONFIRMED,
