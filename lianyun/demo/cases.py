@@ -9,8 +9,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.utils import timezone
-
 from lianyun.accounts.models import User
 from lianyun.cases.actions import (
     dispose_lead,
@@ -42,8 +40,9 @@ ACCUSATIONS = [
 ]
 
 
-def seed_cases(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> None:
-    today = timezone.localdate()
+def seed_cases(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> None:
     town_handler = accounts["town"]
     county_handler = accounts["county"]
     villages = sorted(made.villages.values(), key=lambda v: v.code)

@@ -4,8 +4,6 @@ finance notice is corrected, so that the town sees overdue villages and the publ
 import datetime
 import random
 
-from django.utils import timezone
-
 from lianyun.accounts.models import User
 from lianyun.disclosure.actions import post_disclosure
 from lianyun.disclosure.models import Disclosure, DisclosureKind
@@ -31,9 +29,8 @@ FINANCE = (
 )
 
 
-def seed_disclosures(rng: random.Random, cadre: User) -> int:
+def seed_disclosures(rng: random.Random, cadre: User, today: datetime.date) -> int:
     """Post the demo notices as the demo village cadre's colleagues would; returns how many."""
-    today = timezone.localdate()
     villages = list(
         Region.objects.filter(parent__code=TOWN, kind=RegionKind.VILLAGE).order_by("code")
     )

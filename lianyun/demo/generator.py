@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 from lianyun.accounts.models import TOTP_CONTEXT, User
 from lianyun.core import crypto
@@ -31,7 +32,18 @@ from lianyun.people.models import (
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 
 BATCH = 5000
-TODAY = datetime.date(2026, 11, 1)  # the demo is dated, so every seed gives the same ages
+# The demo's dates move with the day it is loaded, while the yearly social evaluation survey
+# keeps its place in the calendar (8 October), up to 26 months before. Whoever is 18 to 20
+# today was a minor at one of the last two surveys on some days and an adult on others, so
+# the demo's register has nobody of that age: the surveys draw the same people on any day.
+ADULT_AT_A_SURVEY = (18, 20)
+POSTS_FROM = 2021  # the village committees' current term began in spring 2021
+
+
+def months_before(first: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months before `first` (itself a first day)."""
+    index = first.year * 12 + first.month - 1 - count
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -68,9 +80,12 @@ Progress = Callable[[int], None]
 
 
 class Generator:
-    def __init__(self, seed: int, scale: Scale) -> None:
+    def __init__(self, seed: int, scale: Scale, today: datetime.date | None = None) -> None:
         self.rng = random.Random(seed)
         self.scale = scale
+        # Ages are counted in whole months back from the first of this month, so that who is
+        # 80 at the end of each of the last months (高龄津贴) is the same on any day it runs.
+        self.month = (today or timezone.localdate()).replace(day=1)
         self.used_ids: set[str] = set()
         self.next_card = 0
         self.resident_pk = 0
@@ -97,7 +112,9 @@ class Generator:
                 return number
 
     def birth_date(self, age: int) -> datetime.date:
-        return TODAY - datetime.timedelta(days=age * 365 + self.rng.randrange(365))
+        """Born `age` years, some months and under 28 days before the first of this month."""
+        months, days = divmod(self.rng.randrange(12 * 28), 28)
+        return months_before(self.month, 12 * age + months) - datetime.timedelta(days=days)
 
     def card_number(self) -> str:
         self.next_card += 1
@@ -269,6 +286,8 @@ class Generator:
         if head_age < 70:
             for _ in range(self.rng.choice((0, 1, 2, 2, 2, 3))):
                 age = self.rng.randint(0, max(0, min(head_age - 20, 50)))
+                if ADULT_AT_A_SURVEY[0] <= age <= ADULT_AT_A_SURVEY[1]:
+                    age = 2 * ADULT_AT_A_SURVEY[0] - 1 - age  # 18, 19, 20 become 17, 16, 15
                 male = self.rng.random() < 0.52
                 members.append((surname + self.given_name(male), male, age, Relation.CHILD))
         if head_age < 58 and self.rng.random() < 0.5:
@@ -385,7 +404,7 @@ class Generator:
             made.village_secretary[code] = chosen[0]
             made.first_villager[code] = next(pk for pk in heads if pk not in chosen)
             for (kind, title), holder in zip(titles, chosen, strict=False):
-                start = TODAY.replace(year=2021, month=self.rng.choice((3, 4, 5)), day=1)
+                start = datetime.date(POSTS_FROM, self.rng.choice((3, 4, 5)), 1)
                 posts.append(
                     Post(
                         unit=made.units[f"{code}:{kind}"],
@@ -421,12 +440,23 @@ def _luhn_digit(body: str) -> str:
 
 
 def reset_sequences(models: list[type[Model]]) -> None:
-    """After inserting explicit primary keys, move PostgreSQL's sequences past them."""
+    """Move each table's key sequence to just past its highest key: after inserting explicit
+    primary keys, and before a demo load, so that an emptied table numbers from 1 again and
+    the same seed gives the same keys (samples and papers are drawn with them)."""
     from django.core.management.color import no_style
 
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:
-        for statement in statements:
+        if connection.vendor == "sqlite":
+            for model in models:
+                table = connection.ops.quote_name(model._meta.db_table)
+                column = connection.ops.quote_name(model._meta.pk.column)
+                cursor.execute(
+                    f"UPDATE sqlite_sequence SET seq = "  # noqa: S608 - our own tables
+                    f"(SELECT COALESCE(MAX({column}), 0) FROM {table}) WHERE name = %s",
+                    [model._meta.db_table],
+                )
+            return
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
 
 

@@ -234,8 +234,9 @@ def _questions(
     actions.escalate_overdue(today=today)
 
 
-def seed_inquiries(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> None:
-    today = timezone.localdate()
+def seed_inquiries(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> None:
     county_handler = accounts["county"]
     for code, town in sorted(made.towns.items()):
         villages = sorted(

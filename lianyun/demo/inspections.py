@@ -69,9 +69,10 @@ def _member(rng: random.Random, town: Region, n: int) -> User:
     return user
 
 
-def seed_inspections(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> int:
+def seed_inspections(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> int:
     """Returns how many visits were logged."""
-    today = timezone.localdate()
     months = _months(today, 12)
     formed_on = datetime.date.fromisoformat(months[0] + "-01")
     reviewer = accounts["county"]
@@ -106,17 +107,21 @@ def seed_inspections(made: DemoCounty, rng: random.Random, accounts: dict[str, U
             for month in [*months, today.strftime("%Y-%m")]:
                 first = datetime.date.fromisoformat(month + "-01")
                 for _n in range(VISITS_PER_MONTH):
+                    # Every draw is made before a visit still to come this month is left out,
+                    # so the months before are the same on any day.
                     day = first + datetime.timedelta(days=rng.randint(0, 27))
-                    if day > today:
-                        continue
                     kind = rng.choice(VisitKind.values)
+                    village = rng.choice(covered)
+                    minutes = rng.choice([45, 60, 90, 120])
+                    if day >= today:
+                        continue  # logged at five in the afternoon: today's are still to come
                     visits.append(
                         Visit(
                             group=group,
-                            village=rng.choice(covered),
+                            village=village,
                             kind=kind,
                             visited_on=day,
-                            minutes=rng.choice([45, 60, 90, 120]),
+                            minutes=minutes,
                             people_met="村干部、群众代表",
                             notes=NOTES[VisitKind(kind)],
                             recorded_by=leader,
@@ -154,38 +159,54 @@ def _findings(
     rng: random.Random, groups: list[InspectionGroup], reviewer: User, today: datetime.date
 ) -> None:
     """About one finding per group per half year, reviewed by the county for the demo."""
+    this_month = today.replace(day=1)
+    now = timezone.now()
     for group in groups:
-        chosen = list(group.visits.order_by("visited_on")[::6])
+        chosen = list(
+            group.visits.filter(visited_on__lt=this_month).order_by("visited_on", "pk")[::6]
+        )
         leader = group.members.get(is_leader=True).user
         for visit in chosen[:2]:
             finding_class, summary = rng.choice(FINDINGS)
+            # Raised on the evening of the visit, reviewed by the county two days later: the
+            # item it puts on the list is dated then, not on the day the demo was loaded.
+            raised = visit.recorded_at + datetime.timedelta(hours=1)
             finding = actions.raise_finding(
                 visit=visit,
                 village=visit.village,
                 finding_class=finding_class,
                 summary=summary,
                 actor=leader,
+                now=raised,
             )
             if rng.random() < 0.8:
+                reviewed = min(raised + datetime.timedelta(days=2), now)
                 actions.review_finding(
                     finding=finding,
                     accept=True,
                     actor=reviewer,
                     responsible="村委会主任",
-                    deadline=today + datetime.timedelta(days=rng.randint(10, 60)),
+                    deadline=timezone.localdate(reviewed)
+                    + datetime.timedelta(days=rng.randint(10, 60)),
+                    now=reviewed,
                 )
 
 
 def _reports(rng: random.Random, groups: list[InspectionGroup], months: list[str]) -> None:
+    """Signed around the 5th of the next month; last month's not after this hour."""
+    latest = timezone.now() - datetime.timedelta(hours=1)
     rows = []
     for group in groups:
         leader = group.members.get(is_leader=True).user
         for month in months:
             due = actions._due(month, 5)
-            signed = timezone.make_aware(
-                datetime.datetime.combine(
-                    due - datetime.timedelta(days=rng.randint(-3, 4)), datetime.time(16)
-                )
+            signed = min(
+                latest,
+                timezone.make_aware(
+                    datetime.datetime.combine(
+                        due - datetime.timedelta(days=rng.randint(-3, 4)), datetime.time(16)
+                    )
+                ),
             )
             rows.append(
                 MonthlyReport(
@@ -203,14 +224,19 @@ def _reports(rng: random.Random, groups: list[InspectionGroup], months: list[str
 
 
 def _summaries(rng: random.Random, towns: list[Region], months: list[str], county: User) -> None:
+    """Sent around the 10th of the next month; last month's not after this hour."""
+    latest = timezone.now() - datetime.timedelta(hours=1)
     rows = []
     for town in towns:
         for month in months:
             due = actions._due(month, 10)
-            sent = timezone.make_aware(
-                datetime.datetime.combine(
-                    due - datetime.timedelta(days=rng.randint(-2, 5)), datetime.time(10)
-                )
+            sent = min(
+                latest,
+                timezone.make_aware(
+                    datetime.datetime.combine(
+                        due - datetime.timedelta(days=rng.randint(-2, 5)), datetime.time(10)
+                    )
+                ),
             )
             rows.append(
                 TownSummary(

@@ -197,7 +197,9 @@ def seed_learning(made: DemoCounty, rng: random.Random, accounts: dict[str, User
     return published
 
 
-def seed_talks(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> int:
+def seed_talks(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> int:
     """Returns how many officials attended the past lecture."""
     county, town = accounts["county"], accounts["town"]
     now = timezone.now()
@@ -290,13 +292,14 @@ def seed_talks(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) 
     )
     for user in User.objects.filter(region__code__startswith="511923103", role__in=OFFICIALS)[:6]:
         talks.register(talk=upcoming, user=user)
-    _reminders(made, rng, accounts)
+    _reminders(made, rng, accounts, today)
     return attended
 
 
-def _reminders(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> None:
+def _reminders(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> None:
     town = accounts["town"]
-    today = timezone.localdate()
     cadres = list(
         User.objects.filter(role=Role.VILLAGE_CADRE, region__code__startswith="511923103")
         .exclude(username="cadre")

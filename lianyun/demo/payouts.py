@@ -5,8 +5,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.utils import timezone
-
 from lianyun.core import crypto
 from lianyun.ledger.actions import ImportSummary, import_payouts
 from lianyun.people.models import BANK_CONTEXT, ID_CONTEXT, Resident
@@ -50,13 +48,16 @@ def _month_end(first: datetime.date) -> datetime.date:
     )
 
 
-def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
-    today = timezone.localdate()
+def demo_payout_file(rng: random.Random, today: datetime.date, months: int = 3) -> bytes:
+    """The last `months` finished months. Who is paid 高龄津贴 is decided by age at the end of
+    the last finished month and then at each month's end: the generator counts ages in whole
+    months from the first of this month, so the same people are paid on any day."""
+    last_end = today.replace(day=1) - datetime.timedelta(days=1)
     lines = [",".join(HEADER)]
     serial = 0
     residents = Resident.objects.select_related("village", "household").order_by("pk")
     for resident in residents.iterator(chunk_size=2000):
-        age = _age(resident.birth_date, today)
+        age = _age(resident.birth_date, last_end)
         items: list[tuple[str, Decimal]] = []
         if age >= 80:
             items.append(("高龄津贴", Decimal("50.00") if age < 90 else Decimal("100.00")))
@@ -98,5 +99,5 @@ def demo_payout_file(rng: random.Random, months: int = 3) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("gbk", errors="strict")
 
 
-def load_demo_payouts(rng: random.Random) -> ImportSummary:
-    return import_payouts(data=demo_payout_file(rng), source="cli", label="demo-payouts.csv")
+def load_demo_payouts(rng: random.Random, today: datetime.date) -> ImportSummary:
+    return import_payouts(data=demo_payout_file(rng, today), source="cli", label="demo-payouts.csv")

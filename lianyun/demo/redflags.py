@@ -8,15 +8,13 @@ review: one flag confirmed into a lead, one dismissed, one village asked to expl
 What is planted: four recipients who died in the first month and were paid on; three 低保
 recipients on the public payroll; relatives of village cadres paid 低保 or 临时救助 in the
 cadre's village with no separate filing (and one with a filing, which is not flagged); a month
-paid twice; five unrelated people's 临时救助 into one account; 高龄津贴 above the standard and
+paid twice; five households' 临时救助 of one village into one account; 高龄津贴 above the standard and
 to someone far too young; 临时救助 paid short of the approved amount, and paid late.
 """
 
 import datetime
 import random
 from decimal import Decimal
-
-from django.utils import timezone
 
 from lianyun.accounts.models import User
 from lianyun.core import crypto
@@ -28,6 +26,7 @@ from lianyun.policies.models import SubsidyItem
 from lianyun.redflags import actions
 from lianyun.redflags.models import Flag, RegistryKind
 
+DEMO_TOWN = "511923103"  # 佛楼镇, whose commission signs in as the demo's "town"
 HEADER = (
     "业务流水号,身份证号,姓名,补贴项目,发放期号,金额,应发金额,发放时间,审批日期,村代码,银行账号"
 )
@@ -53,24 +52,32 @@ def _registries(rng: random.Random, months: list[str], county: User) -> dict[str
     """The registries, and who in them the planted payouts are about."""
     paid = Payout.objects.filter(status="paid", resident__isnull=False)
     dibao = list(
-        Resident.objects.filter(
-            pk__in=paid.filter(item__code="dibao").values("resident_id")
-        ).order_by("pk")
+        Resident.objects.filter(pk__in=paid.filter(item__code="dibao").values("resident_id"))
+        .select_related("village")
+        .order_by("pk")
     )
     elders = list(
         Resident.objects.filter(
             pk__in=paid.filter(item__code="old_age_allowance").values("resident_id")
-        ).order_by("pk")
+        )
+        .select_related("village")
+        .order_by("pk")
     )
     others = [r for r in dibao if r not in elders]
-    dead = rng.sample(elders, min(2, len(elders))) + rng.sample(others, min(2, len(others)))
+    # One of the dead lived in the demo town, whose commission confirms the flag.
+    local = [r for r in elders if r.village.code.startswith(DEMO_TOWN)]
+    first = rng.sample(local, 1) if local else []
+    dead = first + rng.sample(
+        [r for r in elders if r not in first], min(2, len(elders)) - len(first)
+    )
+    dead += rng.sample(others, min(2, len(others)))
     rest = [r for r in dibao if r not in dead]
     employees = rng.sample(rest, min(3, len(rest)))
-    first = datetime.date.fromisoformat(months[0] + "-10")
+    died = datetime.date.fromisoformat(months[0] + "-10")
     _registry(
         RegistryKind.DEATHS,
         "身份证号,姓名,死亡日期",
-        [f"{_id(r)},{r.name},{first}" for r in dead],
+        [f"{_id(r)},{r.name},{died}" for r in dead],
         county,
     )
     _registry(
@@ -131,7 +138,12 @@ def _registries(rng: random.Random, months: list[str], county: User) -> dict[str
     return {"dead": dead, "employees": employees, "kin": kin, "dibao": dibao, "elders": elders}
 
 
-def _batch(rng: random.Random, months: list[str], people: dict[str, list[Resident]]) -> bytes:
+def _batch(
+    rng: random.Random,
+    months: list[str],
+    people: dict[str, list[Resident]],
+    today: datetime.date,
+) -> bytes:
     """The platform's second batch: 临时救助, a repeated month, and the planted problems."""
     rows: list[str] = []
     n = 0
@@ -168,7 +180,8 @@ def _batch(rng: random.Random, months: list[str], people: dict[str, list[Residen
         )
 
     last = months[-1]
-    pool = list(Resident.objects.select_related("village").order_by("?")[:400])
+    everyone = list(Resident.objects.select_related("village").order_by("pk"))
+    pool = rng.sample(everyone, min(400, len(everyone)))
     # Ordinary 临时救助: approved, paid in full and on time.
     for r in pool[:40]:
         pay(r, "临时救助金", last, rng.choice(["800.00", "1000.00", "1500.00"]))
@@ -178,8 +191,16 @@ def _batch(rng: random.Random, months: list[str], people: dict[str, list[Residen
     for r in pool[43:45]:
         month_end = datetime.date.fromisoformat(last + "-01").replace(day=28)
         pay(r, "临时救助金", last, "1000.00", approved_on=months[0] + "-05", paid=str(month_end))
-    # Five unrelated people's money into one account.
-    for r in pool[45:50]:
+    # Five people of one village, each of another household, paid into one account (a cadre
+    # who keeps villagers' cards, 代管).
+    village = pool[45].village_id
+    households: set[int | None] = set()
+    shared: list[Resident] = []
+    for r in everyone:
+        if r.village_id == village and r.household_id not in households and len(shared) < 5:
+            households.add(r.household_id)
+            shared.append(r)
+    for r in shared:
         pay(r, "临时救助金", last, "600.00", account="6217000088886666001")
     # Relatives of village cadres: 临时救助 in the cadre's village, no separate filing.
     for r in people["kin"]:
@@ -196,7 +217,7 @@ def _batch(rng: random.Random, months: list[str], people: dict[str, list[Residen
     # 高龄津贴 above the standard, and to someone far too young.
     if people["elders"]:
         pay(people["elders"][0], "高龄津贴", _month_before(months[0]), "300.00")
-    young = next((r for r in pool if (timezone.localdate() - r.birth_date).days < 60 * 365), None)
+    young = next((r for r in pool if (today - r.birth_date).days < 60 * 365), None)
     if young is not None:
         pay(young, "高龄津贴", _month_before(months[0]), "100.00")
     return _csv(HEADER, rows)
@@ -207,7 +228,9 @@ def _month_before(period: str) -> str:
     return f"{(first - datetime.timedelta(days=1)):%Y-%m}"
 
 
-def seed_redflags(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> int:
+def seed_redflags(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> int:
     """Returns how many flags the demo's run left."""
     county = accounts["county"]
     SubsidyItem.objects.filter(code="old_age_allowance").update(
@@ -215,11 +238,13 @@ def seed_redflags(made: DemoCounty, rng: random.Random, accounts: dict[str, User
     )
     months = sorted(set(Payout.objects.values_list("period", flat=True)))
     people = _registries(rng, months, county)
-    import_payouts(data=_batch(rng, months, people), source="cli", label="demo-payouts-second.csv")
+    import_payouts(
+        data=_batch(rng, months, people, today), source="cli", label="demo-payouts-second.csv"
+    )
     summary = actions.crosscheck()
     flags = list(Flag.objects.select_related("village").order_by("-stake", "pk"))
     town = accounts["town"]
-    mine = [f for f in flags if f.village.code.startswith("511923103")]
+    mine = [f for f in flags if f.village.code.startswith(DEMO_TOWN)]
     if mine:
         actions.confirm(flag=mine[0], actor=town)
     dismissable = Flag.objects.filter(rule="late_paid", status="open").order_by("pk").first()
@@ -233,6 +258,6 @@ def seed_redflags(made: DemoCounty, rng: random.Random, accounts: dict[str, User
             flag=ask,
             actor=county,
             question="请说明本月临时救助金实发金额少于审批金额的原因，并提供发放凭证。",
-            due=timezone.localdate() + datetime.timedelta(days=10),
+            due=today + datetime.timedelta(days=10),
         )
     return summary.flags_new

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection, models
-from django.utils import timezone
 
 from lianyun.accounts.models import User
 from lianyun.cases.models import RectificationItem, RectificationStatus
@@ -51,6 +50,7 @@ def _social(
     county_user: User,
     year: int,
     levels: dict[int, float],
+    seed: str,
 ) -> Survey:
     opened = datetime.datetime(year, 10, 8, 9, tzinfo=datetime.UTC)
     survey = actions.create_survey(
@@ -70,9 +70,7 @@ def _social(
     answered: list[int] = []
     for target in survey.targets.select_related("area").order_by("area__code"):
         town = target.area
-        actions.draw_sample(
-            survey=survey, town=town, actor=county_user, seed=f"demo{year}", now=opened
-        )
+        actions.draw_sample(survey=survey, town=town, actor=county_user, seed=seed, now=opened)
         invited = list(
             Invitation.objects.filter(survey=survey, town=town).values_list(
                 "resident_id", flat=True
@@ -137,9 +135,10 @@ def _insert_answers(rows: Iterable[tuple[uuid.UUID, int, int]]) -> None:
             cursor.executemany(sql, batch)
 
 
-def _opinion(made: DemoCounty, county_user: User, accounts: dict[str, User]) -> Survey:
+def _opinion(
+    made: DemoCounty, county_user: User, accounts: dict[str, User], today: datetime.date
+) -> Survey:
     """Open now: every villager may rate their own town's publication of village affairs."""
-    today = timezone.localdate()
     survey = actions.create_survey(
         actor=county_user,
         county=made.county,
@@ -208,17 +207,19 @@ def _early_answers(survey: Survey, rng: random.Random, made: DemoCounty) -> int:
     return count
 
 
-def seed_surveys(made: DemoCounty, rng: random.Random, accounts: dict[str, User]) -> int:
+def seed_surveys(
+    made: DemoCounty, rng: random.Random, accounts: dict[str, User], today: datetime.date
+) -> int:
     """Returns how many answers the closed social evaluation surveys hold."""
     county_user = accounts["county"]
-    year = _year_closed(timezone.localdate())
+    year = _year_closed(today)
     towns = sorted(made.towns.values(), key=lambda t: t.code)
     before = {t.pk: rng.uniform(6.6, 8.6) for t in towns}
     # Most towns improve a little over the year, a few slip back.
     after = {pk: level + rng.gauss(0.25, 0.3) for pk, level in before.items()}
-    for survey_year, levels in ((year - 1, before), (year, after)):
-        _social(made, rng, county_user, survey_year, levels)
-    opinion = _opinion(made, county_user, accounts)
+    for n, (survey_year, levels) in enumerate(((year - 1, before), (year, after)), start=1):
+        _social(made, rng, county_user, survey_year, levels, f"demo{n}")
+    opinion = _opinion(made, county_user, accounts, today)
     _early_answers(opinion, rng, made)
     item = RectificationItem.objects.filter(status=RectificationStatus.CLOSED_OUT).first()
     if item is not None:
