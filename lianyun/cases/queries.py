@@ -44,7 +44,7 @@ def counters(leads: QuerySet[Lead], items: QuerySet[RectificationItem]) -> Count
         returned=Sum("amount", filter=Q(kind=OutcomeKind.FUNDS_RETURNED), default=Decimal("0")),
         households=Sum("households", filter=Q(kind=OutcomeKind.FUNDS_RETURNED), default=0),
     )
-    by_kind = dict(outcomes.values_list("kind").annotate(n=Count("id")))
+    by_kind = dict(outcomes.order_by().values_list("kind").annotate(n=Count("id")))
     sanctioned = (
         outcomes.filter(kind__in=[OutcomeKind.PARTY_SANCTION, OutcomeKind.STATE_SANCTION])
         .values("person_id")

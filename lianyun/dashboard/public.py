@@ -68,6 +68,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
     items = public_rectifications().filter(created_at__date__gte=start, created_at__date__lt=first)
     for code, month, n in (
         items.annotate(m=TruncMonth("created_at"))
+        .order_by()
         .values_list("region__code", "m")
         .annotate(n=Count("id"))
     ):
@@ -77,6 +78,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
     )
     for code, month, n in (
         closed.annotate(m=TruncMonth("closed_on"))
+        .order_by()
         .values_list("region__code", "m")
         .annotate(n=Count("id"))
     ):
@@ -86,6 +88,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
     )
     for code, month, n in (
         held.annotate(m=TruncMonth("held_on"))
+        .order_by()
         .values_list("village__code", "m")
         .annotate(n=Count("id"))
     ):
@@ -93,6 +96,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
     demands = Demand.objects.filter(meeting__in=held)
     for code, month, n, solved, funds in (
         demands.annotate(m=TruncMonth("meeting__held_on"))
+        .order_by()
         .values_list("meeting__village__code", "m")
         .annotate(
             n=Count("id"),

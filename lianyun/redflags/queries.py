@@ -57,6 +57,7 @@ def risk_list(
     for region_id, n in (
         visible_petitions(user)
         .filter(region_id__in=ids, received_on__range=(start, end))
+        .order_by()
         .values_list("region_id")
         .annotate(n=Count("id"))
     ):
@@ -65,12 +66,14 @@ def risk_list(
         Demand.objects.filter(
             meeting__village_id__in=ids, meeting__starts_at__date__range=(start, end)
         )
+        .order_by()
         .values_list("meeting__village_id")
         .annotate(n=Count("id"))
     ):
         rows[region_id].demands = n
     for region_id, n in (
         Finding.objects.filter(village_id__in=ids, visit__visited_on__range=(start, end))
+        .order_by()
         .values_list("village_id")
         .annotate(n=Count("id"))
     ):
@@ -128,6 +131,7 @@ def heat(flags: QuerySet[Flag], start: datetime.date, end: datetime.date) -> Hea
     items: dict[str, str] = {}
     grouped = (
         flags.filter(status__in=LIVE, period__gte=first, period__lte=last)
+        .order_by()
         .values("village__parent_id", "item__code", "item__name")
         .annotate(n=Count("id"), stake=Sum("stake"))
     )
@@ -142,6 +146,6 @@ def heat(flags: QuerySet[Flag], start: datetime.date, end: datetime.date) -> Hea
 
 def by_rule(flags: QuerySet[Flag]) -> dict[str, tuple[int, Decimal]]:
     out: dict[str, tuple[int, Decimal]] = defaultdict(lambda: (0, Decimal(0)))
-    for row in flags.values("rule").annotate(n=Count("id"), stake=Sum("stake")):
+    for row in flags.order_by().values("rule").annotate(n=Count("id"), stake=Sum("stake")):
         out[row["rule"]] = (row["n"], row["stake"] or Decimal(0))
     return dict(out)

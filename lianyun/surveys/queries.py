@@ -60,6 +60,7 @@ def results(survey: Survey) -> list[TargetResult]:
     questions = list(survey.questions.all())
     counts = dict(
         Response.objects.filter(survey=survey)
+        .order_by()
         .values("target")
         .annotate(n=Count("id"))
         .values_list("target", "n")
@@ -109,6 +110,7 @@ def participation(survey: Survey) -> list[tuple[Region, int, int, int]]:
     spent. Counts of who took part, never of what they said."""
     invited = dict(
         Invitation.objects.filter(survey=survey)
+        .order_by()
         .values("town")
         .annotate(n=Count("id"))
         .values_list("town", "n")
@@ -173,6 +175,7 @@ def town_populations(county: Region) -> dict[int, int]:
         Resident.objects.filter(
             village__code__startswith=county.scope_prefix, death_date__isnull=True
         )
+        .order_by()
         .values_list("village__code")
         .annotate(n=Count("id"))
     )
@@ -203,6 +206,7 @@ def social_index(survey: Survey, populations: dict[int, int] | None = None) -> C
         Answer.objects.filter(
             response__survey=survey, score__isnull=False, question__indicator__gt=""
         )
+        .order_by()
         .values_list("response__target__area_id", "question__indicator")
         .annotate(mean=Avg("score"))
     )
@@ -211,6 +215,7 @@ def social_index(survey: Survey, populations: dict[int, int] | None = None) -> C
         means[area_id][code] = float(mean)
     counts = dict(
         Response.objects.filter(survey=survey)
+        .order_by()
         .values("target__area")
         .annotate(n=Count("id"))
         .values_list("target__area", "n")

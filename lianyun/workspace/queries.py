@@ -23,10 +23,10 @@ def child_rows(region: Region) -> list[RegionRow]:
     length = 12 if region.kind == RegionKind.TOWN else 9
     residents: dict[str, int] = {}
     households: dict[str, int] = {}
-    for row in residents_within(region).values("village__code").annotate(n=Count("id")):
+    for row in residents_within(region).order_by().values("village__code").annotate(n=Count("id")):
         key = row["village__code"][:length]
         residents[key] = residents.get(key, 0) + row["n"]
-    for row in households_within(region).values("village__code").annotate(n=Count("id")):
+    for row in households_within(region).order_by().values("village__code").annotate(n=Count("id")):
         key = row["village__code"][:length]
         households[key] = households.get(key, 0) + row["n"]
     return [
