@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -207,8 +208,13 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-def test_the_county_total_weighs_each_town_by_its_items(cast: Cast, committee: Unit) -> None:
+def test_the_county_total_weighs_each_town_by_its_items(
+    cast: Cast, committee: Unit, time_machine: Any
+) -> None:
     from lianyun.cases.queries import total_progress
+
+    # Before the items' deadline (31 December 2026): none is overdue.
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC))
 
     first = _item(cast, committee)
     _item(cast, committee, title="第二项")

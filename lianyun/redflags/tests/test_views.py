@@ -1,6 +1,9 @@
 """The review pages: the town commission sees only its town's flags, the county all, a village
 cadre none (only the question asked of the village); confirming on the page opens a lead."""
 
+import datetime
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
 
@@ -33,7 +36,11 @@ def _two_towns() -> tuple[Flag, Flag]:
     return a, b
 
 
-def test_each_commission_sees_its_own_town_and_a_village_cadre_none(county: Cast) -> None:
+def test_each_commission_sees_its_own_town_and_a_village_cadre_none(
+    county: Cast, time_machine: Any
+) -> None:
+    # The risk page shows this year to date: the payouts are of March 2026.
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC))
     a, b = _two_towns()
     town = _client(county.town_secretary.user)
     listed = town.get(reverse("redflags:flag-list")).content.decode()
