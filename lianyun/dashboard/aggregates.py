@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,13 +66,17 @@ def compute(
     began, at_version = time.time(), version()
     months, series = queries.monthly(user, region, start, end)
     ranking = queries.town_ranking(user, region, today) if region.kind == RegionKind.COUNTY else []
-    petitions = reverse("petitions:petition-list")
     funnel = queries.deadline_funnel(user, region, today)
     return Overview(
         sections=queries.headline(user, region, start, end, today),
         heat=queries.source_heat(user, region),
         funnel=mark_safe(  # noqa: S308 - escaped in charts
-            charts.bars([charts.Bar(name, n, petitions) for name, n in funnel])
+            charts.bars(
+                [
+                    charts.Bar(name, n, queries.url_of(region, f"petitions_{code}", start, end))
+                    for code, name, n in funnel
+                ]
+            )
         ),
         trend=mark_safe(charts.columns(months, series)),  # noqa: S308 - escaped in charts
         ranking=mark_safe(  # noqa: S308 - escaped in charts
@@ -82,7 +85,7 @@ def compute(
                     charts.Bar(
                         r.town.name,
                         r.closed_share,
-                        reverse("dashboard:overview-region", args=[r.town.code]),
+                        queries.url_of(r.town, "items_all", start, end),
                         f"{r.closed_share:g}% ({r.closed}/{r.items})",
                     )
                     for r in ranking

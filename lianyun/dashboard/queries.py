@@ -7,13 +7,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.cases.access import visible_leads, visible_rectifications
 from lianyun.cases.models import (
@@ -28,7 +31,7 @@ from lianyun.exams.models import Exam
 from lianyun.exams.queries import standings
 from lianyun.inquiries.queries import meeting_counters
 from lianyun.inspections.models import Indicator
-from lianyun.inspections.queries import assess
+from lianyun.inspections.queries import Record, assess
 from lianyun.petitions.access import visible_petitions
 from lianyun.petitions.models import OPEN_STATUSES, PetitionStatus
 from lianyun.petitions.queries import light
@@ -197,10 +200,13 @@ def _flag(f: Any) -> Entry:
 
 
 def _inspection(s: Scope, indicator: str) -> list[Any]:
+    """The assessment's records of the region's towns; on a village's page, only those about
+    the village (its own months of coverage, the reports of the group that covers it)."""
     return [
         r
         for town in towns_of(s.region)
         for r in assess(town, s.start, s.end, s.today, only=indicator).measures[0].records
+        if s.region.kind != RegionKind.VILLAGE or s.region.code in r.regions
     ]
 
 
@@ -395,6 +401,126 @@ COUNTERS: dict[str, tuple[Any, Any, Callable[[Scope], Any], Callable[[Any], Entr
 }
 FLAG_KEYS = {"flags_pending", "flags_confirmed", "flags_stake"}
 
+# On a village's page a figure that would read as the town's is named for what it counts.
+VILLAGE_LABELS = {
+    "coverage": _("months with an inspection visit"),
+    "reports": _("its inspection group's reports on time"),
+}
+
+# The open petitions' deadline lights, in the order of the funnel chart.
+LIGHTS = [
+    ("green", pgettext_lazy("deadline light", "on time")),
+    ("amber", _("3 days or less")),
+    ("red", _("late")),
+    ("black", _("very late")),
+]
+
+
+def _open_petitions(s: Scope) -> Any:
+    return (
+        visible_petitions(s.user)
+        .filter(region__code__startswith=s.prefix, status__in=OPEN_STATUSES)
+        .select_related("region")
+        .order_by("due_on", "pk")
+    )
+
+
+def _petitions_lit(s: Scope, code: str) -> list[Any]:
+    return [p for p in _open_petitions(s) if light(p, s.today) == code]
+
+
+def _items_from(s: Scope, source: str) -> Any:
+    return _items(s).filter(source_kind=source).order_by("deadline")
+
+
+def _exam(s: Scope) -> Exam | None:
+    """The latest graded exam open in the period."""
+    return (
+        Exam.objects.filter(practice=False, opens_on__lte=s.end, deadline__gte=s.start)
+        .order_by("-deadline", "-pk")
+        .first()
+    )
+
+
+def _cohort(s: Scope, passed: bool) -> list[Record]:
+    """The exam's cohort in the region, each marked taken (or passed) or not."""
+    exam = _exam(s)
+    if exam is None:
+        return []
+    results = reverse("exams:exam-results", args=[exam.pk])
+    return [
+        Record(
+            f"{x.user.display_name or x.user.username} · "
+            f"{x.user.unit.name if x.user.unit else x.user.region.name}",
+            results,
+            bool(x.passed if passed else x.attempts),
+        )
+        for x in standings(exam)
+        if x.user.region and x.user.region.code.startswith(s.prefix)
+    ]
+
+
+# Lists a figure outside the tiles opens (a chart's bar, a heat cell, an exam tile), made by the
+# same functions as the figure, so the figure and its list cannot disagree.
+LISTS: dict[str, tuple[Any, Any, Callable[[Scope], Any], Callable[[Any], Entry], str, Any]] = {
+    **{
+        f"items_{source}": (
+            _("Rectification"),
+            format_lazy(_("rectification items from: {source}"), source=name),
+            partial(_items_from, source=source),
+            _item,
+            "count",
+            "",
+        )
+        for source, name in SourceKind.choices
+    },
+    **{
+        f"petitions_{code}": (
+            _("Petitions and reports"),
+            format_lazy(_("open petitions, deadline: {light}"), light=name),
+            partial(_petitions_lit, code=code),
+            _petition,
+            "count",
+            "",
+        )
+        for code, name in LIGHTS
+    },
+    "items_all": (
+        _("Rectification"),
+        _("rectification items closed out"),
+        lambda s: _items(s).order_by("deadline"),
+        _item,
+        "closed",
+        "%",
+    ),
+    **{
+        key: (
+            _("Opinion and learning"),
+            label,
+            partial(_cohort, passed=passed),
+            _record,
+            "share",
+            "%",
+        )
+        for key, label, passed in (
+            ("exam_taken", _("exam completion"), False),
+            ("exam_passed", _("exam passed"), True),
+        )
+    },
+}
+
+
+def label_of(key: str, region: Region) -> Any:
+    if region.kind == RegionKind.VILLAGE and key in VILLAGE_LABELS:
+        return VILLAGE_LABELS[key]
+    return {**COUNTERS, **LISTS}[key][1]
+
+
+def url_of(region: Region, key: str, start: datetime.date, end: datetime.date) -> str:
+    return reverse("dashboard:drill", args=[region.code, key]) + (
+        f"?start={start.isoformat()}&end={end.isoformat()}"
+    )
+
 
 def _value(how: str, records: Any, describe: Callable[[Any], Entry]) -> Any:
     if how == "count":
@@ -405,6 +531,9 @@ def _value(how: str, records: Any, describe: Callable[[Any], Entry]) -> Any:
         )
     if how == "sum":
         return sum((describe(r).amount or Decimal(0) for r in records), Decimal(0))
+    if how == "closed":  # the share of the items closed out
+        closed = sum(1 for r in records if r.status == RectificationStatus.CLOSED_OUT)
+        return round(100 * closed / len(records), 1) if records else 0.0
     if how == "people":  # as the case engine's counters count them: each person once
         return len({r.person_id for r in records})
     if how == "satisfied":  # of the answers the petitioners rated, the share they liked
@@ -416,9 +545,9 @@ def _value(how: str, records: Any, describe: Callable[[Any], Entry]) -> Any:
 
 def records(scope: Scope, key: str) -> tuple[Any, list[Entry], Any]:
     """The label, the records behind a number and the number they make (the same as the tile)."""
-    _section, label, fetch, describe, how, _unit = COUNTERS[key]
-    found = fetch(scope)
-    return label, [describe(r) for r in found], _value(how, found, describe)
+    _section, _label, fetch, describe, how, _unit = {**COUNTERS, **LISTS}[key]
+    found = list(fetch(scope))
+    return label_of(key, scope.region), [describe(r) for r in found], _value(how, found, describe)
 
 
 def headline(
@@ -428,15 +557,12 @@ def headline(
     tile opens the records it counts."""
     scope = Scope(user, region, start, end, today)
     sections: dict[str, Section] = {}
-    for key, (section, label, fetch, describe, how, unit) in COUNTERS.items():
+    for key, (section, _label, fetch, describe, how, unit) in COUNTERS.items():
         if key in FLAG_KEYS and not sees_flags(user):
             continue
-        value = _value(how, fetch(scope), describe)
-        url = reverse("dashboard:drill", args=[region.code, key]) + (
-            f"?start={start.isoformat()}&end={end.isoformat()}"
-        )
+        value = _value(how, list(fetch(scope)), describe)
         sections.setdefault(str(section), Section(section)).tiles.append(
-            Tile(key, label, value, url, unit)
+            Tile(key, label_of(key, region), value, url_of(region, key, start, end), unit)
         )
     learning = _learning(scope)
     if learning.tiles:
@@ -445,33 +571,42 @@ def headline(
 
 
 def _learning(s: Scope) -> Section:
-    """The survey index and the latest exam's completion, opening their own result pages."""
+    """The survey index (opening the index page of its year) and the latest exam's completion
+    (opening the cohort of the region, each marked). The survey samples towns, not villages: a
+    village's page shows its town's index and says so."""
     section = Section(_("Opinion and learning"))
     towns = towns_of(s.region)
     if towns:
         found = town_index_in(towns[0], s.start.replace(month=1, day=1), s.end)
         if found:
-            value = found[-1][2] if s.region.kind == RegionKind.COUNTY else found[-1][1]
+            survey, town_value, county_value = found[-1]
+            value = county_value if s.region.kind == RegionKind.COUNTY else town_value
+            label: Any = _("social evaluation index")
+            if s.region.kind == RegionKind.VILLAGE:
+                label = format_lazy(
+                    _("social evaluation index of {town} (the survey samples towns)"),
+                    town=towns[0].name,
+                )
             section.tiles.append(
-                Tile("index", _("social evaluation index"), value or "—", reverse("surveys:index"))
+                Tile(
+                    "index",
+                    label,
+                    "—" if value is None else value,
+                    reverse("surveys:index") + f"?year={survey.year}",
+                )
             )
-    exam = (
-        Exam.objects.filter(practice=False, opens_on__lte=s.end, deadline__gte=s.start)
-        .order_by("-deadline")
-        .first()
-    )
-    if exam is not None:
-        mine = [
-            x for x in standings(exam) if x.user.region and x.user.region.code.startswith(s.prefix)
-        ]
-        results = reverse("exams:exam-results", args=[exam.pk])
-        if mine:
-            taken = round(100 * sum(1 for x in mine if x.attempts) / len(mine))
-            passed = round(100 * sum(1 for x in mine if x.passed) / len(mine))
-            section.tiles += [
-                Tile("exam_taken", _("exam completion"), f"{taken}%", results),
-                Tile("exam_passed", _("exam passed"), f"{passed}%", results),
-            ]
+    for key in ("exam_taken", "exam_passed"):
+        marks = LISTS[key][2](s)
+        if marks:
+            section.tiles.append(
+                Tile(
+                    key,
+                    label_of(key, s.region),
+                    _value("share", marks, _record),
+                    url_of(s.region, key, s.start, s.end),
+                    "%",
+                )
+            )
     return section
 
 
@@ -545,31 +680,42 @@ def town_ranking(user: Actor, region: Region, today: datetime.date) -> list[Town
 
 @dataclass
 class HeatTable:
-    """Towns × sources of rectification items (where problems come from), each cell shaded by
-    its count and opening the town's items."""
+    """The region's parts (towns of the county, villages of a town, the village itself) ×
+    sources of rectification items (where problems come from), each cell shaded by its count
+    and opening exactly the items it counts."""
 
     columns: list[tuple[str, str]]
-    rows: list[tuple[Region, list[tuple[int, int]]]]  # per town: (count, shade 0–9) per column
+    rows: list[tuple[Region, list[tuple[str, int, int]]]]  # per part: (list, count, shade 0–9)
+    kind: str  # what the rows are: town or village
 
 
 def source_heat(user: Actor, region: Region) -> HeatTable:
+    if region.kind == RegionKind.VILLAGE:
+        parts = [region]
+    else:
+        parts = list(region.children.order_by("code"))
     items = visible_rectifications(user).filter(region__code__startswith=region.scope_prefix)
-    counts: Counter[tuple[str, str]] = Counter()
-    for code, source in items.values_list("region__code", "source_kind"):
-        counts[(code[:9], source)] += 1
+    counts: Counter[tuple[int, str]] = Counter()
+    for code, source in items.values_list("region__code", "source_kind").order_by():
+        part = next((p for p in parts if code.startswith(p.scope_prefix)), None)
+        if part is not None:
+            counts[(part.pk, source)] += 1
     sources = [(k, str(label)) for k, label in SourceKind.choices if any(c[1] == k for c in counts)]
     top = max(counts.values(), default=0)
     rows = []
-    for town in towns_of(region):
+    for part in parts:
         cells = []
         for key, _label in sources:
-            n = counts[(town.code[:9], key)]
-            cells.append((n, min(9, (10 * n) // top) if top and n else 0))
-        rows.append((town, cells))
-    return HeatTable(sources, rows)
+            n = counts[(part.pk, key)]
+            cells.append((f"items_{key}", n, min(9, (10 * n) // top) if top and n else 0))
+        rows.append((part, cells))
+    kind = RegionKind.TOWN if region.kind == RegionKind.COUNTY else RegionKind.VILLAGE
+    return HeatTable(sources, rows, kind)
 
 
-def deadline_funnel(user: Actor, region: Region, today: datetime.date) -> list[tuple[str, int]]:
+def deadline_funnel(
+    user: Actor, region: Region, today: datetime.date
+) -> list[tuple[str, str, int]]:
     """Open petitions by how their deadline stands: on time, close (≤ 3 days), late, very late."""
     lights = Counter(
         light(p, today)
@@ -577,9 +723,4 @@ def deadline_funnel(user: Actor, region: Region, today: datetime.date) -> list[t
         .filter(region__code__startswith=region.scope_prefix, status__in=OPEN_STATUSES)
         .only("due_on")
     )
-    return [
-        (str(_("on time")), lights["green"]),
-        (str(_("3 days or less")), lights["amber"]),
-        (str(_("late")), lights["red"]),
-        (str(_("very late")), lights["black"]),
-    ]
+    return [(code, str(name), lights[code]) for code, name in LIGHTS]

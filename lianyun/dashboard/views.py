@@ -73,7 +73,7 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
     """The records behind one number of the overview, as the viewer may see them."""
     region = dashboard_region(request.user, code)  # type: ignore[arg-type]
-    if key not in queries.COUNTERS or (
+    if (key not in queries.COUNTERS and key not in queries.LISTS) or (
         key in queries.FLAG_KEYS and not queries.sees_flags(request.user)  # type: ignore[arg-type]
     ):
         raise Http404

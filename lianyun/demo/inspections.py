@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from lianyun.accounts.models import Role, User
+from lianyun.cases.actions import publish_feedback, record_milestone
+from lianyun.cases.models import RectificationItem
 from lianyun.demo.generator import DemoCounty, quiet_official
 from lianyun.inspections import actions
 from lianyun.inspections.models import (
@@ -190,6 +192,30 @@ def _findings(
                     + datetime.timedelta(days=rng.randint(10, 60)),
                     now=reviewed,
                 )
+                _put_right(rng, finding.item, leader, today)
+
+
+def _put_right(
+    rng: random.Random, item: RectificationItem | None, actor: User, today: datetime.date
+) -> None:
+    """The village works on a finding's item: most close out by the deadline, some late, some
+    are still open. Both draws are made whatever the day, so earlier items fare the same."""
+    if item is None:
+        return
+    fate = rng.random()
+    margin = rng.randint(1, 8)
+    if fate < 0.7:
+        done = item.deadline - datetime.timedelta(days=margin)
+    elif fate < 0.85:
+        done = item.deadline + datetime.timedelta(days=margin)
+    else:
+        return  # still open: the county's sweep reopens it once the deadline passes
+    started = item.created_at.date() + datetime.timedelta(days=3)
+    if done >= today or done <= started:
+        return  # not finished yet on the day the demo is loaded
+    record_milestone(item=item, progress=50, note="已组织整改。", actor=actor, today=started)
+    record_milestone(item=item, progress=100, note="整改完成。", actor=actor, today=done)
+    publish_feedback(item=item, feedback="已整改到位，欢迎群众监督。", actor=actor, today=done)
 
 
 def _reports(rng: random.Random, groups: list[InspectionGroup], months: list[str]) -> None:

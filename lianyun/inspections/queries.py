@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import RectificationItem, RectificationStatus, SourceKind
 from lianyun.inquiries.models import Inquiry
@@ -29,6 +30,7 @@ class Record:
     label: str
     url: str
     counts: bool  # on the good side of the ratio
+    regions: tuple[str, ...] = ()  # the villages (or the town) the record is about, by code
 
 
 @dataclass
@@ -47,6 +49,11 @@ class Measure:
         return None if self.ratio is None else round(100 * self.ratio, 1)
 
     @property
+    def empty_reason(self) -> str:
+        """Why an indicator has no records: said beside its "—" instead of leaving a blank."""
+        return str(EMPTY_REASONS[Indicator(self.indicator)]) if not self.total else ""
+
+    @property
     def shown(self) -> str:
         """Records counted as good of all; the survey indicator is the mean index itself."""
         if not self.total:
@@ -54,6 +61,20 @@ class Measure:
         if self.indicator == Indicator.SURVEYS:
             return str(self.percent)
         return f"{self.good}/{self.total}"
+
+
+EMPTY_REASONS = {
+    Indicator.COVERAGE: _("No inspection group covered a village of the town in the period."),
+    Indicator.REPORTS: _("No monthly report of the town's groups fell due in the period."),
+    Indicator.FINDINGS: _(
+        "No item from an inspection finding fell due in the period (only living-conditions "
+        "findings put an item on the list)."
+    ),
+    Indicator.RECTIFICATION: _("No public rectification item of the town fell due in the period."),
+    Indicator.PETITIONS: _("No suggestion or request to the town fell due in the period."),
+    Indicator.INQUIRIES: _("No public question to the town's units fell due in the period."),
+    Indicator.SURVEYS: _("No yearly survey with the town's answers closed in the period."),
+}
 
 
 def weights() -> dict[str, int]:
@@ -91,6 +112,7 @@ def _coverage(
                         f"{group.name} {village.name} {month}",
                         reverse("inspections:group-detail", args=[group.pk]),
                         ok,
+                        (village.code,),
                     )
                 )
     return measure
@@ -103,8 +125,9 @@ def _reports(
     measure = Measure(Indicator.REPORTS)
     from lianyun.inspections.actions import _due  # the same rule as the reports themselves
 
-    for group in InspectionGroup.objects.filter(town=town):
+    for group in InspectionGroup.objects.filter(town=town).prefetch_related("villages"):
         reports = {r.month: r for r in MonthlyReport.objects.filter(group=group)}
+        covered = tuple(village.code for village in group.villages.all())
         for month in _months(max(start, group.formed_on), end):
             if _due(month, 5) >= today:
                 continue
@@ -121,17 +144,21 @@ def _reports(
                 if report
                 else reverse("inspections:report-list", args=[group.pk])
             )
-            measure.records.append(Record(f"{group.name} {month}", url, ok))
+            measure.records.append(Record(f"{group.name} {month}", url, ok, covered))
     return measure
 
 
 def _items(
     town: Region, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> QuerySet[RectificationItem]:
-    return RectificationItem.objects.filter(
-        region__code__startswith=town.scope_prefix,
-        deadline__range=(start, min(end, today - datetime.timedelta(days=1))),
-    ).order_by("deadline", "pk")
+    return (
+        RectificationItem.objects.filter(
+            region__code__startswith=town.scope_prefix,
+            deadline__range=(start, min(end, today - datetime.timedelta(days=1))),
+        )
+        .select_related("region")
+        .order_by("deadline", "pk")
+    )
 
 
 def _item_record(item: RectificationItem, ok: bool) -> Record:
@@ -139,6 +166,7 @@ def _item_record(item: RectificationItem, ok: bool) -> Record:
         f"{item.title} · {item.deadline:%Y-%m-%d}",
         reverse("cases:rectification-detail", args=[item.pk]),
         ok,
+        (item.region.code,),
     )
 
 
@@ -189,12 +217,17 @@ def _petitions(
         due_on__range=(start, min(end, today - datetime.timedelta(days=1))),
         repeat_of__isnull=True,
     ).exclude(kind=PetitionKind.ACCUSATION)
-    for petition in petitions:
+    for petition in petitions.select_related("region"):
         ok = petition.answered_on is not None and petition.answered_on <= petition.due_on  # type: ignore[operator]
         measure.total += 1
         measure.good += ok
         measure.records.append(
-            Record(petition.number, reverse("petitions:petition-detail", args=[petition.pk]), ok)
+            Record(
+                petition.number,
+                reverse("petitions:petition-detail", args=[petition.pk]),
+                ok,
+                (petition.region.code,),
+            )
         )
     return measure
 
@@ -208,7 +241,7 @@ def _inquiries(
         unit__region__code__startswith=town.scope_prefix,
         answer_due__range=(start, min(end, today - datetime.timedelta(days=1))),
     ).order_by("answer_due", "pk")
-    for inquiry in inquiries:
+    for inquiry in inquiries.select_related("unit__region"):
         answered = inquiry.first_answered_at
         ok = (
             answered is not None
@@ -218,7 +251,12 @@ def _inquiries(
         measure.total += 1
         measure.good += ok
         measure.records.append(
-            Record(inquiry.title, reverse("inquiries:inquiry-detail", args=[inquiry.pk]), ok)
+            Record(
+                inquiry.title,
+                reverse("inquiries:inquiry-detail", args=[inquiry.pk]),
+                ok,
+                (inquiry.unit.region.code,),
+            )
         )
     return measure
 
@@ -240,6 +278,7 @@ def _surveys(
                 f"{survey.year} {survey.title} · {mine}" + (f" / {county}" if county else ""),
                 reverse("surveys:index") + f"?year={survey.year}",
                 county is None or mine >= county,
+                (town.code,),
             )
         )
     measure.good = round(good, 3)

@@ -1,6 +1,6 @@
 """驾驶舱 on a desk and on a phone: the county opens the overview, sees its charts drawn, clicks a
-town's bar, then a number, and reaches a record in three clicks; the town's commission opens
-its own overview on a phone. Screenshots of both are kept under var/screenshots/."""
+town's bar to the items behind it and reaches a record in three clicks, then opens a town's
+overview and the list behind a number; the town's commission opens its own overview on a phone. Screenshots of both are kept under var/screenshots/."""
 
 from pathlib import Path
 
@@ -28,16 +28,23 @@ def test_the_overview_on_a_desk_and_on_a_phone(browser: Browser, demo: DemoServe
     bars = desk.locator("[data-test=ranking] svg a")
     assert bars.count() >= 2
     desk.screenshot(path=str(SHOTS / "dashboard-desktop.png"), full_page=True)
-    bars.first.click()  # 2: a town's overview
+    shown = bars.first.locator("xpath=following-sibling::*[1]").text_content() or ""  # "50% (1/2)"
+    bars.first.click()  # 2: the items behind a town's bar, the bar's figure on top
+    expect(desk.get_by_role("heading")).to_contain_text("整改事项销号率")
+    expect(desk.locator("[data-test=value]")).to_have_text(str(float(shown.split("%")[0])))
+    items = int(shown.split("/")[1].rstrip(")"))
+    assert desk.locator("[data-test=record]").count() == min(items, 500)
+    desk.locator("[data-test=record] a").first.click()  # 3: a record
+    expect(desk.get_by_role("heading").first).to_be_visible()
+
+    desk.go_back()
+    desk.locator(".crumbs a").click()  # the list's crumb opens that town's overview
     expect(desk.get_by_role("heading", name="驾驶舱")).to_contain_text("镇")
     tile = desk.locator("[data-test=tile]", has_text="未销号")
     shown = tile.locator("strong").inner_text()
-    tile.click()  # 3: the records behind the number
+    tile.click()  # the records behind the number
     expect(desk.locator("[data-test=value]")).to_have_text(shown)
     assert desk.locator("[data-test=record]").count() == min(int(shown), 500)
-    if int(shown):
-        desk.locator("[data-test=record] a").first.click()
-        expect(desk.get_by_role("heading").first).to_be_visible()
 
     town = phone(browser, demo)
     sign_in(town, demo, "town")

@@ -16,7 +16,7 @@ from lianyun.cases.access import visible_leads, visible_rectifications
 from lianyun.cases.models import Outcome
 from lianyun.cases.queries import counters
 from lianyun.dashboard import public
-from lianyun.demo.actions import load_demo
+from lianyun.demo.tests.conftest import CLOCK
 from lianyun.people.models import Household, Resident
 from lianyun.redflags import queries as flag_queries
 from lianyun.redflags.access import visible_flags
@@ -28,14 +28,6 @@ from lianyun.surveys.queries import participation, social_index, town_population
 from lianyun.workspace.queries import child_rows
 
 pytestmark = pytest.mark.django_db
-
-CLOCK = datetime.datetime(2026, 12, 5, 6, 40, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
-
-
-@pytest.fixture
-def demo() -> None:
-    with time_machine.travel(CLOCK, tick=False):
-        load_demo(seed=7, scale="small")
 
 
 def test_the_rule_filter_counts_each_rules_flags(demo: None) -> None:

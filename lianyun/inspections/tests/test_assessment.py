@@ -91,6 +91,14 @@ def test_the_ranking_page_drills_down_to_the_records(county: Cast, group: Inspec
     )
     body = ranking.content.decode()
     assert 'data-test="town-score"' in body and "佛楼镇" in body and 'data-test="formula"' in body
+    # An indicator with nothing due says why, beside its dash and on its own page.
+    assert '<abbr title="本期没有到期的建议或求助。">—</abbr>' in body
+    assert 'data-test="dash-legend"' in body
+    empty = page.get(
+        reverse("inspections:assessment-town", args=[county.town_a.code, "findings"]),
+        {"start": "2026-10-01", "end": "2026-10-31"},
+    ).content.decode()
+    assert 'data-test="empty-reason"' in empty and "本期没有到期的巡检问题整改事项" in empty
     drill = page.get(
         reverse("inspections:assessment-town", args=[county.town_a.code, "coverage"]),
         {"start": "2026-10-01", "end": "2026-10-31"},
