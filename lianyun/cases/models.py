@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.core.models import EncryptedFile
 from lianyun.people.models import Resident
@@ -160,7 +161,7 @@ class Outcome(models.Model):
 
 
 class RectificationStatus(models.TextChoices):
-    REGISTERED = "registered", _("registered")
+    REGISTERED = "registered", pgettext_lazy("rectification", "registered")
     REOPENED = "reopened", _("reopened")
     CLOSED_OUT = "closed_out", _("closed out")
 

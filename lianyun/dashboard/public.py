@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lianyun.cases.models import RectificationStatus
 from lianyun.cases.queries import public_rectifications
@@ -33,6 +34,18 @@ FIELDS = (
     "demands_solved",
     "funds_returned",
 )
+# The column heads of the page and of the CSV (the JSON keeps the field names above).
+LABELS = {
+    "petitions": _("petitions"),
+    "accusations": _("accusations"),
+    "petitions_ended": _("ended"),
+    "items_registered": _("items registered"),
+    "items_closed_out": _("closed out"),
+    "meetings": _("meetings"),
+    "demands": _("demands"),
+    "demands_solved": _("solved"),
+    "funds_returned": _("returned (yuan)"),
+}
 
 
 @dataclass

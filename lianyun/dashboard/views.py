@@ -142,6 +142,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "fields": public.FIELDS,
+            "labels": [public.LABELS[f] for f in public.FIELDS],
             "threshold": public.threshold(),
             "index": public.survey_index(),
             "totals": public.rectification_totals(),
@@ -150,16 +151,26 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def download_csv(rows: list[public.Row]) -> HttpResponse:
-    """The same table as CSV (UTF-8 with BOM, opens in Excel and WPS); suppressed counts empty;
-    each row carries its town's social evaluation index from the latest closed survey."""
+    """The same table as CSV (UTF-8 with BOM, opens in Excel and WPS), headed and filled as the
+    page is: a suppressed count reads "<N" there too. Each row carries its town's social
+    evaluation index from the latest closed survey. Programs read the JSON, whose keys stay."""
     out = io.StringIO()
     writer = csv.writer(out)
     index = {town.pk: value for town, value in public.survey_index()}
-    writer.writerow(["town_code", "town", "month", *public.FIELDS, "social_evaluation_index"])
+    hidden = f"<{public.threshold()}"
+    writer.writerow(
+        [
+            _("Town code"),
+            _("Town"),
+            _("Month"),
+            *[public.LABELS[f] for f in public.FIELDS],
+            _("Social evaluation index"),
+        ]
+    )
     for row in rows:
         writer.writerow(
             [row.town.code, escape_cell(row.town.name), row.month]
-            + ["" if row.values[f] is None else row.values[f] for f in public.FIELDS]
+            + [hidden if row.values[f] is None else row.values[f] for f in public.FIELDS]
             + ["" if index.get(row.town.pk) is None else index[row.town.pk]]
         )
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.accounts.models import Role
 from lianyun.exams.actions import FALSE, LETTERS, MAX_FILL, TRUE
@@ -75,7 +76,7 @@ class ExamForm(forms.Form):
         label=_("Pass mark (per cent)"), min_value=1, max_value=100, initial=60
     )
     opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = forms.DateField(label=pgettext_lazy("exam", "Deadline"), widget=DATE)
     practice = forms.BooleanField(
         label=_("Practice (explanations at once, not counted)"), required=False
     )

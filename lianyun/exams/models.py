@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.regions.models import Region, Unit
 
@@ -25,9 +26,9 @@ class ExamQuestion(models.Model):
     "对" or "错" for true/false, or the accepted answers of a blank (any one counts)."""
 
     kind = models.CharField(_("type"), max_length=16, choices=QuestionKind.choices)
-    stem = models.TextField(_("question"))
+    stem = models.TextField(pgettext_lazy("exam", "question"))
     choices = models.JSONField(_("choices"), default=list, blank=True)
-    answer = models.JSONField(_("answer"))
+    answer = models.JSONField(pgettext_lazy("exam", "answer"))
     explanation = models.TextField(_("explanation"))
     rule = models.CharField(_("rule it tests"), max_length=200)
     topic = models.CharField(_("topic"), max_length=40)
@@ -57,7 +58,7 @@ class Exam(models.Model):
     attempt_limit = models.PositiveSmallIntegerField(_("attempts allowed"), default=2)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (per cent)"), default=60)
     opens_on = models.DateField(_("opens on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("exam", "deadline"))
     practice = models.BooleanField(_("practice (explanations at once, not counted)"), default=False)
     regions = models.ManyToManyField(Region, blank=True, related_name="+")
     roles = models.JSONField(_("roles"), default=list, blank=True)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.cases.models import Lead, RectificationItem
 from lianyun.core.models import EncryptedFile
@@ -138,7 +139,7 @@ class FindingClass(models.TextChoices):
 
 class FindingStatus(models.TextChoices):
     PENDING = "pending", _("pending review")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", pgettext_lazy("finding", "accepted")
     RETURNED = "returned", _("returned")
 
 

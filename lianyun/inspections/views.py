@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -367,7 +367,7 @@ def _report_rows(report: MonthlyReport) -> list[tuple[str, object]]:
     f = report.figures
     rows: list[tuple[str, object]] = [
         (_("Visits"), f.get("visits", 0)),
-        (_("Minutes"), f.get("minutes", 0)),
+        (pgettext("duration", "Minutes"), f.get("minutes", 0)),
     ]
     rows += [(str(KIND_LABELS[k]), n) for k, n in f.get("by_kind", {}).items()]
     rows += [

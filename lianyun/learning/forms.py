@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.accounts.models import Role
 from lianyun.core.forms import MultipleFileField, MultipleFileInput
@@ -11,7 +12,9 @@ from lianyun.regions.models import Region, RegionKind
 class ArticleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    summary = forms.CharField(label=_("Summary"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=pgettext_lazy("article", "Summary"), max_length=200, required=False
+    )
     body = forms.CharField(
         label=_("Text (plain text, or simple HTML: paragraphs, headings, lists, links)"),
         widget=forms.Textarea(attrs={"rows": 12}),

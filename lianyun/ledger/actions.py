@@ -26,7 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from lianyun.accounts.models import User
 from lianyun.core import audit, crypto
@@ -104,7 +104,7 @@ class ImportSummary:
         """A CSV the importing official opens in Excel: row, column, value, reason."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Row"), _("Column"), _("Value"), _("What is wrong")])
+        writer.writerow([_("Row"), _("Column"), pgettext("cell", "Value"), _("What is wrong")])
         for error in self.errors:
             writer.writerow([error.row, error.column, escape_cell(error.value), error.reason])
         return "\ufeff".encode() + out.getvalue().encode()

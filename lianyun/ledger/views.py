@@ -44,6 +44,7 @@ from lianyun.ledger.actions import (
     record_lookup,
 )
 from lianyun.ledger.forms import CodeForm, LookupForm, PayoutUploadForm
+from lianyun.ledger.models import PayoutStatus
 from lianyun.ledger.queries import (
     RANGES,
     Board,
@@ -343,7 +344,7 @@ def board_export(request: HttpRequest, code: str) -> HttpResponse:
                 line.period,
                 line.amount,
                 line.paid_on.isoformat() if line.paid_on else "",
-                line.status,
+                PayoutStatus(line.status).label,
             ]
             for line in current.lines
         ),

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.core import crypto
 from lianyun.core.masking import mask_id_number, mask_name
@@ -46,7 +47,7 @@ class Household(models.Model):
 
 
 class Resident(models.Model):
-    name = models.CharField(_("name"), max_length=32)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=32)
     # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
     encrypted_fields: ClassVar[dict[str, str]] = {
         "id_number_encrypted": ID_CONTEXT,

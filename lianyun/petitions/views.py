@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -95,7 +96,7 @@ def _subject_options(region: Region) -> tuple[list[tuple[str, Any]], dict[str, A
     for person, titles in choices.cadres:
         lookup[f"person:{person.pk}"] = person
         people.append((f"person:{person.pk}", f"{person.name}（{titles}）"))
-    return [(_("Units"), units), (_("Officials"), people)], lookup
+    return [(_("Units"), units), (pgettext("people", "Officials"), people)], lookup
 
 
 @never_cache

@@ -11,6 +11,7 @@ stick: the same facts never flag again.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.cases.models import Lead
 from lianyun.ledger.models import Payout
@@ -20,12 +21,12 @@ from lianyun.regions.models import Region
 
 
 class RegistryKind(models.TextChoices):
-    HOUSEHOLDS = "households", _("households")
-    DEATHS = "deaths", _("deaths")
-    PUBLIC_EMPLOYEES = "public_employees", _("public employees")
-    CADRES = "cadres", _("village cadres")
-    RELATIVES = "relatives", _("cadres' relatives")
-    SEPARATE_FILINGS = "separate_filings", _("separate filings")
+    HOUSEHOLDS = "households", pgettext_lazy("registry", "households")
+    DEATHS = "deaths", pgettext_lazy("registry", "deaths")
+    PUBLIC_EMPLOYEES = "public_employees", pgettext_lazy("registry", "public employees")
+    CADRES = "cadres", pgettext_lazy("registry", "village cadres")
+    RELATIVES = "relatives", pgettext_lazy("registry", "cadres' relatives")
+    SEPARATE_FILINGS = "separate_filings", pgettext_lazy("registry", "separate filings")
 
 
 class RegistryImport(models.Model):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.core.forms import PeriodForm
 from lianyun.core.views import add_errors
-from lianyun.redflags import actions, queries
+from lianyun.redflags import actions, evidence, queries
 from lianyun.redflags.access import flag_for, request_for, visible_flags
 from lianyun.redflags.forms import AskForm, DismissForm, ExplainForm
 from lianyun.redflags.models import FlagStatus
@@ -73,6 +73,7 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "flag": flag,
             "rule_name": actions.rule_name(flag.rule),
+            "facts": evidence.facts(flag.rule, flag.evidence),
             "payouts": flag.payouts.select_related("item", "village", "batch").order_by(
                 "period", "pk"
             ),

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.cases.models import RectificationItem
 from lianyun.inquiries.models import InquiryMeeting
@@ -111,7 +112,7 @@ class Question(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(_("type"), max_length=16, choices=QuestionKind.choices)
-    text = models.CharField(_("question"), max_length=300)
+    text = models.CharField(pgettext_lazy("survey", "question"), max_length=300)
     # The social evaluation index's indicator (A1 … D3) a scale question measures.
     indicator = models.CharField(_("indicator"), max_length=4, blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)

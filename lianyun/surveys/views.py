@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -254,7 +255,14 @@ def survey_results_export(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     data = xlsx(
         survey.title,
-        [_("Target"), _("Responses"), _("Question"), _("Answer"), _("Count"), _("Per cent")],
+        [
+            _("Target"),
+            _("Responses"),
+            _("Question"),
+            pgettext("survey", "Answer"),
+            _("Count"),
+            _("Per cent"),
+        ],
         _result_rows(survey),
     )
     return download(data, f"survey-{survey.pk}-results.xlsx")
@@ -347,7 +355,7 @@ def evaluation_index_export(request: HttpRequest) -> HttpResponse:
             _("Registered population"),
             _("Index"),
             _("Last year"),
-            *codes,
+            *[f"{code} {catalogue.INDICATORS[code]}" for code in codes],
         ],
         rows,
         footer=[f"{_('County index')}: {current.index}", queries.FORMULA],

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.accounts.models import Role, User
 from lianyun.core.forms import MultipleFileField, MultipleFileInput
@@ -57,12 +58,16 @@ class QuestionForm(forms.Form):
 
 class ModerateForm(forms.Form):
     answer = forms.CharField(
-        label=_("Answer"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("talk", "Answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}))
+    minutes = forms.CharField(
+        label=pgettext_lazy("talk record", "Minutes"), widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ReminderForm(forms.Form):

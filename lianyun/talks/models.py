@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianyun.cases.models import RectificationItem
 from lianyun.core.models import EncryptedFile
@@ -99,11 +100,11 @@ class QuestionStatus(models.TextChoices):
 class TalkQuestion(models.Model):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="questions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(_("question"), max_length=500)
+    text = models.CharField(pgettext_lazy("talk", "question"), max_length=500)
     status = models.CharField(
         max_length=16, choices=QuestionStatus.choices, default=QuestionStatus.PENDING
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(pgettext_lazy("talk", "answer"), blank=True)
     asked_at = models.DateTimeField()
 
     class Meta:

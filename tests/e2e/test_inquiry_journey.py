@@ -36,7 +36,7 @@ def test_a_meeting_goes_from_its_notice_to_the_last_close_out(
     options = town.locator("#id_village option").all_inner_texts()
     village = next(t for t in options[1:] if "三官寨村" not in t)
     town.get_by_label("村（社区）").select_option(label=village)
-    town.get_by_role("button", name="下一页").click()
+    town.get_by_role("button", name="下一步").click()
     now = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
     starts = now + datetime.timedelta(minutes=2)
     if starts.date() != now.date():
@@ -85,7 +85,7 @@ def test_a_meeting_goes_from_its_notice_to_the_last_close_out(
     villager = phone(browser, demo)
     villager.goto(scan(printed))
     villager.get_by_role("link", name=re.compile(DEMAND[:10])).click()
-    expect(villager.locator("[data-test=demand-status]")).to_contain_text("已登记")
+    expect(villager.locator("[data-test=demand-status]")).to_contain_text("已挂号")
     assert "王大富" not in villager.content()
     demand_page = villager.url
 

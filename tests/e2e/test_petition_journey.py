@@ -28,7 +28,7 @@ def test_an_anonymous_accusation_goes_round_the_whole_loop(
     villager.locator("[data-function=petitions]").click()
     villager.wait_for_url("**/petitions/")
     villager.get_by_label("事情发生在哪里？").select_option(label="三官寨村")
-    villager.get_by_role("button", name="下一页").click()
+    villager.get_by_role("button", name="下一步").click()
     villager.get_by_label("检举控告").check()
     options = villager.locator("#id_subject option").all_inner_texts()
     villager.get_by_label("反映对象").select_option(

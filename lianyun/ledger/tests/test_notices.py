@@ -69,6 +69,7 @@ def test_the_excel_export_has_numbers_masked_names_and_no_id(
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     rows = sheet.to_python()
     assert rows[1][:5] == ["姓名", "补贴项目", "主管部门", "期号", "金额"]
+    assert {row[6] for row in rows[2:7]} == {"已发放"}  # as the page says it, not `paid`
     amounts = [row[4] for row in rows[2:7]]
     assert all(isinstance(a, float) for a in amounts)
     assert sum(Decimal(str(a)) for a in amounts) == sum(Decimal(r[5]) for r in october)

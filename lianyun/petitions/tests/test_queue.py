@@ -89,6 +89,7 @@ def test_public_statistics_count_finished_months_only_and_repeats_once(
     ]
     page = client.get(reverse("petitions:petition-statistics")).content.decode()
     assert "袁" not in page and "彭" not in page
+    assert "<th>收到件数</th>" in page and "收到日期" not in page  # a count, not a date
 
 
 def test_a_named_accusers_feedback_is_due_15_working_days_after_the_lead_concludes(

@@ -67,6 +67,7 @@ def test_an_anonymous_villager_files_gets_a_receipt_once_and_reads_the_answer(
     assert response.status_code == 302
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "已登记" in page
+    assert "<h2>办理经过</h2>" in page  # the timeline's heading, not the form's 反映内容
     assert receipt not in page  # never shown again
     # The town commission accepts, disposes of the lead and answers.
     handler = _handler(cast)

@@ -85,6 +85,14 @@ def test_bad_talks_are_refused_and_questions_are_moderated(county: Cast) -> None
     _client(county.county_inspector.user).post(moderate, {"decision": "show", "answer": "会后提供"})
     shown = _client(official).get(page).content.decode()
     assert "课件能下载吗" in shown and "会后提供" in shown
+    # A talk's words are a talk's, not an inspection's or a petition's: 报名, 提问, 纪要.
+    assert 'data-test="register">报名<' in shown and 'data-test="ask">提问<' in shown
+    manage = (
+        _client(county.county_inspector.user)
+        .get(reverse("talks:talk-manage", args=[talk.pk]))
+        .content.decode()
+    )
+    assert "<h2>纪要</h2>" in manage and "观看时长（分钟）" in manage and "巡检时长" not in manage
     assert TalkQuestion.objects.get().status == "approved"
 
 
