@@ -5,8 +5,10 @@ Built through the same actions as production data, so tests exercise the real wr
 
 import datetime
 import random
+import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pyotp
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -218,19 +220,21 @@ DEPARTMENTS = [
 CARD = "S12345678"
 
 
-def load_catalogue(cast: Cast) -> None:
-    """The county departments and the bundled policy catalogue."""
+def load_catalogue(cast: Cast) -> dict[str, Any]:
+    """The bundled policy catalogue, with a county department for each department it names."""
     import json
     from pathlib import Path
 
     from lianyun.policies.actions import import_catalogue
 
-    for name in DEPARTMENTS:
+    catalogue = Path(__file__).resolve().parent / "policies" / "data" / "catalogue.json"
+    data: dict[str, Any] = json.loads(catalogue.read_text(encoding="utf-8"))
+    for name in sorted({*DEPARTMENTS, *(item["department"] for item in data["items"])}):
         Unit.objects.get_or_create(
             name=name, region=cast.county, defaults={"kind": UnitKind.DEPARTMENT}
         )
-    catalogue = Path(__file__).resolve().parent / "policies" / "data" / "catalogue.json"
-    import_catalogue(json.loads(catalogue.read_text(encoding="utf-8")))
+    import_catalogue(data)
+    return data
 
 
 def payout_rows(n: int, *, start: int = 0, names: list[str] | None = None) -> list[list[str]]:
@@ -321,3 +325,12 @@ def empty_guarded_tables() -> None:
             drop_guard(cursor, connection.vendor, table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
             restore_guard(cursor, connection.vendor, table)
+
+
+def unsalted(page: str | bytes) -> str:
+    """A page without what changes on every response (the form token, the script nonce, a
+    form's one-time submission key) or echoes the request (the language switcher's way back),
+    to compare two answers for what they say."""
+    html = page.decode(errors="replace") if isinstance(page, bytes) else page
+    html = re.sub(r'name="(csrfmiddlewaretoken|_once|next)" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)

@@ -46,7 +46,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[AUTH_AT] = request.session[SEEN_AT] = int(time.time())
             if isinstance(user, User):
                 record_login(user=user)
-            return redirect(_next_url(request) or "workspace:home")
+            # A villager's own page is 我的; an official's is the workspace.
+            home = "workspace:home" if getattr(user, "is_official", False) else "portal:mine"
+            return redirect(_next_url(request) or home)
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
 

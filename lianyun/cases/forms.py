@@ -71,6 +71,8 @@ class RectificationForm(forms.Form):
         field = self.fields["owner_unit"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
         field.choices = units
+        if units and not self.is_bound:
+            field.initial = units[0][0]  # the nearest unit, as the caller orders them
 
 
 class MilestoneForm(forms.Form):

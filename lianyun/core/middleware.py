@@ -1,9 +1,11 @@
-"""Refuse an oversized request before Django reads its body (no temporary file is written)."""
+"""Refuse an oversized request before Django reads its body (no temporary file is written), and
+show the app's own page for a missing one."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -27,3 +29,25 @@ class RequestSizeLimitMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class FriendlyNotFoundMiddleware:
+    """With DEBUG on (the demo, development), Django answers a missing page with its technical
+    page. A villager trying the demo should meet the app's own page, in their language, as in
+    production: this swaps it in. The technical page is still in the server's log."""
+
+    TECHNICAL = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and self.TECHNICAL in getattr(response, "content", b"")
+        ):
+            return render(request, "404.html", status=404)
+        return response

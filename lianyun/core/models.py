@@ -1,4 +1,5 @@
-"""Shared records: the working-day calendar and the append-only, hash-chained audit log."""
+"""Shared records: the working-day calendar, the append-only, hash-chained audit log and the
+forms' one-time submission keys."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -97,3 +98,16 @@ class EncryptedFile(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Submission(models.Model):
+    """A form's one-time submission key and where its first submission led. A reload, a double
+    tap or a retry on a bad network sends the same key again and is led to the same place
+    instead of creating a second record (`core.once`). Kept two days."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    made_at = models.DateTimeField()
+    result = models.CharField(max_length=300)
+
+    def __str__(self) -> str:
+        return self.key[:8]

@@ -214,6 +214,7 @@ def seed_talks(
         min_minutes=40,
         roles=list(OFFICIALS),
         recording=learning.check_media(_recording())[0],
+        public=True,  # a public lecture: anyone may watch its recording
         now=now - datetime.timedelta(days=15),
     )
     audience = list(User.objects.filter(role__in=OFFICIALS, username__contains="-"))

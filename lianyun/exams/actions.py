@@ -189,15 +189,36 @@ def answer_all(
     now = now or timezone.now()
     with transaction.atomic():
         if attempt.submitted_at is None and now <= attempt.due_at:
-            checked = set(
-                attempt.answers.filter(answered_at__isnull=False).values_list("position", flat=True)
-                if attempt.exam.practice
-                else ()
-            )
+            checked = _checked(attempt)
             for position, given in sorted(answers.items()):
                 if position not in checked:
                     record_answer(attempt=attempt, position=position, given=given, now=now)
         return submit_attempt(attempt=attempt, now=now)
+
+
+def _checked(attempt: Attempt) -> set[int]:
+    """In practice, the questions already checked (marked, explanation shown): fixed."""
+    if not attempt.exam.practice:
+        return set()
+    return set(attempt.answers.filter(correct__isnull=False).values_list("position", flat=True))
+
+
+def keep_answers(
+    *, attempt: Attempt, answers: dict[int, Any], now: datetime.datetime | None = None
+) -> int:
+    """Keep every answer ticked so far without handing in: the page sends each one as it is
+    ticked, and 核对 or a reload sends the rest, so none is lost and another device resumes
+    the paper. Empty answers and checked practice questions are left as they are."""
+    now = now or timezone.now()
+    kept = 0
+    with transaction.atomic():
+        checked = _checked(attempt)
+        for position, given in sorted(answers.items()):
+            if position in checked or given in (None, "", []):
+                continue
+            record_answer(attempt=attempt, position=position, given=given, now=now)
+            kept += 1
+    return kept
 
 
 @transaction.atomic
@@ -371,8 +392,8 @@ def record_answer(
     row = locked.answers.select_related("question").filter(position=position).first()
     if row is None:
         raise ValidationError(_("This paper has no question %(n)s.") % {"n": position})
-    if locked.exam.practice and row.answered_at is not None:
-        # In practice the explanation is shown at once, so the answer cannot change after.
+    if locked.exam.practice and row.correct is not None:
+        # In practice a checked answer shows its explanation, so it cannot change after.
         raise ValidationError(_("Question %(n)s has been checked already.") % {"n": position})
     question = row.question
     if question.kind == QuestionKind.MULTIPLE:

@@ -42,8 +42,7 @@ class PaperForm(forms.Form):
             else:
                 field = forms.CharField(label=label, required=False, max_length=MAX_FILL)
             field.initial = row.given
-            # Practice: a checked question shows its explanation and can no longer change.
-            field.disabled = row.attempt.exam.practice and row.answered_at is not None
+            field.disabled = row.fixed
             self.fields[name] = field
 
     def answer(self, position: int) -> Any:

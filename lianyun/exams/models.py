@@ -124,3 +124,21 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}:{self.position}"
+
+    @property
+    def fixed(self) -> bool:
+        """In practice a checked answer shows its explanation and can no longer change."""
+        return self.attempt.exam.practice and self.correct is not None
+
+
+class QuizTally(models.Model):
+    """The public 纪法知识 quiz, counted only in aggregate: per day, the papers handed in, the
+    questions on them and the questions answered right. Nothing says who took it."""
+
+    day = models.DateField(unique=True)
+    papers = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    right = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.papers}"

@@ -5,6 +5,9 @@ from lianyun.exams import views
 app_name = "exams"
 urlpatterns = [
     path("", views.exam_list, name="exam-list"),
+    path("quiz/", views.quiz_paper, name="quiz"),
+    path("quiz/keep/", views.quiz_keep, name="quiz-keep"),
+    path("quiz/result/", views.quiz_result, name="quiz-result"),
     path("bank/", views.bank, name="bank"),
     path("new/", views.exam_create, name="exam-create"),
     path("<int:pk>/remind/", views.exam_remind, name="exam-remind"),
@@ -13,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/results/", views.exam_results, name="exam-results"),
     path("attempts/<int:pk>/", views.attempt_detail, name="attempt-detail"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt-result"),
+    path("attempts/<int:pk>/keep/", views.attempt_keep, name="attempt-keep"),
 ]

@@ -1,10 +1,12 @@
 """云考堂 pages: an official's exams, the paper on a phone, the result with explanations; the
 county commission's results (who has not passed, rates per unit, item analysis) and bank."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,25 +15,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
+from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
-from lianyun.exams import actions, queries
+from lianyun.exams import actions, queries, quiz
 from lianyun.exams.access import (
     MANAGER_ROLES,
     assigned_exam,
     managed_exam,
     own_attempt,
     require_manager,
-    require_official,
 )
 from lianyun.exams.forms import BankForm, ExamForm, PaperForm
 from lianyun.exams.models import Attempt, Exam, ExamQuestion
 
 
-@login_required
 def exam_list(request: HttpRequest) -> HttpResponse:
-    require_official(request.user)  # type: ignore[arg-type]
+    if not getattr(request.user, "is_official", False):
+        return _quiz_hall(request)
     user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     manager = user.role in MANAGER_ROLES
@@ -62,6 +64,7 @@ def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@once
 def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
     if attempt.submitted_at is not None:
@@ -72,6 +75,9 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         check = request.POST.get("check", "")
         try:
             if check.isdigit():
+                # The other answers ticked so far are kept too, not thrown away.
+                others = {p: a for p, a in form.answers().items() if p != int(check)}
+                actions.keep_answers(attempt=attempt, answers=others)
                 actions.check_practice(
                     attempt=attempt, position=int(check), given=form.answer(int(check))
                 )
@@ -84,7 +90,9 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("exams:attempt-detail", args=[attempt.pk]) + f"#q{check}")
             return redirect("exams:attempt-result", attempt.pk)
     left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))
-    checked = {row.position: row for row in rows if attempt.exam.practice and row.answered_at}
+    checked = {
+        row.position: row for row in rows if attempt.exam.practice and row.correct is not None
+    }
     return render(
         request,
         "exams/attempt_detail.html",
@@ -95,6 +103,93 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": [(form[f"q{row.position}"], checked.get(row.position)) for row in rows],
         },
     )
+
+
+def _quiz_hall(request: HttpRequest) -> HttpResponse:
+    """云考堂 for anyone: the public quiz and how everyone has done on it this year."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "exams/quiz_hall.html",
+        {"year": quiz.totals(today.replace(month=1, day=1)), "size": quiz.SIZE},
+    )
+
+
+def _paper(request: HttpRequest, *, fresh: bool = False) -> dict[str, Any] | None:
+    paper = request.session.get(quiz.PAPER)
+    if fresh or paper is None:
+        ids = quiz.draw()
+        if not ids:
+            return None
+        paper = {"ids": ids, "answers": {}}
+        request.session[quiz.PAPER] = paper
+    return paper
+
+
+def _quiz_answers(form: PaperForm) -> dict[str, Any]:
+    return {str(p): a for p, a in form.answers().items()}
+
+
+@never_cache
+@once
+def quiz_paper(request: HttpRequest) -> HttpResponse:
+    """The visitor's paper: answers are kept in their session as they are ticked (and with
+    every send), so a reload or 核对 loses none; handing in marks it and shows the answers."""
+    if request.method == "GET" and request.GET.get("new") == "1":
+        if _paper(request, fresh=True) is None:
+            return render(request, "exams/quiz_hall.html", {"empty": True})
+        return redirect("exams:quiz")  # a reload of the paper must not draw another one
+    paper = _paper(request)
+    if paper is None:
+        return render(request, "exams/quiz_hall.html", {"empty": True})
+    if paper.get("graded"):
+        return redirect("exams:quiz-result")
+    rows = quiz.slots(paper)
+    form = PaperForm(request.POST if request.method == "POST" else None, rows=rows)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        paper = {**paper, "answers": {**paper["answers"], **_quiz_answers(form)}}
+        request.session[quiz.PAPER] = quiz.grade(paper)
+        return redirect("exams:quiz-result")
+    return render(request, "exams/quiz_paper.html", {"form": form, "size": len(rows)})
+
+
+@require_POST
+def quiz_keep(request: HttpRequest) -> JsonResponse:
+    """One answer of the public quiz, kept in the visitor's session as it is ticked."""
+    paper = request.session.get(quiz.PAPER)
+    if paper is None or paper.get("graded"):
+        return JsonResponse({"kept": 0}, status=409)
+    form = PaperForm(request.POST, rows=quiz.slots(paper))  # type: ignore[arg-type]
+    if not form.is_valid():
+        return JsonResponse({"kept": 0}, status=400)
+    sent = {k: v for k, v in _quiz_answers(form).items() if f"q{k}" in request.POST}
+    request.session[quiz.PAPER] = {**paper, "answers": {**paper["answers"], **sent}}
+    return JsonResponse({"kept": len(sent)})
+
+
+@never_cache
+def quiz_result(request: HttpRequest) -> HttpResponse:
+    paper = request.session.get(quiz.PAPER)
+    if paper is None or not paper.get("graded"):
+        return redirect("exams:quiz")
+    return render(request, "exams/quiz_result.html", {"paper": paper, "rows": quiz.slots(paper)})
+
+
+@login_required
+@require_POST
+def attempt_keep(request: HttpRequest, pk: int) -> JsonResponse:
+    """One answer, sent by the page as it is ticked (so a reload or another device has it)."""
+    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    rows = list(attempt.answers.select_related("question", "attempt__exam"))
+    form = PaperForm(request.POST, rows=rows)
+    if not form.is_valid():
+        return JsonResponse({"kept": 0}, status=400)
+    sent = {p: a for p, a in form.answers().items() if f"q{p}" in request.POST}
+    try:
+        kept = actions.keep_answers(attempt=attempt, answers=sent)
+    except ValidationError as error:
+        return JsonResponse({"kept": 0, "error": " ".join(error.messages)}, status=409)
+    return JsonResponse({"kept": kept})
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm
 from lianyun.core.limits import is_blocked, record_failure
+from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors, run_form
 from lianyun.inquiries import actions
@@ -129,6 +130,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@once
 def inquiry_create(request: HttpRequest) -> HttpResponse:
     """Named or phone-verified villagers ask here; anonymous questions go to petitions."""
     asker = _asker(request)

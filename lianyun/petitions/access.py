@@ -7,13 +7,15 @@ who holds a post in one of their units (SECURITY.md threat 1). "Not allowed" and
 answer alike.
 """
 
+import base64
+import time
 from collections.abc import Mapping
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from lianyun.cases.models import RectificationItem, SourceKind
-from lianyun.core import limits
+from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
 from lianyun.ledger.access import verified_index
 from lianyun.ledger.models import Payout
@@ -115,6 +117,33 @@ TRACKED = "lianyun_tracked_petition"
 
 def remember_tracked(session: object, petition: Petition) -> None:
     session[TRACKED] = petition.pk  # type: ignore[index]
+
+
+RECEIPT = "lianyun_receipt_once"
+RECEIPT_CONTEXT = "petitions.receipt-on-screen"
+RECEIPT_MINUTES = 15
+
+
+def hold_receipt(session: object, petition: Petition, receipt: str) -> None:
+    """Keep the new receipt for the page that shows it, so that a reload of that page shows it
+    again. Encrypted in the session, dropped when the villager moves on to follow the petition
+    or after RECEIPT_MINUTES."""
+    blob = crypto.encrypt(receipt, context=RECEIPT_CONTEXT)
+    session[RECEIPT] = [petition.pk, base64.b64encode(blob).decode(), int(time.time())]  # type: ignore[index]
+
+
+def held_receipt(session: object) -> tuple[Petition, str] | None:
+    held = session.get(RECEIPT)  # type: ignore[attr-defined]
+    if not held or time.time() - held[2] > RECEIPT_MINUTES * 60:
+        return None
+    petition = Petition.objects.filter(pk=held[0]).first()
+    if petition is None:
+        return None
+    return petition, crypto.decrypt(base64.b64decode(held[1]), context=RECEIPT_CONTEXT)
+
+
+def drop_receipt(session: object) -> None:
+    session.pop(RECEIPT, None)  # type: ignore[attr-defined]
 
 
 def tracked_petition(session: object) -> Petition | None:

@@ -804,7 +804,7 @@ def assign_petitions(*, petitions: list[Petition], assignee: Any, actor: Any) ->
     return len(petitions)
 
 
-def dispute_payout(*, payout: Payout, reason: str) -> Submitted:
+def dispute_payout(*, payout: Payout, reason: str, account: Any = None) -> Submitted:
     """有异议: a villager says a payout of theirs is wrong; it becomes a request to the town."""
     reason = _require_reason(reason)
     details = _(
@@ -821,6 +821,7 @@ def dispute_payout(*, payout: Payout, reason: str) -> Submitted:
         anonymous=True,
         subject_text=f"{payout.item.name} {payout.period}",
         description=f"{reason}\n\n{details}",
+        account=account,  # a signed-in villager finds it under 我的
     )
     submitted.petition.payout = payout
     submitted.petition.save(update_fields=["payout"])

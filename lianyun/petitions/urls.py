@@ -6,6 +6,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.start, name="petition-start"),
     path("new/<str:code>/", views.create, name="petition-create"),
+    path("receipt/", views.receipt, name="petition-receipt"),
     path("track/", views.track, name="petition-track"),
     path("track/case/", views.tracked, name="petition-tracked"),
     path("mine/", views.mine, name="petition-mine"),

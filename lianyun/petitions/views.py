@@ -21,6 +21,7 @@ from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
 from lianyun.core.filestore import send_file
+from lianyun.core.once import once
 from lianyun.core.views import add_errors, run_form
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
@@ -30,6 +31,9 @@ from lianyun.petitions.access import (
     access_own_petition,
     access_petition,
     access_tracked_rectification,
+    drop_receipt,
+    held_receipt,
+    hold_receipt,
     own_petitions,
     petition_by_receipt,
     remember_tracked,
@@ -100,6 +104,7 @@ def _subject_options(region: Region) -> tuple[list[tuple[str, Any]], dict[str, A
 
 
 @never_cache
+@once
 def create(request: HttpRequest, code: str) -> HttpResponse:
     region = (
         Region.objects.filter(code=code)
@@ -134,13 +139,22 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
             add_errors(form, error)
         else:
             remember_tracked(request.session, submitted.petition)
-            # Rendered, not redirected: the receipt exists only in this one response.
-            return render(
-                request,
-                "petitions/petition_receipt.html",
-                {"petition": submitted.petition, "receipt": submitted.receipt.text},
-            )
+            hold_receipt(request.session, submitted.petition, submitted.receipt.text)
+            return redirect("petitions:petition-receipt")
     return render(request, "petitions/petition_form.html", {"form": form, "region": region})
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The new receipt, after post/redirect/get: a reload shows it again on this phone until
+    the villager moves on to follow the petition (or a quarter of an hour passes)."""
+    held = held_receipt(request.session)
+    if held is None:
+        return redirect("petitions:petition-tracked")
+    petition, text = held
+    return render(
+        request, "petitions/petition_receipt.html", {"petition": petition, "receipt": text}
+    )
 
 
 @never_cache
@@ -166,10 +180,12 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@once
 def tracked(request: HttpRequest) -> HttpResponse:
     petition = tracked_petition(request.session)
     if petition is None:
         return redirect("petitions:petition-track")
+    drop_receipt(request.session)  # moved on from the receipt: it is not shown again
     message_form, rate_form, appeal_form = MessageForm(), RateForm(), ReasonForm()
     confirm_form = ConfirmForm()
     if request.method == "POST":
@@ -216,6 +232,7 @@ def tracked(request: HttpRequest) -> HttpResponse:
         "petitions/petition_tracked.html",
         {
             "petition": petition,
+            "description": actions.read_description(petition),
             "deadline": deadline_of(petition),
             "events": public_events(petition),
             "messages_list": [(m, actions.read_message(m)) for m in petition.messages.all()],
@@ -244,18 +261,19 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@once
 def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
     """From the payout lookup: say why a payout is wrong; it is filed as a petition."""
     payout = access_own_payout(request.COOKIES, payout_id)
     form = ReasonForm(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
-        submitted = actions.dispute_payout(payout=payout, reason=form.cleaned_data["reason"])
-        remember_tracked(request.session, submitted.petition)
-        return render(
-            request,
-            "petitions/petition_receipt.html",
-            {"petition": submitted.petition, "receipt": submitted.receipt.text},
+        villager = request.user if getattr(request.user, "role", "") == "villager" else None
+        submitted = actions.dispute_payout(
+            payout=payout, reason=form.cleaned_data["reason"], account=villager
         )
+        remember_tracked(request.session, submitted.petition)
+        hold_receipt(request.session, submitted.petition, submitted.receipt.text)
+        return redirect("petitions:petition-receipt")
     return render(request, "petitions/payout_dispute.html", {"payout": payout, "form": form})
 
 
@@ -364,9 +382,21 @@ def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any)
 
 
 def _owner_units(petition: Petition) -> list[tuple[str, str]]:
+    """The units that may own the item, nearest first: the petition's own village (or town),
+    then its town, then the county's departments. The first is the form's default, so a
+    villager never sees a county bureau named responsible by accident."""
     places = [petition.region, *([petition.region.parent] if petition.region.parent else [])]
     units = Unit.objects.filter(region__in=places) | Unit.objects.filter(kind=UnitKind.DEPARTMENT)
-    return [(str(unit.pk), unit.name) for unit in units.order_by("region__code", "name")]
+    nearness = {place.pk: n for n, place in enumerate(places)}
+    ordered = sorted(
+        units.select_related("region"),
+        key=lambda u: (
+            nearness.get(u.region_id, len(places)),
+            u.kind != UnitKind.VILLAGE_COMMITTEE,
+            u.name,
+        ),
+    )
+    return [(str(unit.pk), unit.name) for unit in ordered]
 
 
 @login_required

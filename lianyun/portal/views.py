@@ -1,11 +1,14 @@
+from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 
+from lianyun.accounts.models import User
 from lianyun.portal.functions import FUNCTIONS
+from lianyun.portal.queries import villager_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,6 +16,17 @@ def home(request: HttpRequest) -> HttpResponse:
     show_official = bool(getattr(user, "is_official", False))
     functions = [f for f in FUNCTIONS if show_official or not f.officials_only]
     return render(request, "portal/home.html", {"functions": functions})
+
+
+@login_required
+@never_cache
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的: a signed-in villager's own petitions, questions, surveys, meetings and notices.
+    Officials have their workspace instead."""
+    user = request.user
+    if not isinstance(user, User) or user.is_official:
+        return redirect("workspace:home")
+    return render(request, "portal/mine.html", {"home": villager_home(user)})
 
 
 def function_page(request: HttpRequest, code: str) -> HttpResponse:

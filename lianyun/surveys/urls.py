@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("sheets/<int:pk>/print/", views.sheet_print, name="sheet-print"),
     path("<int:pk>/", views.survey_answer, name="survey-answer"),
+    path("<int:pk>/thanks/", views.survey_thanks, name="survey-thanks"),
     path("<int:pk>/results/", views.survey_results, name="survey-results"),
     path("<int:pk>/results.xlsx", views.survey_results_export, name="survey-results-export"),
     path("<int:pk>/edit/", views.survey_edit, name="survey-edit"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.core.limits import device_key, is_blocked, record_failure
 from lianyun.core.masking import mask_name
+from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
@@ -121,10 +122,16 @@ def _answer_page(
 
 
 def _thanks(request: HttpRequest, survey: Survey) -> HttpResponse:
-    return render(request, "surveys/thanks.html", {"survey": survey})
+    """After post/redirect/get: a reload of the thanks page sends nothing again."""
+    return redirect("surveys:survey-thanks", pk=survey.pk)
+
+
+def survey_thanks(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "surveys/thanks.html", {"survey": public_survey(pk)})
 
 
 @never_cache
+@once
 def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """A verified villager (villager account, or the payout lookup's proof) answers."""
     survey = public_survey(pk)
@@ -159,6 +166,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@once
 def ballot(request: HttpRequest) -> HttpResponse:
     """A paper ballot's code, read from its QR code (the code rides in the address's fragment,
     which the browser never sends; the page's script puts it in the form) or typed in."""

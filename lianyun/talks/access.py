@@ -37,6 +37,21 @@ def talk_for(user: Actor, pk: int) -> Talk:
     return talk
 
 
+def seen_talk(user: Actor, pk: int) -> Talk:
+    """A talk as this visitor may open it: an official in its audience or organising it, or
+    anyone when it is public."""
+    talk = Talk.objects.filter(pk=pk).first()
+    if talk is None:
+        raise Http404
+    if talk.public:
+        return talk
+    return talk_for(user, pk)
+
+
+def public_talks() -> QuerySet[Talk]:
+    return Talk.objects.filter(public=True)
+
+
 def organised_talk(user: Actor, pk: int) -> Talk:
     talk = talk_for(user, pk)
     if not may_organise(user, talk):

@@ -74,6 +74,7 @@ def create_talk(
     regions: list[Any] | None = None,
     units: list[Any] | None = None,
     recording: CheckedFile | None = None,
+    public: bool = False,
     now: datetime.datetime | None = None,
 ) -> Talk:
     now = now or timezone.now()
@@ -103,6 +104,7 @@ def create_talk(
         min_minutes=min_minutes,
         live_url=live_url,
         roles=sorted(roles or []),
+        public=public,
         created_by=actor,
         created_at=now,
     )
@@ -149,7 +151,7 @@ def heartbeat(*, talk: Talk, user: User, now: datetime.datetime | None = None) -
 
 
 def ask(*, talk: Talk, user: User, text: str, now: datetime.datetime | None = None) -> TalkQuestion:
-    if not in_audience(talk, user):
+    if not (in_audience(talk, user) or (talk.public and getattr(user, "is_authenticated", False))):
         raise ValidationError(_("This talk is not for you."))
     if not text.strip():
         raise ValidationError({"text": _("Write your question.")})

@@ -32,6 +32,10 @@ class TalkForm(forms.Form):
     live_url = forms.URLField(
         label=_("Live link on the intranet"), required=False, assume_scheme="https"
     )
+    public = forms.BooleanField(
+        label=_("Open to the public (anyone may watch it and read its answered questions)"),
+        required=False,
+    )
     recording = MultipleFileField(
         label=_("Recording (sound or video)"),
         required=False,

@@ -28,6 +28,9 @@ class Talk(models.Model):
     duration = models.PositiveSmallIntegerField(_("length (minutes)"))
     min_minutes = models.PositiveSmallIntegerField(_("minutes on the page to count as attended"))
     live_url = models.URLField(_("live link on the intranet"), blank=True)
+    # A public lecture: anyone may read it, watch its recording and read the questions the
+    # organisers answered in public; a villager signed in may ask. Attendance stays officials'.
+    public = models.BooleanField(_("open to the public"), default=False)
     regions = models.ManyToManyField(Region, blank=True, related_name="+")
     roles = models.JSONField(_("roles"), default=list, blank=True)
     units = models.ManyToManyField(Unit, blank=True, related_name="+")

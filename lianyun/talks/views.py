@@ -4,6 +4,7 @@ talks; and an official's integrity record for the commission."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import inline_response
+from lianyun.core.once import once
 from lianyun.core.views import add_errors
 from lianyun.learning.actions import check_media
 from lianyun.talks import actions, queries
@@ -22,9 +24,10 @@ from lianyun.talks.access import (
     officials_in_scope,
     organised_question,
     organised_talk,
+    public_talks,
     reminder_for,
-    require_official,
     require_organiser,
+    seen_talk,
     talk_for,
     visible_reminders,
 )
@@ -32,10 +35,20 @@ from lianyun.talks.forms import MinutesForm, ModerateForm, QuestionForm, Reminde
 from lianyun.talks.models import Attendance, QuestionStatus, Recording, Registration, Talk
 
 
-@login_required
 def talk_list(request: HttpRequest) -> HttpResponse:
-    require_official(request.user)  # type: ignore[arg-type]
+    """Officials see the talks meant for them; anyone else the public lectures."""
     user = request.user
+    if not getattr(user, "is_official", False):
+        now = timezone.now()
+        talks = list(public_talks())
+        return render(
+            request,
+            "talks/public_list.html",
+            {
+                "upcoming": [t for t in talks if actions.ends_at(t) >= now],
+                "past": [t for t in talks if actions.ends_at(t) < now][:30],
+            },
+        )
     talks = [
         t
         for t in Talk.objects.prefetch_related("regions")
@@ -73,6 +86,7 @@ def talk_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 title=d["title"],
                 kind=d["kind"],
+                public=d["public"],
                 speaker=d["speaker"],
                 description=d["description"],
                 starts_at=d["starts_at"],
@@ -90,11 +104,13 @@ def talk_create(request: HttpRequest) -> HttpResponse:
     return render(request, "talks/talk_form.html", {"form": form})
 
 
-@login_required
+@once
 def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = talk_for(request.user, pk)  # type: ignore[arg-type]
+    talk = seen_talk(request.user, pk)  # type: ignore[arg-type]
     user = request.user
     form = QuestionForm(request.POST or None)
+    if request.method == "POST" and not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if request.method == "POST" and form.is_valid():
         try:
             actions.ask(talk=talk, user=user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
@@ -105,7 +121,8 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("talks:talk-detail", talk.pk)
     now = timezone.now()
     recording = Recording.objects.filter(talk=talk).first()
-    mine = Attendance.objects.filter(talk=talk, user=user).first()  # type: ignore[misc]
+    signed_in = user.is_authenticated
+    mine = Attendance.objects.filter(talk=talk, user=user).first() if signed_in else None  # type: ignore[misc]
     on_now = talk.starts_at <= now and (now <= actions.ends_at(talk) or recording is not None)
     return render(
         request,
@@ -115,12 +132,16 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "recording": recording,
             "on_now": on_now and actions.in_audience(talk, user),
-            "registered": Registration.objects.filter(talk=talk, user=user).exists(),  # type: ignore[misc]
+            "audience": actions.in_audience(talk, user),
+            "public_view": talk.public and not actions.in_audience(talk, user),
+            "started": talk.starts_at <= now,
+            "registered": signed_in and Registration.objects.filter(talk=talk, user=user).exists(),  # type: ignore[misc]
             "mine": mine,
             "mine_minutes": mine.seconds // 60 if mine else 0,
             "questions": talk.questions.filter(status=QuestionStatus.APPROVED),
             "organiser": may_organise(user, talk),  # type: ignore[arg-type]
             "ends_at": actions.ends_at(talk),
+            "may_ask": signed_in and (talk.public or actions.in_audience(talk, user)),
         },
     )
 
@@ -147,9 +168,8 @@ def talk_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
     return JsonResponse({"seconds": row.seconds, "attended": row.attended_at is not None})
 
 
-@login_required
 def recording(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = talk_for(request.user, pk)  # type: ignore[arg-type]
+    talk = seen_talk(request.user, pk)  # type: ignore[arg-type]
     stored = Recording.objects.filter(talk=talk).first()
     if stored is None:
         return redirect("talks:talk-detail", talk.pk)

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from lianyun.accounts.actions import mark_notifications_read
@@ -21,6 +21,8 @@ from lianyun.workspace.queries import child_rows
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not getattr(request.user, "is_official", False):
+        return redirect("portal:mine")  # a villager's home is 我的, not a 404
     scope = scope_of(request.user)  # type: ignore[arg-type]
     context = _region_context(scope)
     context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]

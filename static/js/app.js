@@ -220,3 +220,98 @@ document.querySelectorAll("[data-countdown]").forEach(function (clock) {
   beat();
   setInterval(beat, 30000);
 })();
+
+// An exam paper keeps each answer on the server as it is ticked or typed, so that 核对, a
+// reload or another device loses nothing. The paper still works without this script: every
+// answer then travels with 核对 or with handing in.
+(function () {
+  var paper = document.querySelector("form[data-keep-answers]");
+  if (!paper) return;
+  var url = paper.getAttribute("data-keep-answers");
+  function keep(event) {
+    var name = event.target && event.target.name;
+    if (!name || !/^q\d+$/.test(name)) return;
+    var body = new FormData();
+    body.append("csrfmiddlewaretoken", paper.querySelector("input[name=csrfmiddlewaretoken]").value);
+    paper.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      body.append(name, input.value);
+    });
+    fetch(url, { method: "POST", body: body, credentials: "same-origin" }).catch(function () {});
+  }
+  paper.addEventListener("change", keep);
+})();
+
+// One-time submission keys (core.once): a form reached again with the back button and sent
+// again carries the key it was first sent with, so the server leads it to the first result
+// instead of filing it twice. A form opened afresh (a link, a reload) keeps its new key.
+(function () {
+  var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var returning = nav && nav.type === "back_forward";
+  document.querySelectorAll("input[name=_once]").forEach(function (input, index) {
+    var slot = "lianyun-once:" + location.pathname + location.search + ":" + index;
+    try {
+      if (returning && sessionStorage.getItem(slot)) input.value = sessionStorage.getItem(slot);
+      input.form.addEventListener("submit", function () {
+        sessionStorage.setItem(slot, input.value);
+      });
+    } catch (e) { /* storage refused: the key stays as the server made it */ }
+  });
+})();
+
+// Forms marked data-draft (a petition, a question, a survey, a dispute: long to type on a
+// phone) keep what was typed on this device until it has been sent: a reload, a dropped
+// connection or tomorrow's visit finds it again. Sending marks the draft; arriving on any
+// other page afterwards (where a sent form leads) drops it, while coming back to the form
+// (an error, a failed send) keeps it. Hidden fields, files and keys are not kept.
+(function () {
+  var storage;
+  try {
+    storage = window.localStorage;
+  } catch (error) {
+    return;
+  }
+  var PREFIX = "lianyun-text:";
+  Object.keys(storage).forEach(function (name) {
+    if (name.indexOf(PREFIX) !== 0) return;
+    try {
+      var draft = JSON.parse(storage.getItem(name));
+      if (draft.sent && draft.path !== location.pathname) storage.removeItem(name);
+    } catch (error) {
+      storage.removeItem(name);
+    }
+  });
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var slot = PREFIX + location.pathname + ":" + form.getAttribute("data-draft");
+    function kept() {
+      var fields = {};
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "hidden" || field.type === "file" || field.type === "password") return;
+        if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
+        (fields[field.name] = fields[field.name] || []).push(field.value);
+      });
+      return fields;
+    }
+    try {
+      var saved = JSON.parse(storage.getItem(slot) || "null");
+      if (saved && saved.fields) {
+        Object.keys(saved.fields).forEach(function (name) {
+          var values = saved.fields[name];
+          Array.prototype.forEach.call(form.querySelectorAll("[name='" + name + "']"), function (field) {
+            if (field.type === "radio" || field.type === "checkbox") {
+              if (!form.querySelector("[name='" + name + "']:checked")) field.checked = values.indexOf(field.value) >= 0;
+            } else if (!field.value) {
+              field.value = values[0];
+            }
+          });
+        });
+      }
+    } catch (error) { /* a damaged draft is ignored */ }
+    function save(sent) {
+      storage.setItem(slot, JSON.stringify({ path: location.pathname, sent: sent, fields: kept() }));
+    }
+    form.addEventListener("input", function () { save(false); });
+    form.addEventListener("change", function () { save(false); });
+    form.addEventListener("submit", function () { save(true); });
+  });
+})();

@@ -1,7 +1,6 @@
 """S1: a canary accusation about a village cadre. Nothing the cadre, the cadre's unit or the
 cadre's relatives can reach shows it, and no page, count or badge they see changes."""
 
-import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -10,7 +9,7 @@ from lianyun.cases.actions import dispose_lead, record_outcome
 from lianyun.cases.models import Disposition, OutcomeKind, SanctionLevel
 from lianyun.petitions import actions
 from lianyun.petitions.models import PetitionKind
-from lianyun.testing import Cast
+from lianyun.testing import Cast, unsalted
 from tests.security.conftest import CANARY, CANARY_NAME, CANARY_PHONE, build_world, client_for
 from tests.security.routes import all_routes
 
@@ -35,11 +34,6 @@ def _urls(cast: Cast) -> list[str]:
     return urls
 
 
-def _normalise(html: str) -> str:
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
-    return re.sub(r'nonce="[^"]+"', "", html)
-
-
 def _crawl(users: dict[str, object], urls: list[str]) -> dict[tuple[str, str], tuple[int, str]]:
     seen = {}
     for persona, user in users.items():
@@ -47,7 +41,7 @@ def _crawl(users: dict[str, object], urls: list[str]) -> dict[tuple[str, str], t
         for url in urls:
             response = client.get(url)
             body = response.content.decode(errors="replace") if not response.streaming else ""
-            seen[(persona, url)] = (response.status_code, _normalise(body))
+            seen[(persona, url)] = (response.status_code, unsalted(body))
     return seen
 
 

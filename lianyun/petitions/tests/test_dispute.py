@@ -22,6 +22,7 @@ def test_a_disputed_payout_becomes_a_petition_in_the_town_queue(client: Client, 
     receipt_page = client.post(
         reverse("petitions:payout-dispute", args=[payout.pk]),
         {"reason": "九月的低保少发了一百元。"},
+        follow=True,
     ).content.decode()
     assert 'data-test="receipt"' in receipt_page
     petition = Petition.objects.get(payout=payout)

@@ -52,6 +52,7 @@ def _post(client: Client, cast: Cast, *files: SimpleUploadedFile):  # type: igno
     return client.post(
         reverse("petitions:petition-create", args=[cast.village_a1.code]),
         {**FORM, "attachments": list(files)},
+        follow=True,
     )
 
 

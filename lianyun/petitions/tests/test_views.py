@@ -30,7 +30,9 @@ def _file(client: Client, cast: Cast, **extra: str) -> str:
         "earlier_receipt": "",
     }
     data.update(extra)
-    response = client.post(reverse("petitions:petition-create", args=[cast.village_a1.code]), data)
+    response = client.post(
+        reverse("petitions:petition-create", args=[cast.village_a1.code]), data, follow=True
+    )
     assert response.status_code == 200, response.content.decode()[:2000]
     page = response.content.decode()
     found = re.search(r"<code class=\"big\">([A-Z2-7-]+)</code>", page)
@@ -68,6 +70,7 @@ def test_an_anonymous_villager_files_gets_a_receipt_once_and_reads_the_answer(
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "已登记" in page
     assert "<h2>办理经过</h2>" in page  # the timeline's heading, not the form's 反映内容
+    assert DESCRIPTION in page  # the petitioner reads what they wrote
     assert receipt not in page  # never shown again
     # The town commission accepts, disposes of the lead and answers.
     handler = _handler(cast)
@@ -218,6 +221,9 @@ def test_a_petitions_problem_is_rectified_and_the_villager_confirms_or_reopens(
     handler = _handler(cast)
     handler.post(reverse("petitions:petition-accept", args=[petition.pk]))
     committee = Unit.objects.get(kind=UnitKind.VILLAGE_COMMITTEE, region=cast.village_a1)
+    # The unit responsible defaults to the petition's own village committee, not a bureau.
+    page = handler.get(reverse("petitions:petition-detail", args=[petition.pk])).content.decode()
+    assert re.search(rf'<option value="{committee.pk}" selected>', page)
     response = handler.post(
         reverse("petitions:petition-rectify", args=[petition.pk]),
         {

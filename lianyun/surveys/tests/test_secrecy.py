@@ -53,7 +53,7 @@ def test_200_parallel_submissions_with_one_ballot_store_exactly_one(
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(send, range(200)))
-    assert statuses == [200] * 200
+    assert sorted(statuses) == [200] * 199 + [302]  # one thanks (after a redirect), 199 refusals
     assert PendingBallot.objects.filter(survey=social).count() == 1
     assert BallotToken.objects.get().used
     with override_settings(LIANYUN_SURVEY_MIX_SIZE=1):

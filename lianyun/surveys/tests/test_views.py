@@ -47,7 +47,7 @@ def test_a_villager_answers_once_on_the_page(county: Cast, social: Survey) -> No
         },
     )
     assert bad.status_code == 200 and not Participation.objects.exists()
-    done = client.post(url, _fields(social, county.village_a1, "8"))
+    done = client.post(url, _fields(social, county.village_a1, "8"), follow=True)
     assert 'data-test="thanks"' in done.content.decode()
     again = client.post(url, _fields(social, county.village_a1, "3"))
     assert str(actions.ALREADY) in again.content.decode()
@@ -63,7 +63,9 @@ def test_a_paper_ballot_opens_and_is_answered(county: Cast, social: Survey) -> N
     opened = client.post(reverse("surveys:ballot"), {"code": actions.show_code(code)})
     assert opened.content.decode().count('data-test="target"') == 1
     done = client.post(
-        reverse("surveys:ballot"), {"code": code, **_fields(social, county.village_b1, "6")}
+        reverse("surveys:ballot"),
+        {"code": code, **_fields(social, county.village_b1, "6")},
+        follow=True,
     )
     assert 'data-test="thanks"' in done.content.decode()
     assert BallotToken.objects.get().used

@@ -199,3 +199,29 @@ def test_a_commission_member_related_to_the_official_sees_neither_record_nor_tal
             actor=spouse, official=cadre, held_on=NOW.date(), topics="提醒", commitments=[], now=NOW
         )
     assert ReminderTalk.objects.count() == 1
+
+
+def test_a_public_lecture_is_open_to_anyone_and_a_closed_one_to_nobody_else(
+    county: Cast,
+) -> None:
+    public = _talk(county, title="纪法公开课", public=True)
+    closed = _talk(county, title="干部内部培训")
+    visitor = Client()
+    listed = visitor.get(reverse("talks:talk-list")).content.decode()
+    assert "纪法公开课" in listed and "干部内部培训" not in listed
+    page = visitor.get(reverse("talks:talk-detail", args=[public.pk])).content.decode()
+    assert 'data-test="public-talk"' in page and 'data-test="register"' not in page
+    assert visitor.get(reverse("talks:talk-detail", args=[closed.pk])).status_code == 404
+    # Asking needs a sign-in; a villager's question waits for the organisers like anyone's.
+    asked = visitor.post(reverse("talks:talk-detail", args=[public.pk]), {"text": "能回放吗？"})
+    assert asked["Location"].startswith(reverse("accounts:login"))
+    villager = _client(county.villager.user)
+    villager.post(reverse("talks:talk-detail", args=[public.pk]), {"text": "能回放吗？"})
+    question = TalkQuestion.objects.get()
+    assert question.user == county.villager.user and question.status == "pending"
+    assert (
+        "能回放吗"
+        not in visitor.get(reverse("talks:talk-detail", args=[public.pk])).content.decode()
+    )
+    # Reminder talks stay between the commission and the official.
+    assert "谈话提醒" not in villager.get(reverse("talks:talk-list")).content.decode()

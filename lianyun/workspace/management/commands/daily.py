@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandParser
 
 from lianyun.cases.actions import reopen_overdue
+from lianyun.core.once import forget_old
 from lianyun.inquiries.actions import escalate_overdue as escalate_inquiries
 from lianyun.petitions.actions import (
     close_lapsed_petitions,
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "The day's housekeeping: close answers nobody appealed, escalate late petitions and "
         "late answers to public questions, reopen overdue rectification items, purge cases "
-        "past their retention, close surveys after their last day. The task queue runs it nightly."
+        "past their retention, close surveys after their last day, drop one-time submission keys older than two "
+        "days. The task queue runs it nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +33,9 @@ class Command(BaseCommand):
         reopened = reopen_overdue(today=today)
         purged = purge_expired_petitions(today=today)
         surveys = close_surveys(today=today)
+        keys = forget_old()
         self.stdout.write(
             f"closed {closed} petitions, escalated {escalated} petitions and {questions} questions, "
-            f"reopened {reopened} items, purged {purged} petitions, closed {surveys} surveys"
+            f"reopened {reopened} items, purged {purged} petitions, closed {surveys} surveys, "
+            f"dropped {keys} used submission keys"
         )
