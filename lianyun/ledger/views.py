@@ -1,6 +1,7 @@
 import functools
 import re
 from html import escape
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -438,7 +439,11 @@ def _say_published(request: HttpRequest, index: int, new: bool) -> None:
 def board_pick(request: HttpRequest) -> HttpResponse:
     """The village picker on the policies page leads here."""
     village = access_board_village(request.GET.get("village", ""))
-    return redirect("ledger:board-detail", code=village.code)
+    url = reverse("ledger:board-detail", args=[village.code])
+    item = SubsidyItem.objects.filter(code=request.GET.get("item", "")).first()
+    if item is not None:  # from a policy's page: that item only, this year
+        url += "?" + urlencode({"item": item.pk, "range": "this_year"})
+    return redirect(url)
 
 
 # --- payout files handed over by departments -----------------------------------------------

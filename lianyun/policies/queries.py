@@ -21,13 +21,14 @@ def find_item(name: str) -> SubsidyItem | None:
 
 def search_items(text: str) -> QuerySet[SubsidyItem]:
     items = SubsidyItem.objects.select_related("category", "department")
-    text = text.strip()
-    if not text:
-        return items
-    return items.filter(
-        Q(name__icontains=text)
-        | Q(aliases__icontains=text)
-        | Q(eligibility__icontains=text)
-        | Q(category__name__icontains=text)
-        | Q(department__name__icontains=text)
-    )
+    """Items matching every word typed (a space or a comma between words), each word found in
+    the name, an alias, the conditions, the category or the department."""
+    for word in text.replace("，", " ").replace(",", " ").split():
+        items = items.filter(
+            Q(name__icontains=word)
+            | Q(aliases__icontains=word)
+            | Q(eligibility__icontains=word)
+            | Q(category__name__icontains=word)
+            | Q(department__name__icontains=word)
+        )
+    return items

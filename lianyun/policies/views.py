@@ -37,7 +37,9 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404
     return render(
-        request, "policies/subsidyitem_detail.html", {"item": item, "versions": item.versions.all()}
+        request,
+        "policies/subsidyitem_detail.html",
+        {"item": item, "versions": item.versions.all(), "villages": villages()},
     )
 
 
