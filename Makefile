@@ -6,7 +6,7 @@ LIANYUN_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DIR := var/demo
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install dev lint unit unit-postgres browser browser-cluster chromium messages screenshots bench clean
+.PHONY: demo test install dev lint unit unit-postgres browser browser-cluster chromium axe messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ demo: install
 
 # The two databases' suites run side by side (they share nothing: in-memory SQLite, the
 # PostgreSQL test database, files under each test's own directory), then the journeys.
-test: dev chromium lint
+test: dev chromium axe lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit unit-postgres
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory browser-cluster
@@ -51,12 +51,12 @@ unit: dev
 unit-postgres: dev
 	DATABASE_URL=$(LIANYUN_TEST_DATABASE_URL) $(PYTEST) -m "not browser"
 
-browser: dev chromium
+browser: dev chromium axe
 	$(PYTEST) -m browser tests/e2e
 
 # The same journeys on two application servers and two task workers over one PostgreSQL
 # database (made fresh on the test server) and one Redis, behind a round-robin front.
-browser-cluster: dev chromium
+browser-cluster: dev chromium axe
 	LIANYUN_E2E_CLUSTER=$(LIANYUN_TEST_DATABASE_URL) $(PYTEST) -m browser tests/e2e
 
 # Debian's Chromium drives the browser journeys; Playwright never downloads a browser.
@@ -64,6 +64,16 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser journeys"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core, pinned in tests/e2e/package-lock.json, checks the public pages' accessibility in
+# the browser journeys; it is injected from this folder, never fetched by the page.
+axe: tests/e2e/node_modules/axe-core/axe.min.js
+
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/e2e --no-audit --no-fund --ignore-scripts --silent
+	touch $@
 
 # Regenerate the translation catalogue after changing strings (needs GNU gettext).
 messages: dev

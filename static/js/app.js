@@ -315,3 +315,58 @@ document.querySelectorAll("[data-countdown]").forEach(function (clock) {
     form.addEventListener("submit", function () { save(true); });
   });
 })();
+
+// Large text: one button on every page scales all text and every target; the choice stays on
+// this device. The class is also set before the page draws (see the head of base.html).
+(function () {
+  var button = document.querySelector("[data-large-text]");
+  if (!button) return;
+  function apply(on) {
+    document.documentElement.classList.toggle("large", on);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  var on = false;
+  try { on = localStorage.getItem("lianyun-large") === "1"; } catch (e) {}
+  apply(on);
+  button.addEventListener("click", function () {
+    on = !document.documentElement.classList.contains("large");
+    try { localStorage.setItem("lianyun-large", on ? "1" : "0"); } catch (e) {}
+    apply(on);
+  });
+})();
+
+// Tables with three columns or more stack into cards on a phone: each cell carries its
+// column's name.
+document.querySelectorAll("main table").forEach(function (table) {
+  var heads = table.querySelectorAll("thead th");
+  if (heads.length < 3) return;
+  table.classList.add("stacked");
+  table.querySelectorAll("tbody tr").forEach(function (row) {
+    Array.prototype.forEach.call(row.children, function (cell, i) {
+      var head = heads[i] && heads[i].textContent.trim();
+      if (head && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", head);
+    });
+  });
+});
+
+// "Read aloud" on policy and article pages: the phone's own speech synthesis reads the text,
+// with no server and no network.
+document.querySelectorAll("[data-speak]").forEach(function (button) {
+  if (!("speechSynthesis" in window)) {
+    button.hidden = true;
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    if (speechSynthesis.speaking) {
+      speechSynthesis.cancel();
+      return;
+    }
+    var source = document.querySelector(button.getAttribute("data-speak"));
+    if (!source) return;
+    var words = new SpeechSynthesisUtterance(source.innerText);
+    words.lang = document.documentElement.lang === "en" ? "en-US" : "zh-CN";
+    words.rate = 0.9;
+    speechSynthesis.speak(words);
+  });
+});
