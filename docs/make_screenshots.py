@@ -1,4 +1,5 @@
-"""Take the README's screenshots: the phone home page and an official's workspace.
+"""Take the README's screenshots: the phone home page, a villager's 我的, a policy in large
+text, an official's workspace and the county's 驾驶舱.
 
 Run with `make screenshots` (installs CJK fonts so that Chinese renders in headless Chromium).
 """
@@ -51,6 +52,23 @@ def shoot(demo: DemoServer) -> None:
         page = phone.new_page()
         page.goto("/")
         page.screenshot(path=OUT / "phone-home.png")
+        page.goto("/policies/dibao/")
+        page.locator("[data-test=large-text]").click()
+        page.screenshot(path=OUT / "phone-policy-large.png")
+        page.locator("[data-test=large-text]").click()
+        villager = phone.browser.new_context(  # type: ignore[union-attr]
+            base_url=base,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            locale="zh-CN",
+        ).new_page()
+        villager.goto("/accounts/login/")
+        villager.get_by_label("用户名").fill("villager")
+        villager.get_by_label("密码").fill(password)
+        villager.get_by_role("button", name="登录").click()
+        villager.wait_for_url("**/me/")
+        villager.screenshot(path=OUT / "phone-mine.png")
         sign_in(page, "town", password, secrets["town"])
         page.screenshot(path=OUT / "phone-workspace.png", full_page=True)
         desk = browser.new_context(
@@ -59,6 +77,8 @@ def shoot(demo: DemoServer) -> None:
         page = desk.new_page()
         sign_in(page, "county", password, secrets["county"])
         page.screenshot(path=OUT / "desktop-workspace.png")
+        page.goto("/dashboard/")
+        page.screenshot(path=OUT / "desktop-dashboard.png")
         browser.close()
 
 

@@ -2,6 +2,7 @@
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,7 @@ class DemoAccount:
     role: str
     region: str
     totp_secret: str | None
+    region_name: str = ""
 
 
 @dataclass
@@ -130,7 +132,7 @@ DEMO_ACCOUNTS = [
     ("villager", Role.VILLAGER, "511923103201", None),
     ("integrity", Role.INTEGRITY_OFFICER, "511923103201", None),
     ("cadre", Role.VILLAGE_CADRE, "511923103201", None),
-    ("inspector", Role.INSPECTOR, "511923104000", None),
+    ("inspector", Role.INSPECTOR, "511923103000", None),
     ("town", Role.TOWN_COMMISSION, "511923103000", None),
     ("county", Role.COUNTY_COMMISSION, "county", None),
     ("department", Role.COUNTY_DEPARTMENT, "county", "平昌县民政局"),
@@ -146,8 +148,16 @@ def demo_is_loaded() -> bool:
 
 @transaction.atomic
 def load_demo(
-    *, seed: int, scale: str, reset: bool = False, progress: Progress | None = None
+    *,
+    seed: int,
+    scale: str,
+    reset: bool = False,
+    progress: Progress | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> DemoSummary:
+    """The demo county, told the same on any day. `progress` counts households as they are
+    made; `step` names each part of the story as it begins (the command prints them)."""
+    say = step or (lambda _part: None)
     if scale not in SCALES:
         raise DemoError(
             _("Unknown scale %(scale)s; choose one of %(choices)s."),
@@ -166,26 +176,37 @@ def load_demo(
     today = timezone.localdate()
     reset_sequences(_numbered_models())
     generator = Generator(seed, SCALES[scale], today)
+    say("regions, units and people")
     made = generator.regions()
     generator.units(made)
     generator.people(made, progress or (lambda done: None))
     reset_sequences([Household, Resident])
+    say("accounts and the policy catalogue")
     accounts = _demo_accounts(made, random.Random(seed))
     import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
+    say("one-card payouts")
     payouts = load_demo_payouts(random.Random(seed), today)
     users = {
         u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])
     }
     # Each part draws from its own generator of the seed, so what one part draws never moves
     # another part's story.
+    say("petitions, leads and rectification items")
     seed_cases(made, random.Random(seed), users, today)
+    say("public affairs notices")
     seed_disclosures(random.Random(seed), users["cadre"], today)
+    say("sunshine inquiry and inquiry meetings")
     seed_inquiries(made, random.Random(seed), users, today)
+    say("a year of village inspection")
     seed_inspections(made, random.Random(seed), users, today)
+    say("opinion surveys")
     seed_surveys(made, random.Random(seed), users, today)
+    say("exams")
     seed_exams(made, random.Random(seed), users, today)
+    say("articles and integrity talks")
     seed_learning(made, random.Random(seed), users)
     seed_talks(made, random.Random(seed), users, today)
+    say("cross-checks over the payouts")
     seed_redflags(made, random.Random(seed), users, today)
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
@@ -223,7 +244,9 @@ def _demo_accounts(made: DemoCounty, rng: random.Random) -> list[DemoAccount]:
         elif role == Role.VILLAGER:
             new.user.resident_id = made.first_villager[where]
             new.user.save(update_fields=["resident"])
-        accounts.append(DemoAccount(username, role, region.code, new.totp_secret))
+        accounts.append(
+            DemoAccount(username, role, region.code, new.totp_secret, region_name=region.name)
+        )
     return accounts
 
 
