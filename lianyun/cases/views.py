@@ -26,6 +26,7 @@ from lianyun.cases.queries import (
     total_progress,
 )
 from lianyun.core.filestore import send_file
+from lianyun.core.once import once
 from lianyun.core.views import run_form
 from lianyun.publications.queries import latest_checkpoint
 
@@ -77,6 +78,7 @@ def _handle(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> H
 
 @login_required
 @require_POST
+@once
 def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -96,6 +98,7 @@ def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def lead_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     lead = access_lead(request.user, pk)  # type: ignore[arg-type]
 
@@ -119,6 +122,7 @@ def lead_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def lead_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -187,6 +191,7 @@ def _handle_item(request: HttpRequest, pk: int, name: str, form: Form, run: Any)
 
 @login_required
 @require_POST
+@once
 def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle_item(
         request,
@@ -215,6 +220,7 @@ def evidence_detail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
 
 @login_required
 @require_POST
+@once
 def rectification_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle_item(
         request,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from lianyun.core.filestore import send_file
+from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors
 from lianyun.disclosure.access import (
@@ -113,6 +114,7 @@ def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 
 
 @never_cache
+@once
 def object_view(request: HttpRequest, pk: int) -> HttpResponse:
     """有异议: an objection within the window becomes a petition; the receipt is shown once."""
     disclosure = access_public_disclosure(pk)
@@ -173,12 +175,14 @@ def _post(request: HttpRequest, village: Region, corrects: Disclosure | None) ->
 
 
 @login_required
+@once
 def create(request: HttpRequest, code: str) -> HttpResponse:
     village = access_poster(request.user, code)  # type: ignore[arg-type]
     return _post(request, village, None)
 
 
 @login_required
+@once
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = access_public_disclosure(pk)
     village = access_poster(request.user, disclosure.village.code)  # type: ignore[arg-type]

@@ -53,6 +53,7 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
     exam = assigned_exam(request.user, pk)  # type: ignore[arg-type]
     try:
@@ -220,6 +221,7 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def exam_create(request: HttpRequest) -> HttpResponse:
     require_manager(request.user)  # type: ignore[arg-type]
     form = ExamForm(request.POST or None)
@@ -248,6 +250,7 @@ def exam_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
     exam = managed_exam(request.user, pk)  # type: ignore[arg-type]
     not_taken, not_passed = queries.not_passed(exam)

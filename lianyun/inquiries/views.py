@@ -228,6 +228,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once
 def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
     asker = _asker(request)
     inquiry = public_inquiry(pk, asker, request.user)  # type: ignore[arg-type]
@@ -248,6 +249,7 @@ def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once
 def inquiry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The asker confirms that a promised action was done (销号) or not (复号)."""
     asker = _asker(request)
@@ -448,6 +450,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def inquiry_screen(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = screening_queue(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if inquiry is None:
@@ -491,6 +494,7 @@ def _commitments(data: dict[str, Any]) -> list[actions.CommitmentIn]:
 
 @login_required
 @never_cache
+@once
 def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = access_answerable(request.user, pk)  # type: ignore[arg-type]
     form = AnswerForm(request.POST or None)
@@ -540,6 +544,7 @@ def referred(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def inquiry_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = access_referred(request.user, pk)  # type: ignore[arg-type]
     form = ConcludeForm(request.POST)
@@ -554,6 +559,7 @@ def inquiry_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@once
 def meeting_create(request: HttpRequest) -> HttpResponse:
     """Commissions schedule meetings here; they and integrity officers find the meetings
     they record."""
@@ -633,6 +639,7 @@ def _questioned(meeting: InquiryMeeting, qid: int) -> Questioned:
 
 @login_required
 @require_POST
+@once
 def meeting_statement(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
     questioned = _questioned(meeting, qid)
@@ -650,6 +657,7 @@ def meeting_statement(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def meeting_vote(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
     questioned = _questioned(meeting, qid)
@@ -671,6 +679,7 @@ def meeting_vote(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def meeting_demand(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
     officials = {str(q.pk): q for q in meeting.officials.select_related("person", "unit")}
@@ -702,6 +711,7 @@ def meeting_demand(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
     try:
@@ -743,6 +753,7 @@ def demand_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def demand_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _managed_demand(request, pk)
     form = DemandFeedbackForm(request.POST)
@@ -762,6 +773,7 @@ def demand_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def demand_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _managed_demand(request, pk)
     form = DemandConfirmForm(request.POST)

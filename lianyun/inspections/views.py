@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import Role, User
 from lianyun.core.filestore import send_file
+from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors, run_form
@@ -114,6 +115,7 @@ def _checklist() -> list[tuple[int, str, str]]:
 
 @login_required
 @never_cache
+@once
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The visit log, made for a phone in a weak network (the form keeps what was typed)."""
     group = access_group(request.user, pk)  # type: ignore[arg-type]
@@ -190,6 +192,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
     form = FindingForm(request.POST)
@@ -210,6 +213,7 @@ def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
     form = SampleForm(request.POST)
@@ -224,6 +228,7 @@ def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
     form = SampleCheckForm(request.POST)
@@ -282,6 +287,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
     finding = access_finding(request.user, pk)  # type: ignore[arg-type]
     form = ReviewForm(request.POST)
@@ -549,6 +555,7 @@ def assessment_town(request: HttpRequest, code: str, indicator: str) -> HttpResp
 
 @login_required
 @require_POST
+@once
 def assessment_weight(request: HttpRequest) -> HttpResponse:
     require_reviewer(request.user)  # type: ignore[arg-type]
     form = WeightForm(
@@ -574,6 +581,7 @@ def assessment_weight(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@once
 def group_create(request: HttpRequest) -> HttpResponse:
     """A town commission forms a group from its town's inspectors and villages."""
     region = require_reviewer(request.user)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
 from lianyun.core.filestore import inline_response
+from lianyun.core.once import once
 from lianyun.core.views import add_errors
 from lianyun.learning import actions, queries
 from lianyun.learning.access import (
@@ -107,6 +108,7 @@ def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> A
 
 
 @login_required
+@once
 def article_create(request: HttpRequest) -> HttpResponse:
     require_editor(request.user)  # type: ignore[arg-type]
     form = ArticleForm(request.POST or None, request.FILES or None)

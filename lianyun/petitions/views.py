@@ -401,6 +401,7 @@ def _owner_units(petition: Petition) -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
+@once
 def rectify(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
 
@@ -472,6 +473,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+@once
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -484,6 +486,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -496,6 +499,7 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def forward(request: HttpRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
     form = ForwardForm(request.POST, units=_forward_units(petition))
@@ -509,6 +513,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -523,6 +528,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -537,6 +543,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -551,6 +558,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def identity_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,

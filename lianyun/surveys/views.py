@@ -375,6 +375,7 @@ def evaluation_index_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once
 def manage(request: HttpRequest) -> HttpResponse:
     """The county commission's surveys (build, launch, sample, moderate); officials in the field
     see the open surveys of their region, to print ballots and enter answers."""
@@ -578,6 +579,7 @@ def invited(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
+@once
 def sheets(request: HttpRequest, pk: int) -> HttpResponse:
     """Ballot sheets for villagers without phones, printed by officials of the area."""
     survey, scope = field_survey(request.user, pk)  # type: ignore[arg-type]
@@ -633,6 +635,7 @@ def sheet_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@once
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
     """An official enters a paper form (by the ballot code on it) or a telephone interview with
     a drawn resident, into the same data set, marked as such."""

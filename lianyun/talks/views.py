@@ -75,6 +75,7 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once
 def talk_create(request: HttpRequest) -> HttpResponse:
     require_organiser(request.user)  # type: ignore[arg-type]
     form = TalkForm(request.POST or None, request.FILES or None)
@@ -148,6 +149,7 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def talk_register(request: HttpRequest, pk: int) -> HttpResponse:
     talk = talk_for(request.user, pk)  # type: ignore[arg-type]
     try:
@@ -206,6 +208,7 @@ def talk_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once
 def question_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     question = organised_question(request.user, pk)  # type: ignore[arg-type]
     form = ModerateForm(request.POST)
@@ -233,6 +236,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once
 def reminder_create(request: HttpRequest) -> HttpResponse:
     officials = officials_in_scope(request.user).order_by("region__code", "username")  # type: ignore[arg-type]
     form = ReminderForm(request.POST or None, officials=officials)

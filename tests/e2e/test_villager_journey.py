@@ -77,6 +77,23 @@ def test_a_villager_reaches_every_function_and_nothing_is_filed_twice(
     expect(signed.get_by_role("heading", level=1)).to_contain_text("我的")
     assert signed.locator("[data-test=my-petitions]").count() == 1
     _every_tile_opens(signed)
+    # A public question, sent with a double tap and once more with the back button: one.
+    signed.goto("/inquiries/ask/")
+    signed.get_by_label("向哪个单位提问").select_option(label="三官寨村村民委员会")
+    signed.get_by_label("一句话概括问题").fill("村口路灯什么时候修？-旅程测试")
+    signed.get_by_label("问题内容").fill("村口路灯坏了三个月，请问村委会什么时候修好？")
+    signed.locator("[data-test=ask]").dblclick()
+    signed.wait_for_url(re.compile(r"/inquiries/\d+/$"))
+    asked = signed.url
+    signed.go_back()
+    if signed.locator("[data-test=ask]").count():
+        signed.locator("[data-test=ask]").click()
+        signed.wait_for_url(re.compile(r"/inquiries/\d+/$"))
+        assert signed.url == asked
+    signed.goto("/me/")
+    expect(
+        signed.locator("[data-test=my-questions] li", has_text="村口路灯什么时候修")
+    ).to_have_count(1)
     # The public faces of the two officials' functions.
     signed.goto("/talks/")
     expect(signed.locator("[data-test=past]")).to_contain_text("以案为鉴")

@@ -1,4 +1,5 @@
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -164,6 +165,16 @@ def test_the_village_cadre_records_progress_through_the_page(cast: Cast, committ
     assert client.post(url, {"progress": "60", "note": "已完成六成"}).status_code == 302
     item.refresh_from_db()
     assert item.progress == 60
+    # The page's form carries a one-time key: sent twice (a double tap), it records once.
+    page = client.get(reverse("cases:rectification-detail", args=[item.pk])).content.decode()
+    key = re.search(
+        r'action="' + re.escape(url) + r'"[^>]*>.*?name="_once" value="([^"]+)"', page, re.S
+    )
+    assert key, "the progress form carries a one-time key"
+    for _tap in range(2):
+        sent = client.post(url, {"progress": "80", "note": "已完成八成", "_once": key[1]})
+        assert sent.status_code == 302
+    assert item.milestones.filter(progress=80).count() == 1
     outsider = Client()
     outsider.force_login(cast.outsider.user)
     assert outsider.post(url, {"progress": "70", "note": "x"}).status_code == 404
