@@ -94,7 +94,7 @@ TOTAL_MARK = "__lianyun_statement_total__"
 STATEMENT_ROW = (
     '<tr><td>{}<br><small>{}{}</small></td><td>{}</td><td class="num">{}</td><td>{}</td>'
     "<td>{}{}</td>"
-    '<td><button type="submit" formaction="{}" class="link" data-test="dispute">{}</button></td>'
+    '<td><a href="{}" data-test="dispute">{}</a></td>'
     "</tr>"
 )
 

@@ -37,9 +37,16 @@ def test_a_villager_scans_the_notice_looks_up_payouts_and_disputes_one(
     assert float(phone.locator("[data-test=total]").inner_text()) > 0
     phone.locator("[data-test=dispute]").first.click()
     phone.get_by_label("理由").fill("十月的高龄津贴少发了五十元。")
-    phone.locator("[data-test=send-dispute]").click()
+    phone.locator("[data-test=send-dispute]").dblclick()  # a double tap files it once
     expect(phone.locator("[data-test=receipt]")).to_be_visible()
     petition_number = re.search(r"\d{4}-\d{6}", phone.locator("main").inner_text()).group(0)  # type: ignore[union-attr]
+    receipt = phone.locator("[data-test=receipt] code").inner_text()
+    phone.reload()  # the same receipt again, nothing filed
+    expect(phone.locator("[data-test=receipt] code")).to_have_text(receipt)
+    phone.go_back()
+    if phone.locator("[data-test=send-dispute]").count():
+        phone.locator("[data-test=send-dispute]").click()  # back and send again: the same one
+        expect(phone.locator("[data-test=receipt] code")).to_have_text(receipt)
 
     town = browser.new_context(base_url=demo.url, **PHONE).new_page()
     sign_in(town, demo, "town")

@@ -212,7 +212,7 @@ def test_the_statement_escapes_what_the_payment_platform_sent(client: Client, pe
     assert "&lt;i&gt;" in page
     for line in Payout.objects.filter(resident=resident):
         dispute = reverse("petitions:payout-dispute", args=[line.pk])
-        assert f'formaction="{dispute}"' in page
+        assert f'href="{dispute}"' in page
 
 
 def test_answers_come_from_a_shell_that_holds_nothing_about_anyone(person) -> None:  # type: ignore[no-untyped-def]
