@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from lianyun.inquiries.access import own_inquiries
 from lianyun.inquiries.models import InquiryMeeting, MeetingStatus
 from lianyun.petitions.access import own_petitions
 from lianyun.petitions.queries import deadline_of
+from lianyun.surveys.actions import eligible_targets
 from lianyun.surveys.models import Invitation, Survey, SurveyKind
 
 
@@ -36,6 +38,17 @@ def _confirmed_at(item: RectificationItem) -> str:
     if kind == "inquiries.Inquiry" and pk.isdigit():
         return reverse("inquiries:inquiry-detail", args=[int(pk)])
     return reverse("portal:mine")
+
+
+def _may_answer(survey: Survey, resident: Any) -> bool:
+    """Only the surveys this villager may answer: drawn for it, and asking about their place."""
+    if resident is None:
+        return False
+    try:
+        eligible_targets(survey, resident)
+    except ValidationError:
+        return False
+    return True
 
 
 def villager_home(user: User, now: datetime.datetime | None = None) -> VillagerHome:
@@ -72,7 +85,7 @@ def villager_home(user: User, now: datetime.datetime | None = None) -> VillagerH
             .order_by("deadline", "pk")
         ],
         inquiries=list(own_inquiries(resident).select_related("unit").order_by("-pk")[:20]),
-        surveys=[(s, s.pk in invited) for s in open_surveys],
+        surveys=[(s, s.pk in invited) for s in open_surveys if _may_answer(s, resident)],
         meetings=list(
             InquiryMeeting.objects.filter(
                 village_id=user.region_id, status=MeetingStatus.SCHEDULED, starts_at__gte=now

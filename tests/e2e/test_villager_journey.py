@@ -100,3 +100,17 @@ def test_a_villager_reaches_every_function_and_nothing_is_filed_twice(
     signed.goto("/exams/")
     signed.locator("[data-test=quiz-start]").click()
     expect(signed.locator("[data-test=question]").first).to_be_visible()
+    # A ticked answer is kept as it is ticked: a reload shows it still ticked.
+    choice = signed.locator("[data-test=question]:has(input[type=radio])").first
+    with signed.expect_response("**/exams/quiz/keep/"):
+        choice.locator("input[type=radio]").first.check()
+    signed.reload()
+    expect(
+        signed.locator("[data-test=question]:has(input[type=radio])")
+        .first.locator("input[type=radio]")
+        .first
+    ).to_be_checked()
+    signed.locator("[data-test=hand-in]").dblclick()  # a double tap hands in once
+    expect(signed.locator("[data-test=quiz-right]")).to_be_visible()
+    signed.reload()
+    expect(signed.locator("[data-test=quiz-right]")).to_be_visible()
