@@ -35,20 +35,19 @@ from lianyun.talks.forms import MinutesForm, ModerateForm, QuestionForm, Reminde
 from lianyun.talks.models import Attendance, QuestionStatus, Recording, Registration, Talk
 
 
+def _by_time(talks: list[Talk]) -> dict[str, list[Talk]]:
+    now = timezone.now()
+    return {
+        "upcoming": [t for t in talks if actions.ends_at(t) >= now],
+        "past": [t for t in talks if actions.ends_at(t) < now][:30],
+    }
+
+
 def talk_list(request: HttpRequest) -> HttpResponse:
     """Officials see the talks meant for them; anyone else the public lectures."""
     user = request.user
     if not getattr(user, "is_official", False):
-        now = timezone.now()
-        talks = list(public_talks())
-        return render(
-            request,
-            "talks/public_list.html",
-            {
-                "upcoming": [t for t in talks if actions.ends_at(t) >= now],
-                "past": [t for t in talks if actions.ends_at(t) < now][:30],
-            },
-        )
+        return render(request, "talks/public_list.html", _by_time(list(public_talks())))
     talks = [
         t
         for t in Talk.objects.prefetch_related("regions")
@@ -60,13 +59,11 @@ def talk_list(request: HttpRequest) -> HttpResponse:
         )
     )
     reminders = visible_reminders(user).filter(official=user, acknowledged_at__isnull=True)  # type: ignore[arg-type,misc]
-    now = timezone.now()
     return render(
         request,
         "talks/talk_list.html",
         {
-            "upcoming": [t for t in talks if actions.ends_at(t) >= now],
-            "past": [t for t in talks if actions.ends_at(t) < now][:30],
+            **_by_time(talks),
             "attended": attended,
             "unacknowledged": reminders,
             "organiser": getattr(request.user, "role", "") in actions.ORGANISER_ROLES,
