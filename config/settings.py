@@ -214,7 +214,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Official sessions: idle and absolute limits (SECURITY.md: ≤ 30 min, ≤ 12 h).
+# Official sessions: idle and absolute limits (docs/security.md: ≤ 30 min, ≤ 12 h).
 LIANYUN_SESSION_IDLE_MINUTES = env_int("LIANYUN_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=30)
 LIANYUN_SESSION_ABSOLUTE_HOURS = env_int(
     "LIANYUN_SESSION_ABSOLUTE_HOURS", 12, minimum=1, maximum=12
@@ -235,7 +235,7 @@ AXES_VERBOSE = False
 # axes.W006 asks to key on the IP too; we key on the account on purpose (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Limits on guessing (SECURITY.md S6): keyed on the target and the browser session, never on
+# Limits on guessing (docs/security.md S6): keyed on the target and the browser session, never on
 # the IP address (a village shares one, and reporter flows must not keep it).
 # (attempts, window in seconds)
 LIANYUN_LIMITS = {
@@ -273,7 +273,7 @@ LIANYUN_INSPECTION_SUMMARY_DAY = env_int(
 # 民意测评: the fewest answers a target needs before its results show (a survey may set its
 # own), how many answers wait in the mixing pool before any are written out (each written
 # answer hides among at least this many), and each town's sample by registered population
-# (DOMAIN.md's bands: 100万+ → 400, 50万+ → 350, 20万+ → 300, fewer → 200).
+# (docs/domain.md's bands: 100万+ → 400, 50万+ → 350, 20万+ → 300, fewer → 200).
 LIANYUN_SURVEY_MIN_ANSWERS = env_int("LIANYUN_SURVEY_MIN_ANSWERS", 10, minimum=1, maximum=1000)
 LIANYUN_SURVEY_MIX_SIZE = env_int("LIANYUN_SURVEY_MIX_SIZE", 10, minimum=2, maximum=1000)
 LIANYUN_SURVEY_SAMPLE_BANDS = [(1_000_000, 400), (500_000, 350), (200_000, 300), (0, 200)]
@@ -281,11 +281,11 @@ LIANYUN_SURVEY_SAMPLE_BANDS = [(1_000_000, 400), (500_000, 350), (200_000, 300),
 LIANYUN_LOOKUP_CODE_MINUTES = 5
 LIANYUN_LOOKUP_CODE_TRIES = 3
 
-# Uploads (SECURITY.md S19): each file, and a whole request, are capped; a request over the cap
+# Uploads (docs/security.md S19): each file, and a whole request, are capped; a request over the cap
 # is refused with 413 before its body is read.
 # 大数据比对: the rules' thresholds (items by their catalogue code).
 LIANYUN_CROSSCHECK = {
-    # Items a person on the public payroll may not receive (DOMAIN.md §1.4).
+    # Items a person on the public payroll may not receive (docs/domain.md §1.4).
     "closed_to_employees": env_list(
         "LIANYUN_CROSSCHECK_CLOSED_ITEMS", ["dibao", "destitute_support"]
     ),
@@ -324,7 +324,7 @@ LIANYUN_PAYOUT_FILE_PATHS = ("/payouts/uploads/", "/api/v1/payout-batches")
 LIANYUN_IMAGE_MAX_PIXELS = 40_000_000
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Retention: days after a case ends before it and its files are deleted (SECURITY.md S22).
+# Retention: days after a case ends before it and its files are deleted (docs/security.md S22).
 LIANYUN_RETENTION_DAYS = {
     "petition": env_int("LIANYUN_RETENTION_PETITION_DAYS", 5 * 365, minimum=1),
 }

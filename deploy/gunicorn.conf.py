@@ -10,5 +10,5 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
-# No client address, no user agent, no query string (SECURITY.md S4).
+# No client address, no user agent, no query string (docs/security.md S4).
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

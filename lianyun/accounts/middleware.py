@@ -1,4 +1,4 @@
-"""Idle and absolute session limits for officials (SECURITY.md: ≤ 30 min idle, ≤ 12 h)."""
+"""Idle and absolute session limits for officials (docs/security.md: ≤ 30 min idle, ≤ 12 h)."""
 
 import time
 from collections.abc import Callable

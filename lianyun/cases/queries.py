@@ -1,4 +1,4 @@
-"""Counters for the county's reporting (DOMAIN.md §6.2), over what a user may see."""
+"""Counters for the county's reporting (docs/domain.md §6.2), over what a user may see."""
 
 import datetime
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """Project checks run by `lianyun check --deploy`: the Content Security Policy must be there,
-enforced and strict (SECURITY.md S10), since every page's defence against injected script
+enforced and strict (docs/security.md S10), since every page's defence against injected script
 rests on it."""
 
 from typing import Any

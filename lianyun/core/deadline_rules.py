@@ -1,4 +1,4 @@
-"""Statutory time limits (DOMAIN.md §2, §3). Apps take their rules from here by code."""
+"""Statutory time limits (docs/domain.md §2, §3). Apps take their rules from here by code."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +7,7 @@ from lianyun.core.deadlines import DeadlineRule, PeriodUnit
 RULES: dict[str, DeadlineRule] = {
     rule.code: rule
     for rule in [
-        # 村务公开 (DOMAIN.md §4.2, art. 13 and 16 of the provincial regulations)
+        # 村务公开 (docs/domain.md §4.2, art. 13 and 16 of the provincial regulations)
         DeadlineRule(
             "disclosure_posting", 5, PeriodUnit.DAYS, _("Village Affairs Disclosure art. 13")
         ),

@@ -1,6 +1,6 @@
 """The one masking module: every page, export and API masks personal data through here.
 
-Rules (SECURITY.md §design rules, DOMAIN.md §2.5):
+Rules (docs/security.md §design rules, docs/domain.md §2.5):
 - name: 2 characters → 张*; 3 → 张*三; 4 or more → first character, **, then from the
   fourth character on (欧阳娜娜 → 欧**娜). A single character becomes *.
 - ID number: first and last character, 16 stars between.

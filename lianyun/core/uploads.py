@@ -1,4 +1,4 @@
-"""Checking an uploaded file before anything keeps it (SECURITY.md S19).
+"""Checking an uploaded file before anything keeps it (docs/security.md S19).
 
 The type is read from the content, never from the name or the browser's claim; only images,
 PDF and common voice recordings are accepted. Images are decoded and written anew, which

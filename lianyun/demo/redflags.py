@@ -2,7 +2,7 @@
 police and funeral homes, the public payroll, the village cadres and their declared relatives,
 the household register, the 低保 separate filings), written as GBK CSV and read by the registry
 importer; a second payout batch from the platform with the problems counties actually find
-planted in it (DOMAIN.md §1.3); then the cross-checks run, and the commission has begun its
+planted in it (docs/domain.md §1.3); then the cross-checks run, and the commission has begun its
 review: one flag confirmed into a lead, one dismissed, one village asked to explain.
 
 What is planted: four recipients who died in the first month and were paid on; three 低保

@@ -35,7 +35,7 @@ def previous_period(kind: str, today: datetime.date) -> str:
 
 def due_on(kind: str, today: datetime.date) -> datetime.date:
     """When the previous period's disclosure is due: a set day of the month (finances) or of
-    the quarter's first month (the others), 15 by default (DOMAIN.md §4.2, 财务公开日)."""
+    the quarter's first month (the others), 15 by default (docs/domain.md §4.2, 财务公开日)."""
     day = settings.LIANYUN_DISCLOSURE_DUE_DAY
     if kind in MONTHLY:
         return today.replace(day=day)

@@ -1,6 +1,6 @@
 """Who may see a person's payouts: the person, proven by name, ID number and a second factor.
 
-An ID number is not a secret (SECURITY.md threat 2), so it never suffices. Unknown person,
+An ID number is not a secret (docs/security.md threat 2), so it never suffices. Unknown person,
 wrong name and wrong second factor take the same work and give the same answer. Limits count
 per browser session and per person looked up, never per IP address.
 """

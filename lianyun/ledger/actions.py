@@ -707,7 +707,7 @@ def error_report(upload: PayoutUpload) -> bytes | None:
     return crypto.decrypt_bytes(bytes(upload.error_report_encrypted), context=ERROR_REPORT_CONTEXT)
 
 
-# --- the payment notice (DOMAIN.md §1.2, Suining): one text per paid payout -----------------
+# --- the payment notice (docs/domain.md §1.2, Suining): one text per paid payout -----------------
 
 NOTICE = (
     "【{signature}】{name}您好，您第{period}期{item}已获批准，金额{amount}元，"

@@ -2,7 +2,7 @@
 
 Pure reading and checking; writing is in actions.py. The encoding is detected, never guessed
 silently: UTF-8 (with or without BOM) first, then GB18030 (which contains GBK); the summary
-says which. Columns may be the Chinese headers or the 人社 field codes (DOMAIN.md §5.2); both
+says which. Columns may be the Chinese headers or the 人社 field codes (docs/domain.md §5.2); both
 map to one canonical schema. Each bad row becomes a RowError with its row number, column,
 value and reason in the user's language.
 """

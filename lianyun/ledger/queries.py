@@ -185,7 +185,7 @@ class DibaoLine:
 
 
 def dibao_list(village: Region, period: str) -> list[DibaoLine]:
-    """The public 低保 list: name, household size and monthly amount only (DOMAIN.md §2.1)."""
+    """The public 低保 list: name, household size and monthly amount only (docs/domain.md §2.1)."""
     payouts = (
         Payout.objects.filter(village=village, period=period, item__code="dibao", status="paid")
         .select_related("resident__household")

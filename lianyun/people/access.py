@@ -39,7 +39,7 @@ def recusal_filter(user: Actor, *, person_field: str, unit_field: str) -> Q:
 
     Excluded are matters about the user, about anyone the user declared as a relative (or
     who declared the user), about a unit the user holds a post in or is attached to, and
-    about anyone holding a post in one of those units (SECURITY.md threat 1).
+    about anyone holding a post in one of those units (docs/security.md threat 1).
     `person_field` and `unit_field` name the lookups of the subject on the filtered model.
     """
     units: set[int] = set()

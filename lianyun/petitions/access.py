@@ -3,7 +3,7 @@
 A handler is a commission official (town or county) whose scope holds the petition's region
 and whose level handles it. Nobody sees a petition about themselves, about their declared
 relatives (or someone who declared them), about a unit they hold a post in, or about anyone
-who holds a post in one of their units (SECURITY.md threat 1). "Not allowed" and "missing"
+who holds a post in one of their units (docs/security.md threat 1). "Not allowed" and "missing"
 answer alike.
 """
 

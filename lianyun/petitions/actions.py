@@ -1,7 +1,7 @@
 """Every state change of a petition, each with its statutory clock, event and audit row.
 
 The petitioner-facing actions take no actor (anonymous) or the petitioner's account, and
-record nothing about the network: no IP address, no user agent (SECURITY.md S4).
+record nothing about the network: no IP address, no user agent (docs/security.md S4).
 """
 
 import datetime

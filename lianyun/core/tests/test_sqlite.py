@@ -1,4 +1,4 @@
-"""The embedded database runs in WAL mode with synchronous=FULL (SECURITY.md)."""
+"""The embedded database runs in WAL mode with synchronous=FULL (docs/security.md)."""
 
 import os
 import subprocess

@@ -78,7 +78,7 @@ def test_the_standard_scale_covers_the_whole_county(time_machine) -> None:  # ty
     assert Region.objects.filter(kind=RegionKind.TOWN).count() == 31
     assert summary.county.residents > 20_000
     # Two closed years of the social evaluation survey: every town ranked, each year's sample
-    # the DOMAIN.md quota (200 below 20万) answered by about 85%.
+    # the docs/domain.md quota (200 below 20万) answered by about 85%.
     latest, previous = index_history(summary.county.county)
     assert latest.survey.year == previous.survey.year + 1
     assert [t.rank for t in latest.towns] == list(range(1, 32))

@@ -1,4 +1,4 @@
-"""SECURITY.md S3 (identity gate), S5 (receipts), S6 (receipt brute force), recusal at the query."""
+"""docs/security.md S3 (identity gate), S5 (receipts), S6 (receipt brute force), recusal at the query."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""The 11 policy categories (DOMAIN.md §7), from the bundled catalogue; editable afterwards."""
+"""The 11 policy categories (docs/domain.md §7), from the bundled catalogue; editable afterwards."""
 
 import json
 from pathlib import Path

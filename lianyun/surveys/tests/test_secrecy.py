@@ -1,4 +1,4 @@
-"""SECURITY.md S21: no stuffing (one ballot stores one answer however many race for it; codes
+"""docs/security.md S21: no stuffing (one ballot stores one answer however many race for it; codes
 that are not ballots store nothing) and no linking (nothing joins an answer to who gave it)."""
 
 import datetime
