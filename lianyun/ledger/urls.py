@@ -5,6 +5,8 @@ from lianyun.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("mine/", views.lookup, name="payout-lookup"),
+    path("mine/code/", views.lookup_code, name="payout-code"),
+    path("mine/<int:year>/", views.payout_statement, name="payout-statement"),
     path("boards/", views.board_pick, name="board-pick"),
     path("boards/<str:code>/", views.board, name="board-detail"),
     path("boards/<str:code>/publish/", views.board_publish, name="board-publish"),

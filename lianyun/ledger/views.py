@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,7 @@ from lianyun.ledger.access import (
     access_upload,
     start_code_challenge,
     verified_cookie,
+    verified_index,
     verify_code,
     verify_lookup,
     visible_uploads,
@@ -57,6 +58,7 @@ from lianyun.ledger.queries import (
     statement,
     village_board,
 )
+from lianyun.people.models import Resident
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
 from lianyun.regions.models import Region, Unit
@@ -127,98 +129,139 @@ def _statement_rows(lines: list[StatementLine]) -> str:
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
 
 
+def _see_other(url: str) -> HttpResponse:
+    """303: the browser fetches the answer with GET, so reload and back never send again."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _proved(resident: Resident, year: int) -> HttpResponse:
+    """The person is proved: the browser keeps the proof and is sent to the statement."""
+    response = _see_other(reverse("ledger:payout-statement", args=[year]))
+    response.set_cookie(
+        VERIFIED,
+        verified_cookie(resident),
+        max_age=settings.LIANYUN_LOOKUP_MINUTES * 60,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _lookup_page(
+    request: HttpRequest, form: LookupForm | None, *, year: int | None = None, failed: bool = False
+) -> HttpResponse:
+    """The lookup form. Blank (form None), it is the same for everyone in a language and year
+    and comes from a shell; sent back with errors, it holds what the person typed and is
+    rendered for them alone."""
+    fields = _lookup_fields(form) if form is not None else _blank_fields(year)
+
+    def page() -> HttpResponse:
+        return render(
+            request, "ledger/payout_lookup.html", {"form_fields": fields, "failed": failed}
+        )
+
+    if form is not None:
+        return page()
+    key = ("payout-lookup", timezone.localdate().year, year, failed)
+    return from_shell(request, key, page, {}) or page()
+
+
 @never_cache
 def lookup(request: HttpRequest) -> HttpResponse:
     """A villager's own payouts. The ID number travels only in the POST body.
 
-    Second factor: the social-security card number, or a code texted to the phone on file.
+    Second factor: the social-security card number, or a code texted to the phone on file. A
+    proved browser is sent on to the statement (post/redirect/get), so a reload or the back
+    button shows the statement again and never sends the ID number twice.
     """
-    action = request.POST.get("action", "lookup")
-    form: LookupForm | None = LookupForm(request.POST or None, by_code=action == "code")
-    code_form = None
-    result = None
+    if request.method != "POST":
+        return _lookup_page(request, None)
+    by_code = request.POST.get("action") == "code"
+    form = LookupForm(request.POST, by_code=by_code)
+    if not form.is_valid():
+        return _lookup_page(request, form)
+    data = form.cleaned_data
+    if by_code:
+        found, code = start_code_challenge(
+            request.session,
+            name=data["name"],
+            id_number=data["id_number"],
+            session_key=device_key(request),
+        )
+        queue_lookup_code(found, code)
+        return _see_other(f"{reverse('ledger:payout-code')}?year={data['year']}")
+    resident = verify_lookup(
+        name=data["name"],
+        id_number=data["id_number"],
+        card_number=data["card_number"],
+        session_key=device_key(request),
+    )
+    record_lookup(resident=resident)
+    if resident is None:
+        return _lookup_page(request, None, year=data["year"], failed=True)
+    return _proved(resident, data["year"])
+
+
+@never_cache
+def lookup_code(request: HttpRequest) -> HttpResponse:
+    """The second step by text: the code that was sent to the phone on file."""
     failed = False
-    session_key = device_key(request)
-    resident = None
-    year = None
-    form_year = None  # after a post: the year the blank form below the answer shows
-    if request.method == "POST" and action == "verify":
+    if request.method == "POST":
         code_form = CodeForm(request.POST)
         if code_form.is_valid():
             resident = verify_code(request.session, code_form.cleaned_data["code"])
             year = code_form.cleaned_data["year"]
             record_lookup(resident=resident)
-            failed = resident is None
-            if failed:
-                code_form = CodeForm(initial={"year": year})
-        form, form_year = None, year
-    elif request.method == "POST" and form is not None and form.is_valid():
-        data = form.cleaned_data
-        if action == "code":
-            found, code = start_code_challenge(
-                request.session,
-                name=data["name"],
-                id_number=data["id_number"],
-                session_key=session_key,
-            )
-            queue_lookup_code(found, code)
-            code_form = CodeForm(initial={"year": data["year"]})
-        else:
-            resident = verify_lookup(
-                name=data["name"],
-                id_number=data["id_number"],
-                card_number=data["card_number"],
-                session_key=session_key,
-            )
-            year = data["year"]
-            record_lookup(resident=resident)
-            failed = resident is None
-        form, form_year = None, data["year"]
-    rows = ""
-    if resident is not None and year is not None:
-        result = statement(resident.id_number_index, year)
-        rows = _statement_rows(result.lines)
-    fields = _lookup_fields(form) if form is not None else _blank_fields(form_year)
+            if resident is not None:
+                return _proved(resident, year)
+            failed = True
+            code_form = CodeForm(initial={"year": year})
+    else:
+        year_form = CodeForm(request.GET)
+        year_form.is_valid()
+        code_form = CodeForm(initial={"year": year_form.cleaned_data.get("year")})
+    return render(request, "ledger/payout_code.html", {"code_form": code_form, "failed": failed})
+
+
+def _keep_offline(request: HttpRequest) -> bool:
+    """A signed-in villager's own phone may keep their last statements for reading offline."""
+    user = request.user
+    return bool(user.is_authenticated and not getattr(user, "is_official", True))
+
+
+@never_cache
+def payout_statement(request: HttpRequest, year: int) -> HttpResponse:
+    """The statement of a browser that proved the person within the last minutes. Without the
+    proof (another browser, or the minutes passed) it asks for the details again."""
+    this_year = timezone.localdate().year
+    if not this_year - 5 <= year <= this_year:
+        raise Http404
+    index = verified_index(request.COOKIES)
+    if index is None:
+        messages.info(request, _("To see your payouts, enter your details again."))
+        return redirect("ledger:payout-lookup")
+    result = statement(index, year)
+    rows = _statement_rows(result.lines)
+    years = range(this_year, this_year - 6, -1)
+    keep = _keep_offline(request)
 
     def page(shown: object, rows: str) -> HttpResponse:
-        context = {
-            "form_fields": fields,
-            "code_form": code_form,
-            "result": shown,
-            "rows": rows,
-            "failed": failed,
-        }
-        return render(request, "ledger/payout_lookup.html", context)
+        context = {"result": shown, "rows": rows, "years": years, "keep_offline": keep}
+        return render(request, "ledger/payout_statement.html", context)
 
-    response = None
-    if code_form is None and (form is None or not form.is_bound):
-        # The answer is the same page for everyone but the statement's lines and total.
-        response = from_shell(
-            request,
-            (
-                "payout-lookup",
-                timezone.localdate().year,
-                form_year,
-                failed,
-                bool(result),
-                bool(rows),
-            ),
-            lambda: page(
-                {"year": year, "total": TOTAL_MARK} if result else None, rows and ROWS_MARK
-            ),
-            {ROWS_MARK: rows, TOTAL_MARK: escape(str(result.total))} if result else {},
-        )
-    if response is None:
-        response = page(result, rows)
-    if resident is not None:
-        response.set_cookie(
-            VERIFIED,
-            verified_cookie(resident),
-            max_age=settings.LIANYUN_LOOKUP_MINUTES * 60,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+    response = from_shell(
+        request,
+        ("payout-statement", this_year, year, bool(rows)),
+        lambda: page({"year": year, "total": TOTAL_MARK}, rows and ROWS_MARK),
+        {ROWS_MARK: rows, TOTAL_MARK: escape(str(result.total))},
+    ) or page(result, rows)
+    if keep:
+        # The service worker keeps this copy apart from the public pages and drops it at
+        # sign-out (static/js/sw.js).
+        response["X-Lianyun-Keep"] = "personal"
     return response
 
 

@@ -3,10 +3,15 @@
 // village payout boards and the articles. Pages are fetched from the network first, so nobody
 // reads stale public data while online; offline, a kept copy answers, marked with the time it
 // was fetched, and any other page answers with the offline page. Personal pages send no-store
-// and are never kept here.
+// and are kept only when the server marks them X-Lianyun-Keep: personal, which it does for a
+// signed-in villager's own payout statements: the last few, in a cache of their own that is
+// emptied at sign-out and after a month.
 const CACHE = "lianyun-shell-v2";
 const PAGES = "lianyun-pages-v1";
+const PERSONAL = "lianyun-personal-v1";
 const MOST_PAGES = 60;
+const MOST_PERSONAL = 3;
+const PERSONAL_DAYS = 30;
 const SHELL = [
   "/static/css/app.css",
   "/static/js/app.js",
@@ -22,23 +27,32 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
-    caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE && k !== PAGES).map((k) => caches.delete(k))))
+    caches.keys().then((keys) => Promise.all(keys.filter((k) => ![CACHE, PAGES, PERSONAL].includes(k)).map((k) => caches.delete(k))))
       .then(() => self.clients.claim())
   );
 });
 
-async function keep(request, response) {
+async function keep(name, most, request, response) {
   const body = await response.text();
-  const cache = await caches.open(PAGES);
+  const cache = await caches.open(name);
+  await cache.delete(request); // a page read again becomes the newest
   await cache.put(request, new Response(body, {
     headers: { "Content-Type": "text/html; charset=utf-8", "X-Lianyun-Fetched": new Date().toISOString() },
   }));
   const keys = await cache.keys();
-  for (const old of keys.slice(0, Math.max(0, keys.length - MOST_PAGES))) await cache.delete(old);
+  for (const old of keys.slice(0, Math.max(0, keys.length - most))) await cache.delete(old);
 }
 
 async function kept(request) {
-  const hit = await (await caches.open(PAGES)).match(request);
+  let hit = await (await caches.open(PAGES)).match(request);
+  if (!hit) {
+    hit = await (await caches.open(PERSONAL)).match(request);
+    const age = hit ? Date.now() - Date.parse(hit.headers.get("X-Lianyun-Fetched")) : 0;
+    if (age > PERSONAL_DAYS * 86400000) {
+      await (await caches.open(PERSONAL)).delete(request);
+      hit = undefined;
+    }
+  }
   if (!hit) return caches.match("/offline/");
   const body = await hit.text();
   const when = new Date(hit.headers.get("X-Lianyun-Fetched") || Date.now());
@@ -54,7 +68,12 @@ async function kept(request) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === "/accounts/logout/") {
+    event.waitUntil(caches.delete(PERSONAL)); // signing out leaves nothing personal behind
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
     return;
@@ -64,9 +83,12 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(
       fetch(request).then((response) => {
         const cacheable = response.ok && !/no-store|private/.test(response.headers.get("Cache-Control") || "");
-        if (wanted && cacheable) event.waitUntil(keep(request, response.clone()));
+        if (wanted && cacheable) event.waitUntil(keep(PAGES, MOST_PAGES, request, response.clone()));
+        if (response.ok && response.headers.get("X-Lianyun-Keep") === "personal") {
+          event.waitUntil(keep(PERSONAL, MOST_PERSONAL, request, response.clone()));
+        }
         return response;
-      }).catch(() => (wanted ? kept(request) : caches.match("/offline/")))
+      }).catch(() => kept(request))
     );
   }
 });

@@ -33,8 +33,14 @@ def test_a_villager_scans_the_notice_looks_up_payouts_and_disputes_one(
     phone.get_by_label("社保卡号").fill(card)
     phone.get_by_role("button", name="查询").click()
     expect(phone.locator("[data-test=statement]")).to_be_visible()
-    assert number not in phone.url
-    assert float(phone.locator("[data-test=total]").inner_text()) > 0
+    assert number not in phone.url and phone.url.endswith("/payouts/mine/2026/")
+    total = phone.locator("[data-test=total]").inner_text()
+    assert float(total) > 0
+    phone.reload()  # a GET: the same statement, the ID number not sent again
+    expect(phone.locator("[data-test=total]")).to_have_text(total)
+    phone.locator("[data-test=dispute]").first.click()
+    phone.go_back()  # back from the dispute form: the statement, no resubmit prompt
+    expect(phone.locator("[data-test=total]")).to_have_text(total)
     phone.locator("[data-test=dispute]").first.click()
     phone.get_by_label("理由").fill("十月的高龄津贴少发了五十元。")
     phone.locator("[data-test=send-dispute]").dblclick()  # a double tap files it once

@@ -101,3 +101,40 @@ def test_a_policy_read_once_is_there_offline_and_read_aloud(
     page.goto("/petitions/track/")  # not kept: the offline page says so plainly
     expect(page.locator("h1")).to_contain_text("网络未连接")
     context.set_offline(False)
+
+
+def test_a_signed_in_villagers_last_statement_is_kept_until_sign_out(
+    browser: Browser, demo: DemoServer
+) -> None:
+    """A villager on their own phone reads their last statement without a signal; signing out
+    leaves nothing of it on the phone. Without an account nothing personal is kept at all."""
+    assert demo.lookup is not None
+    name, number, card = demo.lookup
+    context = browser.new_context(base_url=demo.url, **PHONE)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.get_by_label("用户名").fill("villager")
+    page.get_by_label("密码").fill(demo.password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("我的")
+    page.goto("/payouts/mine/")
+    page.get_by_label("姓名").fill(name)
+    page.get_by_label("身份证号码").fill(number)
+    page.get_by_label("社保卡号").fill(card)
+    page.get_by_role("button", name="查询").click()
+    total = page.locator("[data-test=total]").inner_text()
+    page.wait_for_timeout(300)  # the copy is written after the page is shown
+    context.set_offline(True)
+    page.goto("/")
+    page.goto("/payouts/mine/2026/")
+    expect(page.locator("[data-test=offline-copy]")).to_contain_text("保存的副本")
+    expect(page.locator("[data-test=total]")).to_have_text(total)
+    context.set_offline(False)
+    page.goto("/")
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_timeout(300)
+    context.set_offline(True)
+    page.goto("/payouts/mine/2026/")
+    expect(page.locator("h1")).to_contain_text("网络未连接")
+    context.set_offline(False)

@@ -83,6 +83,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
     "ledger:payout-lookup": (PUBLIC, "GET", ""),
+    "ledger:payout-code": (PUBLIC, "GET", ""),
+    # Without a browser's proof it sends the visitor back to the lookup: nothing of anyone.
+    "ledger:payout-statement": (PUBLIC, "GET", "year"),
     "ledger:board-pick": (MISSING, "GET", ""),
     "ledger:board-detail": (PUBLIC, "GET", "region"),
     "ledger:dibao-list": (PUBLIC, "GET", "region"),
@@ -419,6 +422,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "identity_request": world.identity_request.pk,
         "item": world.item.pk,
         "function": "ledger",
+        "year": 2026,
         "inquiry": world.inquiry.pk,
         "pending_inquiry": world.pending_inquiry.pk,
         "meeting": world.meeting.pk,

@@ -149,6 +149,7 @@ def test_the_demo_payouts_answer_the_printed_lookup(client) -> None:  # type: ig
     page = client.post(
         reverse("ledger:payout-lookup"),
         {"name": name, "id_number": number, "card_number": card, "year": "2026"},
+        follow=True,
     ).content.decode()
     assert 'data-test="statement"' in page
 

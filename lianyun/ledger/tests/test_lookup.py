@@ -5,16 +5,22 @@ from django.test import Client
 from django.urls import reverse
 
 from lianyun.core.models import AuditEntry
+from lianyun.ledger.access import VERIFIED
 from lianyun.ledger.models import Payout
 from lianyun.testing import CARD, payout_rows
 
 URL = reverse("ledger:payout-lookup")
+CODE = reverse("ledger:payout-code")
 
 
 def _ask(
     client: Client, number: str, *, name: str = "袁建国", card: str = CARD, year: str = "2026"
 ):  # type: ignore[no-untyped-def]
-    return client.post(URL, {"name": name, "id_number": number, "card_number": card, "year": year})
+    return client.post(
+        URL,
+        {"name": name, "id_number": number, "card_number": card, "year": year},
+        follow=True,
+    )
 
 
 def _body(response) -> str:  # type: ignore[no-untyped-def]
@@ -101,18 +107,19 @@ def test_without_a_card_a_code_texted_to_the_phone_on_file_opens_the_payouts(
     resident.save()
     ask = {"name": "袁建国", "id_number": number, "card_number": "", "year": "2026"}
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(URL, {**ask, "action": "code"}).content.decode()
+        page = client.post(URL, {**ask, "action": "code"}, follow=True).content.decode()
     assert 'data-test="code-step"' in page and 'data-test="statement"' not in page
     assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]
     code = _texted_code(MemoryBackend.outbox)
     assert code not in page and number not in page
     wrong = "000000" if code != "000000" else "111111"
-    refused = client.post(URL, {"action": "verify", "code": wrong, "year": "2026"})
+    refused = client.post(CODE, {"action": "verify", "code": wrong, "year": "2026"})
     assert 'data-test="lookup-failed"' in refused.content.decode()
-    shown = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+    shown = client.post(CODE, {"code": code, "year": "2026"}, follow=True).content.decode()
     assert shown.count('data-test="dispute"') == 3
     # A code is good once.
-    again = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+    client.cookies.pop(VERIFIED)
+    again = client.post(CODE, {"code": code, "year": "2026"}, follow=True).content.decode()
     assert 'data-test="statement"' not in again
 
 
@@ -132,6 +139,7 @@ def test_asking_for_a_code_answers_alike_for_strangers_and_texts_only_the_person
             response = client.post(
                 URL,
                 {"name": name, "id_number": id_number, "year": "2026", "action": "code"},
+                follow=True,
             )
         pages.append(_body(response))
     assert pages[0] == pages[1] == pages[2]
@@ -164,8 +172,8 @@ def test_codes_are_limited_per_person_and_tries_per_code(
     code = _texted_code(MemoryBackend.outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(settings.LIANYUN_LOOKUP_CODE_TRIES):
-        client.post(URL, {"action": "verify", "code": wrong, "year": "2026"})
-    late = client.post(URL, {"action": "verify", "code": code, "year": "2026"}).content.decode()
+        client.post(CODE, {"action": "verify", "code": wrong, "year": "2026"})
+    late = client.post(CODE, {"code": code, "year": "2026"}, follow=True).content.decode()
     assert 'data-test="statement"' not in late
 
 
@@ -177,8 +185,6 @@ def test_only_the_browser_that_proved_the_person_may_dispute_and_only_for_a_whil
     import datetime
 
     from django.urls import reverse as url_for
-
-    from lianyun.ledger.access import VERIFIED
 
     time_machine.move_to(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC))
     number, resident = person
@@ -246,3 +252,49 @@ def test_answers_come_from_a_shell_that_holds_nothing_about_anyone(person) -> No
     assert payout is not None
     dispute = reverse("petitions:payout-dispute", args=[payout.pk])
     assert strict.post(dispute, {"csrfmiddlewaretoken": token}).status_code == 200
+
+
+def test_a_proved_lookup_redirects_so_reload_and_back_never_send_again(
+    client: Client, person
+) -> None:  # type: ignore[no-untyped-def]
+    """Post/redirect/get: the ID number goes once, in a POST body; the statement is a GET that a
+    reload or the back button from a dispute form shows again, with no new audit row."""
+    number, _resident = person
+    answer = client.post(
+        URL, {"name": "袁建国", "id_number": number, "card_number": CARD, "year": "2026"}
+    )
+    assert answer.status_code == 303
+    where = answer["Location"]
+    assert where == reverse("ledger:payout-statement", args=[2026]) and number not in where
+    for _again in range(3):  # the first view, a reload, back from a dispute form
+        page = client.get(where).content.decode()
+        assert page.count('data-test="dispute"') == 3
+    assert AuditEntry.objects.filter(action="lookup:payouts").count() == 1
+    # Other years are links while the proof lasts.
+    assert client.get(reverse("ledger:payout-statement", args=[2025])).status_code == 200
+    # Another browser, or the same one once the proof has gone, is asked again.
+    for browser in (Client(), client):
+        browser.cookies.pop(VERIFIED, None)
+        again = browser.get(where, follow=True).content.decode()
+        assert 'data-test="statement"' not in again and 'name="id_number"' in again
+    assert client.get(reverse("ledger:payout-statement", args=[1999])).status_code == 404
+
+
+def test_a_wrong_form_keeps_what_was_typed_and_is_never_a_shared_shell(person) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.core import pagecache
+
+    pagecache._SHELLS.clear()
+    page = Client().post(URL, {"name": "袁建国", "id_number": "", "year": "2026"}).content.decode()
+    assert 'value="袁建国"' in page
+    assert all("袁建国" not in shell for shell in pagecache._SHELLS.values())
+
+
+def test_only_a_signed_in_villagers_statement_may_be_kept_on_the_phone(county, person) -> None:  # type: ignore[no-untyped-def]
+    number, _resident = person
+    anonymous = Client()
+    assert "X-Lianyun-Keep" not in _ask(anonymous, number)
+    signed_in = Client()
+    signed_in.force_login(county.villager.user)
+    kept = _ask(signed_in, number)
+    assert kept["X-Lianyun-Keep"] == "personal"
+    assert "no-store" in kept["Cache-Control"]  # never in the browser's own HTTP cache
