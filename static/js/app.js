@@ -305,6 +305,8 @@ document.querySelectorAll("[data-countdown]").forEach(function (clock) {
             }
           });
         });
+        // What depends on an answer (a question shown only after it) follows the restored one.
+        form.dispatchEvent(new Event("change", { bubbles: true }));
       }
     } catch (error) { /* a damaged draft is ignored */ }
     function save(sent) {

@@ -37,6 +37,10 @@ def test_a_villager_answers_with_a_paper_ballot(browser: Browser, demo: DemoServ
     villager.get_by_label("没看过").check()
     expect(where).to_be_visible()
     where.fill("村委会门口和微信群")
+    villager.reload()  # half answered: the draft on the device brings every answer back
+    expect(villager.get_by_label("8", exact=True)).to_be_checked()
+    expect(where).to_be_visible()
+    expect(where).to_have_value("村委会门口和微信群")
     villager.get_by_role("button", name="提交我的回答").dblclick()  # a double tap counts once
     expect(villager.locator("[data-test=thanks]")).to_be_visible()
     villager.reload()  # the thanks page again: nothing is sent

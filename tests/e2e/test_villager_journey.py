@@ -82,6 +82,9 @@ def test_a_villager_reaches_every_function_and_nothing_is_filed_twice(
     signed.get_by_label("向哪个单位提问").select_option(label="三官寨村村民委员会")
     signed.get_by_label("一句话概括问题").fill("村口路灯什么时候修？-旅程测试")
     signed.get_by_label("问题内容").fill("村口路灯坏了三个月，请问村委会什么时候修好？")
+    signed.reload()  # the half-sent question is a draft on the device
+    expect(signed.get_by_label("问题内容")).to_have_value("村口路灯坏了三个月，请问村委会什么时候修好？")
+    expect(signed.get_by_label("一句话概括问题")).to_have_value("村口路灯什么时候修？-旅程测试")
     signed.locator("[data-test=ask]").dblclick()
     signed.wait_for_url(re.compile(r"/inquiries/\d+/$"))
     asked = signed.url
