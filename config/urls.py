@@ -29,3 +29,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
+
+handler400 = "lianyun.core.views.bad_request"

@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 T = TypeVar("T")
 
@@ -28,3 +30,12 @@ def run_form(form: Form, target: T, run: Callable[[T, dict[str, Any]], object]) 
         add_errors(form, error)
         return False
     return True
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django could not read (a broken multipart body, say): the API answers in its
+    own JSON shape, every other page with the app's page."""
+    if request.path.startswith("/api/"):
+        detail = "请求无法读取。 / The request could not be read."
+        return JsonResponse({"detail": detail, "errors": {}}, status=400)
+    return render(request, "400.html", status=400)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
@@ -72,22 +73,21 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exams:attempt-result", attempt.pk)
     rows = list(attempt.answers.select_related("question", "attempt__exam"))
     form = PaperForm(request.POST if request.method == "POST" else None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        check = request.POST.get("check", "")
+    asked = request.POST.get("check", "")
+    check = row_id(asked)
+    if request.method == "POST" and form.is_valid() and not (asked and check is None):
         try:
-            if check.isdigit():
+            if check is not None:
                 # The other answers ticked so far are kept too, not thrown away.
-                others = {p: a for p, a in form.answers().items() if p != int(check)}
+                others = {p: a for p, a in form.answers().items() if p != check}
                 actions.keep_answers(attempt=attempt, answers=others)
-                actions.check_practice(
-                    attempt=attempt, position=int(check), given=form.answer(int(check))
-                )
+                actions.check_practice(attempt=attempt, position=check, given=form.answer(check))
             else:
                 actions.answer_all(attempt=attempt, answers=form.answers())
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if check.isdigit():
+            if check is not None:
                 return redirect(reverse("exams:attempt-detail", args=[attempt.pk]) + f"#q{check}")
             return redirect("exams:attempt-result", attempt.pk)
     left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))

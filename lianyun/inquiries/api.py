@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lianyun.accounts.api_auth import OfficialToken
-from lianyun.core.api import ErrorOut
+from lianyun.core.api import ErrorOut, IsoDate
 from lianyun.inquiries import actions
 from lianyun.inquiries.access import access_answerable
 from lianyun.inquiries.models import Inquiry, InquiryMeeting
@@ -59,13 +59,13 @@ class InquiryOut(Schema):
 class CommitmentIn(Schema):
     action: str = Field(min_length=1, max_length=200)
     responsible: str = Field(min_length=1, max_length=64)
-    deadline: datetime.date
+    deadline: IsoDate
 
 
 class AnswerIn(Schema):
     text: str = Field(max_length=5000)
     commitments: list[CommitmentIn] = Field(default_factory=list, max_length=5)
-    stated_date: datetime.date | None = None
+    stated_date: IsoDate | None = None
 
 
 class QuestionedOut(Schema):
@@ -116,8 +116,8 @@ class Town(Schema):
 
 class Period(Schema):
     region: str = Field("", pattern=r"^([0-9]{12})?$", description="county or town code")
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
 
 
 def _town(code: str) -> Region | None:
@@ -178,7 +178,7 @@ def get_inquiry(request: HttpRequest, inquiry_id: int) -> Status[Schema]:
 
 @router.post(
     "/inquiries/{inquiry_id}/answers",
-    response={201: InquiryOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={201: InquiryOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=OfficialToken(),
 )
 def answer_inquiry(request: HttpRequest, inquiry_id: int, payload: AnswerIn) -> Status[Schema]:
@@ -201,7 +201,7 @@ def answer_inquiry(request: HttpRequest, inquiry_id: int, payload: AnswerIn) -> 
         )
     except ValidationError as error:
         return Status(
-            400, ErrorOut(detail=" ".join(error.messages), errors={"__all__": error.messages})
+            422, ErrorOut(detail=" ".join(error.messages), errors={"__all__": error.messages})
         )
     return Status(201, _inquiry(published_inquiries().get(pk=inquiry.pk)))
 

@@ -21,6 +21,7 @@ from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm
 from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.views import add_errors, run_form
 from lianyun.inquiries import actions
@@ -106,9 +107,9 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category in Category.values:
         inquiries = inquiries.filter(category=category)
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        inquiries = inquiries.filter(unit_id=int(unit_id))
+    unit_id = row_id(request.GET.get("unit"))
+    if unit_id is not None:
+        inquiries = inquiries.filter(unit_id=unit_id)
     page = Paginator(inquiries.order_by("-published_at", "-pk"), 30).get_page(
         request.GET.get("page")
     )
@@ -259,7 +260,7 @@ def inquiry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(
         Commitment.objects.select_related("item"),
         answer__inquiry=inquiry,
-        item_id=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+        item_id=row_id(request.POST.get("item")) or 0,
     )
     form = ConfirmForm(request.POST)
     if run_form(

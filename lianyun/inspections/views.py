@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lianyun.accounts.models import Role, User
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors, run_form
@@ -232,9 +233,9 @@ def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
     form = SampleCheckForm(request.POST)
-    item_id = request.POST.get("item", "")
-    if form.is_valid() and item_id.isdigit():
-        item = get_object_or_404(SampleItem, pk=int(item_id), visit=visit)
+    item_id = row_id(request.POST.get("item"))
+    if form.is_valid() and item_id is not None:
+        item = get_object_or_404(SampleItem, pk=item_id, visit=visit)
         try:
             actions.check_sample_item(
                 item=item,
@@ -631,9 +632,9 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     require_county(request.user)  # type: ignore[arg-type]
     form = ChecklistForm(request.POST or None)
     if request.method == "POST":
-        retire = request.POST.get("retire", "")
-        if retire.isdigit():
-            item = get_object_or_404(ChecklistItem, pk=int(retire), active=True)
+        retire = row_id(request.POST.get("retire"))
+        if retire is not None:
+            item = get_object_or_404(ChecklistItem, pk=retire, active=True)
             actions.retire_checklist_item(item=item, actor=request.user)  # type: ignore[arg-type]
             return redirect("inspections:checklist-list")
         if run_form(

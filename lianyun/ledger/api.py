@@ -7,6 +7,7 @@ is refused (422). The import runs in the task queue; `GET /api/v1/payout-batches
 """
 
 import uuid
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -76,7 +77,7 @@ NOT_IMPORTER = "此账号不能导入发放数据。 / This account may not impo
 )
 def push_payout_batch(
     request: HttpRequest,
-    file: File[UploadedFile],
+    file: Annotated[UploadedFile, File(min_length=1, description="CSV or XLSX, not empty")],
     options: Form[UploadOptions],
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=8, max_length=128),
 ) -> Status[Schema]:
@@ -85,6 +86,8 @@ def push_payout_batch(
         access_payout_importer(user)
     except Http404:
         return Status(403, ErrorOut(detail=NOT_IMPORTER))
+    if not file.size:
+        return Status(400, ErrorOut(detail=_("The file is empty."), errors={"file": []}))
     if file.size is not None and file.size > PayoutUpload.max_bytes():
         return Status(400, ErrorOut(detail=_("The file is too large; split it.")))
     try:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from lianyun.core.filestore import download_response
 from lianyun.core.limits import device_key
 from lianyun.core.pagecache import anonymous_page, from_shell
+from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.ledger.access import (
@@ -63,6 +64,7 @@ from lianyun.policies.models import SubsidyItem
 from lianyun.publications.queries import latest_checkpoint, published_entry
 from lianyun.regions.models import Region, Unit
 
+DEFAULT_RANGE = "last_month"
 RANGE_LABELS = {
     "this_month": gettext_lazy("this month"),
     "last_month": gettext_lazy("last month"),
@@ -267,8 +269,8 @@ def payout_statement(request: HttpRequest, year: int) -> HttpResponse:
 
 def _board_args(request: HttpRequest) -> tuple[str, str, str, int | None, int | None]:
     """(range name, first period, last period, item, department) from the query string."""
-    name = request.GET.get("range", "last_month")
-    name = name if name in RANGES else "last_month"
+    name = request.GET.get("range", DEFAULT_RANGE)
+    name = name if name in RANGES else DEFAULT_RANGE
     first, last = period_range(name, timezone.localdate())
     item = request.GET.get("item", "")
     department = request.GET.get("department", "")
@@ -276,8 +278,8 @@ def _board_args(request: HttpRequest) -> tuple[str, str, str, int | None, int | 
         name,
         first,
         last,
-        int(item) if item.isdigit() else None,
-        int(department) if department.isdigit() else None,
+        row_id(item),
+        row_id(department),
     )
 
 
@@ -340,7 +342,15 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _board_url(village: Region, request: HttpRequest) -> str:
-    query = request.GET.urlencode()
+    """The board's address with the choices the page understood, and nothing else: what a
+    printed QR code carries stays short whatever the query string held."""
+    name, _first, _last, item_id, department_id = _board_args(request)
+    chosen = {
+        "range": name if name != DEFAULT_RANGE else None,
+        "item": item_id,
+        "department": department_id,
+    }
+    query = urlencode({key: value for key, value in chosen.items() if value is not None})
     return reverse("ledger:board-detail", args=[village.code]) + (f"?{query}" if query else "")
 
 

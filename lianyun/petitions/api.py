@@ -104,12 +104,14 @@ def _messages(petition: Petition) -> list[MessageOut]:
     ]
 
 
-@router.post("/petitions", response={201: PetitionCreatedOut, 400: ErrorOut}, auth=None)
+@router.post(
+    "/petitions", response={201: PetitionCreatedOut, 400: ErrorOut, 422: ErrorOut}, auth=None
+)
 def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]:
     region = region_by_code(payload.region_code)
     if region is None:
         return Status(
-            400,
+            422,
             _field_error(
                 "region_code",
                 _("Unknown region code %(code)s: no region has this code.")
@@ -129,7 +131,7 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]
     if (payload.subject_unit_id and subject_unit is None) or (
         payload.subject_person_id and subject_person is None
     ):
-        return Status(400, _field_error("subject", _("Unknown subject.")))
+        return Status(422, _field_error("subject", _("Unknown subject.")))
     try:
         submitted = actions.submit_petition(
             kind=payload.kind,
@@ -145,7 +147,7 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]
             earlier_receipt=payload.earlier_receipt,
         )
     except ValidationError as error:
-        return Status(400, _error(error))
+        return Status(422, _error(error))
     petition = submitted.petition
     return Status(
         201,
@@ -193,7 +195,9 @@ def track_petition(
 
 
 @router.post(
-    "/petitions/track/messages", response={201: MessageOut, 400: ErrorOut, 404: ErrorOut}, auth=None
+    "/petitions/track/messages",
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=None,
 )
 def post_tracked_message(
     request: HttpRequest, payload: MessageIn, x_receipt: str = Header(..., alias="X-Receipt")
@@ -204,7 +208,7 @@ def post_tracked_message(
     try:
         message = actions.post_message(petition=petition, body=payload.body, from_petitioner=True)
     except ValidationError as error:
-        return Status(400, _error(error))
+        return Status(422, _error(error))
     return Status(201, MessageOut(at=message.at, from_petitioner=True, body=payload.body.strip()))
 
 

@@ -22,6 +22,7 @@ from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.views import add_errors, run_form
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
@@ -77,7 +78,7 @@ from lianyun.regions.queries import towns
 
 def start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("region", "")
-    if code:
+    if len(code) == 12 and code.isascii() and code.isdigit():
         return redirect("petitions:petition-create", code=code)
     villages = (
         Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
@@ -431,7 +432,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest) -> HttpResponse:
     """Bulk assignment from the queue."""
     require_handler(request.user)  # type: ignore[arg-type]
-    ids = [int(value) for value in request.POST.getlist("petition") if value.isdigit()]
+    ids = [key for key in map(row_id, request.POST.getlist("petition")) if key is not None]
     petitions = list(visible_petitions(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
     assignee = colleagues(request.user).filter(pk=request.POST.get("assignee") or 0).first()  # type: ignore[arg-type]
     if assignee is None or not petitions:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from lianyun.core.limits import device_key, is_blocked, record_failure
 from lianyun.core.masking import mask_name
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors
@@ -652,7 +653,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             Invitation.objects.select_related("resident__village")
             .filter(
                 survey=survey,
-                pk=int(chosen) if chosen.isdigit() else 0,
+                pk=row_id(chosen) or 0,
                 resident__village__code__startswith=scope.scope_prefix,
             )
             .first()

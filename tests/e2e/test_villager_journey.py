@@ -83,7 +83,9 @@ def test_a_villager_reaches_every_function_and_nothing_is_filed_twice(
     signed.get_by_label("一句话概括问题").fill("村口路灯什么时候修？-旅程测试")
     signed.get_by_label("问题内容").fill("村口路灯坏了三个月，请问村委会什么时候修好？")
     signed.reload()  # the half-sent question is a draft on the device
-    expect(signed.get_by_label("问题内容")).to_have_value("村口路灯坏了三个月，请问村委会什么时候修好？")
+    expect(signed.get_by_label("问题内容")).to_have_value(
+        "村口路灯坏了三个月，请问村委会什么时候修好？"
+    )
     expect(signed.get_by_label("一句话概括问题")).to_have_value("村口路灯什么时候修？-旅程测试")
     signed.locator("[data-test=ask]").dblclick()
     signed.wait_for_url(re.compile(r"/inquiries/\d+/$"))

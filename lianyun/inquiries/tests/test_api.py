@@ -54,7 +54,7 @@ def test_questions_are_read_by_anyone_and_answered_with_a_token(
         content_type="application/json",
         headers={"Authorization": f"Bearer {cadre}"},
     )
-    assert empty.status_code == 400 and "答复" in empty.json()["detail"]
+    assert empty.status_code == 422 and "答复" in empty.json()["detail"]
     answered = client.post(
         url, body, content_type="application/json", headers={"Authorization": f"Bearer {cadre}"}
     )

@@ -164,6 +164,13 @@ def test_the_platform_pushes_a_file_once_whatever_it_resends(county: Cast, clien
     assert client.get(f"{API}/{body['id']}").status_code == 401
 
 
+def test_an_empty_file_is_refused_before_anything_is_queued(county: Cast, client: Client) -> None:
+    token = issue_api_token(user=_department(county), name="一卡通平台")
+    empty = _push(client, token, b"", "empty-file-0001")
+    assert empty.status_code == 400 and "file" in empty.json()["errors"]
+    assert PayoutUpload.objects.count() == 0
+
+
 def test_the_push_needs_an_importing_account(county: Cast, client: Client) -> None:
     data = payout_csv(payout_rows(2))
     assert _push(client, "not-a-token", data, "key-00000001").status_code == 401
