@@ -81,24 +81,47 @@ def create_account(
     return NewAccount(user=user, totp_secret=totp_secret)
 
 
-def totp_is_valid(user: User, code: str) -> bool:
-    """Accept the current code and one step either side, for phones whose clocks drift, each
-    only once: a code is refused once it, or a later one, has signed in (RFC 6238, 5.2). The
-    step is claimed in one conditional UPDATE, so two sign-ins racing with one code cannot both
-    win."""
-    if not user.totp_secret_encrypted:
-        return False
-    totp = pyotp.TOTP(crypto.decrypt(user.totp_secret_encrypted, context=TOTP_CONTEXT))
+# Checked when the account has no secret or does not exist, so that every sign-in costs the
+# same whatever was wrong; no code matches it that signs anyone in.
+_NO_SECRET = pyotp.random_base32()
+
+
+def totp_step(user: User | None, code: str) -> int | None:
+    """The time step the code belongs to (the current one or one either side, for phones whose
+    clocks drift), or None. The same work is done for an account without a secret, or none."""
+    secret = _NO_SECRET
+    if user is not None and user.totp_secret_encrypted:
+        secret = crypto.decrypt(user.totp_secret_encrypted, context=TOTP_CONTEXT)
+    totp = pyotp.TOTP(secret)
     entered = "".join(code.split())
     now = totp.timecode(time.time())
+    found = None
     for step in (now - 1, now, now + 1):
         if hmac.compare_digest(totp.generate_otp(step), entered):
-            unused = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
-            claimed = User.objects.filter(unused, pk=user.pk).update(totp_last_step=step)
-            if claimed:
-                user.totp_last_step = step
-            return bool(claimed)
-    return False
+            found = step
+    if user is None or not user.totp_secret_encrypted:
+        return None
+    return found
+
+
+def claim_totp_step(user: User, step: int) -> bool:
+    """Use the step once: it is refused once it, or a later one, has signed in (RFC 6238,
+    5.2). One conditional UPDATE, so two sign-ins racing with one code cannot both win."""
+    unused = Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)
+    claimed = User.objects.filter(unused, pk=user.pk).update(totp_last_step=step)
+    if claimed:
+        user.totp_last_step = step
+    return bool(claimed)
+
+
+def totp_is_valid(user: User, code: str) -> bool:
+    """A right code, not used before, claimed now."""
+    step = totp_step(user, code)
+    return step is not None and claim_totp_step(user, step)
+
+
+def account_named(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
 
 
 def record_login(*, user: User) -> None:

@@ -2,6 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class CodeInput(forms.TextInput):
+    """A one-time code is never filled in again: after a refused sign-in it is stale."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
@@ -10,5 +17,5 @@ class LoginForm(forms.Form):
         required=False,
         max_length=8,
         help_text=_("Officials: the 6-digit code from your authenticator app."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        widget=CodeInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.actions import record_login, totp_is_valid
+from lianyun.accounts.actions import account_named, claim_totp_step, record_login, totp_step
 from lianyun.accounts.forms import LoginForm
 from lianyun.accounts.middleware import AUTH_AT, SEEN_AT
 from lianyun.accounts.models import User
@@ -28,19 +28,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
+        # Both factors are checked every time, and one message answers whatever was wrong: a
+        # different answer for a wrong code would confirm the password.
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The username or password is wrong."))
-        elif (
-            isinstance(user, User)
-            and user.is_official
-            and not totp_is_valid(user, form.cleaned_data["otp_code"])
-        ):
-            # A wrong code counts toward the account's lockout like a wrong password.
-            user_login_failed.send(
-                sender=__name__, credentials={"username": username}, request=request
-            )
-            form.add_error("otp_code", _("The authenticator code is wrong or has expired."))
+        named = account_named(username)
+        step = totp_step(named, form.cleaned_data["otp_code"])
+        official = user if isinstance(user, User) and user.is_official else None
+        code_ok = official is None or (step is not None and claim_totp_step(official, step))
+        if user is None or not code_ok:
+            if user is not None:
+                # A wrong code with the right password counts toward the account's lockout,
+                # as a wrong password does (authenticate() has already counted that).
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username}, request=request
+                )
+            form.add_error(None, _("The username, password or authenticator code is wrong."))
         else:
             login(request, user)  # rotates the session id
             request.session[AUTH_AT] = request.session[SEEN_AT] = int(time.time())

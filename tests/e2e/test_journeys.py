@@ -83,4 +83,4 @@ def test_a_wrong_code_keeps_the_official_out(phone: Page, demo: DemoServer) -> N
     phone.get_by_label("密码").fill(demo.password)
     phone.get_by_label("动态验证码").fill("000000")
     phone.get_by_role("button", name="登录").click()
-    expect(phone.get_by_text("动态验证码错误或已过期")).to_be_visible()
+    expect(phone.get_by_text("用户名、密码或动态验证码错误")).to_be_visible()
