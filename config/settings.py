@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -135,31 +136,42 @@ DATA_DIR = Path(env_str("LIANYUN_DATA_DIR", str(BASE_DIR / "var")))
 # The embedded database, the task queue file and uploads live here; a fresh checkout has none.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 _database_url = env_str("DATABASE_URL", "")
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "lianyun.sqlite3"),
-            "OPTIONS": {
-                # IMMEDIATE: writers take the lock up front instead of failing on upgrade.
-                "transaction_mode": "IMMEDIATE",
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=5000;"
-                    # 64 MiB of page cache per connection (taken only as used): imports and
-                    # lookups touch indexes keyed by random hashes.
-                    "PRAGMA cache_size=-65536;"
-                ),
-            },
-            # Kept open between requests as on PostgreSQL: a new connection would run the
-            # pragmas and start with an empty page cache on every request.
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            # Tests use a file too, so that concurrent submissions meet SQLite's real locking.
-            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
-        }
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=5000;"
+    # 64 MiB of page cache per connection (taken only as used): imports and lookups touch
+    # indexes keyed by random hashes.
+    "PRAGMA cache_size=-65536;"
+)
+
+
+def _sqlite(name: str) -> dict[str, Any]:
+    """The embedded database's settings. Every SQLite database gets them, whether it is the
+    default file or named by DATABASE_URL=sqlite:///…: without them SQLite falls back to
+    rollback journaling with no busy timeout, and concurrent writers fail with "database is
+    locked". lianyun.core.checks refuses a SQLite database configured any other way."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            # IMMEDIATE: writers take the lock up front instead of failing on upgrade.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": SQLITE_PRAGMAS,
+        },
+        # Kept open between requests as on PostgreSQL: a new connection would run the pragmas
+        # and start with an empty page cache on every request.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        # Tests use a file too, so that concurrent submissions meet SQLite's real locking.
+        "TEST": {"NAME": str(Path(name).with_name("test.sqlite3"))},
     }
+
+
+if _database_url:
+    _parsed = dj_database_url.parse(_database_url, conn_max_age=60)
+    _is_sqlite = _parsed["ENGINE"] == "django.db.backends.sqlite3"
+    DATABASES = {"default": _sqlite(str(_parsed["NAME"])) if _is_sqlite else dict(_parsed)}
+else:
+    DATABASES = {"default": _sqlite(str(DATA_DIR / "lianyun.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (notifications, the nightly housekeeping) runs in huey: Redis when given,

@@ -86,3 +86,35 @@ def check_content_security_policy(**_kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return problems
+
+
+SQLITE_NEEDS = ("journal_mode=WAL", "busy_timeout=")
+
+
+@register(Tags.database)
+def check_sqlite_is_safe(**_kwargs: Any) -> list[CheckMessage]:
+    return sqlite_problems(settings.DATABASES)
+
+
+def sqlite_problems(databases: dict[str, dict[str, Any]]) -> list[CheckMessage]:
+    """Every SQLite database runs in WAL mode, waits for the lock, and takes it up front:
+    otherwise concurrent writers answer "database is locked" and their input is lost."""
+    problems: list[CheckMessage] = []
+    for alias, database in databases.items():
+        if not str(database.get("ENGINE", "")).endswith("sqlite3"):
+            continue
+        options = database.get("OPTIONS", {})
+        pragmas = str(options.get("init_command", ""))
+        if options.get("transaction_mode") != "IMMEDIATE" or not all(
+            need in pragmas for need in SQLITE_NEEDS
+        ):
+            problems.append(
+                Error(
+                    f"SQLite database {alias!r} lacks its safety settings (IMMEDIATE "
+                    "transactions, WAL, a busy timeout).",
+                    hint="Name it by DATABASE_URL=sqlite:///path, or copy "
+                    "config.settings._sqlite().",
+                    id="lianyun.E010",
+                )
+            )
+    return problems

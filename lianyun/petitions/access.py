@@ -89,8 +89,8 @@ def access_identity_request(user: Actor, request_id: int) -> IdentityRequest:
 def petition_by_receipt(text: str, *, session_key: str | None) -> Petition | None:
     """The petition a receipt opens, within the guessing limits.
 
-    An unknown locator and a wrong secret cost the same (a dummy Argon2 verification) and
-    answer the same: None. Each failure counts against the session and against the locator.
+    An unknown locator and a wrong secret cost the same (an HMAC and a comparison) and answer
+    the same: None. Each failure counts against the session and against the locator.
     """
     # A browser counts per session; API clients share one bucket (they have no session).
     bucket, subject = (
@@ -105,7 +105,11 @@ def petition_by_receipt(text: str, *, session_key: str | None) -> Petition | Non
     if limits.is_blocked("receipt_per_target", receipt.locator):
         return None
     petition = Petition.objects.filter(receipt_locator=receipt.locator).first()
-    if receipts.secret_matches(receipt.secret, petition.receipt_hash if petition else None):
+    matches = receipts.secret_matches(receipt.secret, petition.receipt_hash if petition else None)
+    if petition is not None and matches:  # the same work above, found or not
+        if receipts.is_legacy(petition.receipt_hash):
+            petition.receipt_hash = receipts.hash_secret(receipt.secret)
+            Petition.objects.filter(pk=petition.pk).update(receipt_hash=petition.receipt_hash)
         return petition
     limits.record_failure(bucket, subject)
     limits.record_failure("receipt_per_target", receipt.locator)

@@ -19,3 +19,13 @@ def test_the_default_database_is_sqlite_in_wal_mode_with_full_sync(tmp_path: Pat
         [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["wal", "2"]  # 2 = FULL
+
+
+def test_a_sqlite_database_without_its_safety_settings_is_refused() -> None:
+    from django.conf import settings
+
+    from lianyun.core.checks import sqlite_problems
+
+    assert sqlite_problems(settings.DATABASES) == []
+    bare = {"ENGINE": "django.db.backends.sqlite3", "NAME": "elsewhere.sqlite3"}
+    assert [m.id for m in sqlite_problems({"bare": bare})] == ["lianyun.E010"]

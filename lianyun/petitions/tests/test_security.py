@@ -41,11 +41,29 @@ def test_receipts_carry_at_least_80_bits_and_do_not_collide_in_a_million() -> No
     assert receipts.SECRET_LENGTH * math.log2(len(alphabet)) >= 80
 
 
-def test_receipts_are_stored_only_as_argon2id_hashes(named: actions.Submitted) -> None:
+def test_receipts_are_stored_only_as_keyed_hashes(named: actions.Submitted) -> None:
     petition = named.petition
-    assert petition.receipt_hash.startswith("$argon2id$")
+    assert petition.receipt_hash.startswith(receipts.HMAC_PREFIX)
     assert named.receipt.secret not in petition.receipt_hash
     assert named.receipt.secret not in str(list(AuditEntry.objects.values()))
+
+
+def test_a_receipt_stored_by_argon2_still_opens_and_is_stored_again_as_an_hmac(
+    named: actions.Submitted,
+) -> None:
+    from argon2 import PasswordHasher
+
+    from lianyun.petitions.models import Petition
+
+    legacy = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash(named.receipt.secret)
+    Petition.objects.filter(pk=named.petition.pk).update(receipt_hash=legacy)
+    wrong = receipts.Receipt(named.receipt.locator, receipts.new_receipt().secret).text
+    assert petition_by_receipt(wrong, session_key="s1") is None
+    assert Petition.objects.get(pk=named.petition.pk).receipt_hash == legacy
+    assert petition_by_receipt(named.receipt.text, session_key="s2") == named.petition
+    stored = Petition.objects.get(pk=named.petition.pk).receipt_hash
+    assert stored == receipts.hash_secret(named.receipt.secret)
+    assert petition_by_receipt(named.receipt.text, session_key="s3") == named.petition
 
 
 def test_a_receipt_opens_its_petition_in_any_spelling(named: actions.Submitted) -> None:
