@@ -69,7 +69,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from lianyun.testing import build_cast, commissions
-from lianyun.core.tests.test_concurrent_writers import file_at_once
+from lianyun.petitions.tests.test_concurrent_writers import file_at_once
 from lianyun.petitions.models import Petition
 from django.db import connection
 cast = build_cast(); commissions(cast)
