@@ -1,5 +1,6 @@
 """lianyun settings, read top to bottom; every variable is listed in .env.example."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -250,21 +251,35 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Limits on guessing (docs/security.md S6): keyed on the target and the browser session, never on
 # the IP address (a village shares one, and reporter flows must not keep it).
 # (attempts, window in seconds)
+# Limits count on the client's network address (read through LIANYUN_TRUSTED_PROXIES), most
+# of them joined to what the request is about, so that a stranger's tries never lock the
+# owner out (lianyun.core.limits). (count, seconds)
 LIANYUN_LIMITS = {
-    "receipt_per_session": (10, 3600),
-    "receipt_per_target": (10, 86400),
-    # API clients have no session: one shared bucket, wide enough for honest use.
-    "receipt_api": (300, 3600),
-    # Personal payout lookup (S7): answers per browser session, failures per person looked up.
-    "lookup_per_session": (20, 3600),
-    "lookup_failures_per_target": (10, 86400),
-    # Codes texted for a lookup: per person looked up, whatever the answer.
-    "lookup_codes_per_target": (5, 86400),
+    # Wrong receipts: per receipt and client, and a ceiling per client.
+    "receipt_per_target_client": (10, 86400),
+    "receipt_per_client": (300, 3600),
+    # Personal payout lookup (S7): failures per person looked up and client; every answer
+    # counts toward the client's ceiling, high enough for a village behind one address.
+    "lookup_failures_per_target_client": (10, 86400),
+    "lookup_per_client": (600, 3600),
+    # Codes texted for a lookup, counted only when name and ID match (only then is one sent):
+    # per person and client, and per person from everyone, so that nobody's phone is flooded.
+    "lookup_codes_per_target_client": (3, 86400),
+    "lookup_codes_per_target": (10, 86400),
     # Public questions a villager may ask in a day (the moderators read every one).
     "questions_per_asker": (5, 86400),
-    # Wrong paper-ballot codes a phone may type in a day (a code has 80 random bits).
-    "ballot_codes_per_device": (20, 86400),
+    # Wrong paper-ballot codes (a code has 80 random bits) from one address in a day.
+    "ballot_codes_per_client": (200, 86400),
 }
+# The proxies whose X-Forwarded-For is believed (nginx in front: docs/operations.md).
+LIANYUN_TRUSTED_PROXIES = env_list("LIANYUN_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
+for _proxy in LIANYUN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"LIANYUN_TRUSTED_PROXIES: {_proxy!r} is not a network"
+        ) from _error
 # How long a successful payout lookup stays open in the browser (to file a dispute).
 LIANYUN_LOOKUP_MINUTES = 10
 # 三务公开: the day of the month by which last month's finances (and, in a quarter's first

@@ -334,3 +334,12 @@ def unsalted(page: str | bytes) -> str:
     html = page.decode(errors="replace") if isinstance(page, bytes) else page
     html = re.sub(r'name="(csrfmiddlewaretoken|_once|next)" value="[^"]*"', "", html)
     return re.sub(r'nonce="[^"]+"', "", html)
+
+
+def request_from(address: str, *, forwarded: str = "") -> Any:
+    """A bare GET request as it reaches the application from a peer at `address`, with an
+    X-Forwarded-For header if given."""
+    from django.test import RequestFactory
+
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return RequestFactory().get("/", REMOTE_ADDR=address, **extra)

@@ -1,8 +1,10 @@
 """Who may see a person's payouts: the person, proven by name, ID number and a second factor.
 
 An ID number is not a secret (docs/security.md threat 2), so it never suffices. Unknown person,
-wrong name and wrong second factor take the same work and give the same answer. Limits count
-per browser session and per person looked up, never per IP address.
+wrong name and wrong second factor take the same work and give the same answer. Failures count
+per person looked up and client (lianyun.core.limits.client_key), so a stranger who knows an ID
+number blocks only themselves, never the person; every answer counts toward the client's
+ceiling, which is high enough for a village behind one address.
 """
 
 import base64
@@ -29,9 +31,9 @@ VERIFIED = "lianyun_lookup"  # the cookie
 VERIFIED_CONTEXT = "ledger.lookup.verified"
 
 
-def _device_spent(session_key: str) -> bool:
-    """Every answer counts against the browser; True once it has none left."""
-    return limits.spend("lookup_per_session", session_key)
+def _client_spent(client: str) -> bool:
+    """Every answer counts toward the client's ceiling; True once it has none left."""
+    return limits.spend("lookup_per_client", client)
 
 
 def _named(target: str, name: str) -> tuple[Resident | None, bool]:
@@ -43,23 +45,21 @@ def _named(target: str, name: str) -> tuple[Resident | None, bool]:
     return resident, name_ok
 
 
-def verify_lookup(
-    *, name: str, id_number: str, card_number: str, session_key: str
-) -> Resident | None:
+def verify_lookup(*, name: str, id_number: str, card_number: str, client: str) -> Resident | None:
     """The resident if all three match and no limit is reached; else None, always alike."""
     number = normalise(id_number)
     target = id_number_index(number)
     card_index = crypto.blind_index("".join(card_number.split()).upper(), context=CARD_CONTEXT)
-    if _device_spent(session_key):
+    if _client_spent(client):
         return None
-    if limits.is_blocked("lookup_failures_per_target", target):
+    if limits.is_blocked("lookup_failures_per_target_client", f"{client}|{target}"):
         return None
     resident, name_ok = _named(target, name)
     expected_card = (resident.card_number_index if resident else None) or "0" * 64
     card_ok = hmac.compare_digest(expected_card, card_index)
     if resident is not None and card_ok and name_ok:
         return resident
-    limits.record_failure("lookup_failures_per_target", target)
+    limits.record_failure("lookup_failures_per_target_client", f"{client}|{target}")
     return None
 
 
@@ -67,22 +67,28 @@ CHALLENGE = "lianyun_lookup_code"
 CODE_CONTEXT = "ledger.lookup_code"
 
 
-def _match(name: str, id_number: str, session_key: str) -> Resident | None:
-    """The resident with a phone on file if name and ID match and no limit is reached."""
+def _match(name: str, id_number: str, client: str) -> Resident | None:
+    """The resident with a phone on file if name and ID match and no limit is reached. Only
+    then is a code texted, and only then does it count: a wrong name uses up nothing of the
+    person's allowance and texts nobody."""
     target = id_number_index(normalise(id_number))
-    if _device_spent(session_key):
+    if _client_spent(client):
         return None
-    if limits.is_blocked("lookup_codes_per_target", target):
-        return None
-    limits.record_failure("lookup_codes_per_target", target)
     resident, name_ok = _named(target, name)
     if resident is None or not name_ok or resident.phone_encrypted is None:
         return None
+    pair = f"{client}|{target}"
+    if limits.is_blocked("lookup_codes_per_target_client", pair) or limits.is_blocked(
+        "lookup_codes_per_target", target
+    ):
+        return None
+    limits.record_failure("lookup_codes_per_target_client", pair)
+    limits.record_failure("lookup_codes_per_target", target)
     return resident
 
 
 def start_code_challenge(
-    session: object, *, name: str, id_number: str, session_key: str
+    session: object, *, name: str, id_number: str, client: str
 ) -> tuple[Resident | None, str]:
     """Second factor by text: a 6-digit code for the phone on file. (resident, code)
 
@@ -90,7 +96,7 @@ def start_code_challenge(
     with a phone, the session gets a challenge and the page says the same thing; only a real
     person's phone receives a code.
     """
-    resident = _match(name, id_number, session_key)
+    resident = _match(name, id_number, client)
     code = f"{secrets.randbelow(10**6):06d}"
     session[CHALLENGE] = {  # type: ignore[index]
         "index": resident.id_number_index if resident else "",

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.core.filestore import download_response
-from lianyun.core.limits import device_key
+from lianyun.core.limits import client_address
 from lianyun.core.pagecache import anonymous_page, from_shell
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
@@ -191,7 +191,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             request.session,
             name=data["name"],
             id_number=data["id_number"],
-            session_key=device_key(request),
+            client=client_address(request),
         )
         queue_lookup_code(found, code)
         return _see_other(f"{reverse('ledger:payout-code')}?year={data['year']}")
@@ -199,7 +199,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         name=data["name"],
         id_number=data["id_number"],
         card_number=data["card_number"],
-        session_key=device_key(request),
+        client=client_address(request),
     )
     record_lookup(resident=resident)
     if resident is None:

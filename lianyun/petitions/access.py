@@ -86,23 +86,23 @@ def access_identity_request(user: Actor, request_id: int) -> IdentityRequest:
     return request
 
 
-def petition_by_receipt(text: str, *, session_key: str | None) -> Petition | None:
+def petition_by_receipt(text: str, *, client: str) -> Petition | None:
     """The petition a receipt opens, within the guessing limits.
 
     An unknown locator and a wrong secret cost the same (an HMAC and a comparison) and answer
-    the same: None. Each failure counts against the session and against the locator.
+    the same: None. A failure counts against the client (its network address: web and API
+    alike, and nothing the client can reset) for that receipt, and toward the client's
+    ceiling; never against the receipt for everyone, so nobody can lock its owner out. The
+    secret has 100 random bits: no number of clients comes near guessing it.
     """
-    # A browser counts per session; API clients share one bucket (they have no session).
-    bucket, subject = (
-        ("receipt_per_session", session_key) if session_key else ("receipt_api", "api")
-    )
-    if limits.is_blocked(bucket, subject):
+    if limits.is_blocked("receipt_per_client", client):
         return None
     receipt = receipts.parse_receipt(text)
     if receipt is None:
-        limits.record_failure(bucket, subject)
+        limits.record_failure("receipt_per_client", client)
         return None
-    if limits.is_blocked("receipt_per_target", receipt.locator):
+    pair = f"{client}|{receipt.locator}"
+    if limits.is_blocked("receipt_per_target_client", pair):
         return None
     petition = Petition.objects.filter(receipt_locator=receipt.locator).first()
     matches = receipts.secret_matches(receipt.secret, petition.receipt_hash if petition else None)
@@ -111,8 +111,8 @@ def petition_by_receipt(text: str, *, session_key: str | None) -> Petition | Non
             petition.receipt_hash = receipts.hash_secret(receipt.secret)
             Petition.objects.filter(pk=petition.pk).update(receipt_hash=petition.receipt_hash)
         return petition
-    limits.record_failure(bucket, subject)
-    limits.record_failure("receipt_per_target", receipt.locator)
+    limits.record_failure("receipt_per_client", client)
+    limits.record_failure("receipt_per_target_client", pair)
     return None
 
 

@@ -16,6 +16,7 @@ from ninja import Field, Header, Router, Schema, Status
 from lianyun.accounts.api_auth import OfficialToken
 from lianyun.core import audit
 from lianyun.core.api import ErrorOut
+from lianyun.core.limits import client_address
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import access_petition, petition_by_receipt, visible_petitions
@@ -160,8 +161,8 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]
     )
 
 
-def _tracked(x_receipt: str) -> Petition | None:
-    return petition_by_receipt(x_receipt, session_key=None)
+def _tracked(request: HttpRequest, x_receipt: str) -> Petition | None:
+    return petition_by_receipt(x_receipt, client=client_address(request))
 
 
 NOT_FOUND = gettext_lazy(
@@ -175,7 +176,7 @@ NOT_FOUND = gettext_lazy(
 def track_petition(
     request: HttpRequest, x_receipt: str = Header(..., alias="X-Receipt")
 ) -> Status[Schema]:
-    petition = _tracked(x_receipt)
+    petition = _tracked(request, x_receipt)
     if petition is None:
         return Status(404, ErrorOut(detail=str(NOT_FOUND)))
     return Status(
@@ -202,7 +203,7 @@ def track_petition(
 def post_tracked_message(
     request: HttpRequest, payload: MessageIn, x_receipt: str = Header(..., alias="X-Receipt")
 ) -> Status[Schema]:
-    petition = _tracked(x_receipt)
+    petition = _tracked(request, x_receipt)
     if petition is None:
         return Status(404, ErrorOut(detail=str(NOT_FOUND)))
     try:

@@ -21,6 +21,7 @@ from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit
 from lianyun.core.filestore import send_file
+from lianyun.core.limits import client_address
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.views import add_errors, run_form
@@ -162,11 +163,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.session.session_key:
-            request.session.save()
-        petition = petition_by_receipt(
-            form.cleaned_data["receipt"], session_key=request.session.session_key or ""
-        )
+        # No session is written before a receipt opens a petition.
+        petition = petition_by_receipt(form.cleaned_data["receipt"], client=client_address(request))
         if petition is not None:
             remember_tracked(request.session, petition)
             return redirect("petitions:petition-tracked")

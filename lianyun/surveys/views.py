@@ -3,7 +3,8 @@ the public results and index, and the officials' (build, sample, print ballots, 
 and telephone answers, moderate texts).
 
 The answering pages write nothing to the audit log, the session or the cache about who
-answered; a refused code counts against the browser (its CSRF secret), never a person."""
+answered; a refused code counts against the client's network address (a ceiling wide enough
+for a village behind one address), never a person."""
 
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.core.limits import device_key, is_blocked, record_failure
+from lianyun.core.limits import client_address, is_blocked, record_failure
 from lianyun.core.masking import mask_name
 from lianyun.core.once import once
 from lianyun.core.params import row_id
@@ -65,7 +66,7 @@ from lianyun.surveys.models import (
     TokenSheet,
 )
 
-LIMIT = "ballot_codes_per_device"
+LIMIT = "ballot_codes_per_client"
 
 
 def _close_if_due(survey: Survey) -> None:
@@ -172,12 +173,12 @@ def ballot(request: HttpRequest) -> HttpResponse:
     """A paper ballot's code, read from its QR code (the code rides in the address's fragment,
     which the browser never sends; the page's script puts it in the form) or typed in."""
     code_form = CodeForm(request.POST or None)
-    device = device_key(request)
     if request.method != "POST":
         return render(request, "surveys/ballot.html", {"form": code_form})
-    if is_blocked(LIMIT, device):
+    client = client_address(request)
+    if is_blocked(LIMIT, client):
         code_form.is_valid()
-        code_form.add_error(None, _("Too many wrong codes from this phone; try again tomorrow."))
+        code_form.add_error(None, _("Too many wrong codes from this network; try again tomorrow."))
         return render(request, "surveys/ballot.html", {"form": code_form})
     if not code_form.is_valid():
         return render(request, "surveys/ballot.html", {"form": code_form})
@@ -188,7 +189,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
         .first()
     )
     if token is None:
-        record_failure(LIMIT, device)
+        record_failure(LIMIT, client)
         code_form.add_error("code", str(actions.BAD_TOKEN))
         return render(request, "surveys/ballot.html", {"form": code_form})
     survey = token.survey

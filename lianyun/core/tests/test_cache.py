@@ -49,9 +49,9 @@ def test_count_up_starts_a_counter_with_its_expiry_and_adds_one(redis_cache) -> 
 def test_a_limit_is_spent_after_as_many_uses_on_either_cache(backend, request) -> None:  # type: ignore[no-untyped-def]
     if backend == "redis":
         request.getfixturevalue("redis_cache")
-    limit, _window = settings.LIANYUN_LIMITS["lookup_per_session"]
-    device = f"csrf:{uuid.uuid4().hex}"
-    spent = [limits.spend("lookup_per_session", device) for _ in range(limit + 2)]
+    limit, _window = settings.LIANYUN_LIMITS["lookup_codes_per_target"]
+    target = uuid.uuid4().hex
+    spent = [limits.spend("lookup_codes_per_target", target) for _ in range(limit + 2)]
     assert spent == [False] * limit + [True, True]
-    assert limits.is_blocked("lookup_per_session", device)
-    assert not limits.is_blocked("lookup_per_session", f"csrf:{uuid.uuid4().hex}")
+    assert limits.is_blocked("lookup_codes_per_target", target)
+    assert not limits.is_blocked("lookup_codes_per_target", uuid.uuid4().hex)

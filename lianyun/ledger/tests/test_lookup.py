@@ -67,24 +67,55 @@ def test_the_id_number_alone_never_answers_and_never_travels_in_the_url(
     assert 'method="post"' in client.get(URL).content.decode()
 
 
-def test_a_target_locks_after_ten_failures_a_day_from_any_number_of_phones(person) -> None:  # type: ignore[no-untyped-def]
+def _ask_from(address: str, number: str, **changes: str):  # type: ignore[no-untyped-def]
+    """A lookup from a new browser (no cookies at all) at a network address."""
+    return _ask(Client(REMOTE_ADDR=address), number, **changes)
+
+
+def test_a_stranger_with_the_id_number_never_locks_the_owner_out(person) -> None:  # type: ignore[no-untyped-def]
+    """Ten wrong cards against someone's ID number blocked the owner's right lookup for a day
+    (an outside probe). Failures now count per person and client: the stranger is stopped for
+    that person, the owner elsewhere is answered."""
     number, _ = person
-    limit, _window = settings.LIANYUN_LIMITS["lookup_failures_per_target"]
+    limit, _window = settings.LIANYUN_LIMITS["lookup_failures_per_target_client"]
     assert limit <= 10
-    for n in range(limit):
-        _ask(Client(), number, card=f"S0000000{n}")
-    assert 'data-test="statement"' not in _ask(Client(), number).content.decode()
+    for n in range(limit + 5):
+        _ask_from("198.51.100.7", number, card=f"S0000000{n % 10}")
+    assert 'data-test="statement"' not in _ask_from("198.51.100.7", number).content.decode()
+    assert 'data-test="statement"' in _ask_from("203.0.113.20", number).content.decode()
 
 
-def test_one_phone_gets_at_most_twenty_answers_an_hour(client: Client, person) -> None:  # type: ignore[no-untyped-def]
+def test_dropping_the_cookies_gives_a_script_no_fresh_allowance(person, settings) -> None:  # type: ignore[no-untyped-def]
+    """The per-browser limit was keyed on the CSRF cookie: a script that dropped it was answered
+    25 times of 25 past the limit. Now every answer counts toward the client's address."""
     number, _ = person
-    limit, _window = settings.LIANYUN_LIMITS["lookup_per_session"]
-    assert limit <= 20
-    strangers = [r[1] for r in payout_rows(limit, start=100)]
+    settings.LIANYUN_LIMITS = {**settings.LIANYUN_LIMITS, "lookup_per_client": (20, 3600)}
+    strangers = [r[1] for r in payout_rows(20, start=100)]
     for stranger in strangers:
-        _ask(client, stranger)
-    assert 'data-test="statement"' not in _ask(client, number).content.decode()
-    assert 'data-test="statement"' in _ask(Client(), number).content.decode()
+        _ask_from("198.51.100.8", stranger)
+    answered = [
+        'data-test="statement"' in _ask_from("198.51.100.8", number).content.decode()
+        for _ in range(25)
+    ]
+    assert answered == [False] * 25
+    assert 'data-test="statement"' in _ask_from("203.0.113.21", number).content.decode()
+
+
+def test_a_forged_forwarded_for_counts_for_nothing_unless_a_trusted_proxy_sent_it(
+    person, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from lianyun.core.limits import client_address
+    from lianyun.testing import request_from
+
+    forged = request_from("198.51.100.9", forwarded="10.9.8.7")
+    assert client_address(forged) == "198.51.100.9"  # the peer is no proxy of ours
+    proxied = request_from("127.0.0.1", forwarded="10.9.8.7, 203.0.113.30")
+    assert client_address(proxied) == "203.0.113.30"  # nginx appended the real peer
+    chain = request_from("127.0.0.1", forwarded="203.0.113.31, 127.0.0.1")
+    assert client_address(chain) == "203.0.113.31"
+    assert client_address(request_from("2001:db8:1:2:3:4:5:6")) == "2001:db8:1:2::/64"
+    settings.LIANYUN_TRUSTED_PROXIES = []
+    assert client_address(request_from("127.0.0.1", forwarded="203.0.113.30")) == "127.0.0.1"
 
 
 def _texted_code(outbox: list) -> str:  # type: ignore[type-arg]
@@ -146,9 +177,11 @@ def test_asking_for_a_code_answers_alike_for_strangers_and_texts_only_the_person
     assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]  # only the real person
 
 
-def test_codes_are_limited_per_person_and_tries_per_code(
+def test_codes_go_only_to_a_matching_name_and_are_limited_per_person_and_client(
     person, settings, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
+    """A stranger with only the ID number texts nobody and uses up nothing; one with the name
+    too texts the person at most a few times, and the owner can still get a code."""
     from lianyun.core.sms import MemoryBackend
 
     settings.LIANYUN_SMS_BACKEND = "lianyun.core.sms.MemoryBackend"
@@ -156,13 +189,26 @@ def test_codes_are_limited_per_person_and_tries_per_code(
     number, resident = person
     resident.set_phone("13900005678")
     resident.save()
-    per_person, _window = settings.LIANYUN_LIMITS["lookup_codes_per_target"]
-    for _ in range(per_person + 2):
+
+    def ask_code(address: str, name: str) -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            Client().post(
-                URL, {"name": "袁建国", "id_number": number, "year": "2026", "action": "code"}
+            Client(REMOTE_ADDR=address).post(
+                URL, {"name": name, "id_number": number, "year": "2026", "action": "code"}
             )
-    assert len(MemoryBackend.outbox) == per_person
+
+    for _ in range(30):
+        ask_code("198.51.100.10", "王二")  # the wrong name
+    assert MemoryBackend.outbox == []
+    per_client, _window = settings.LIANYUN_LIMITS["lookup_codes_per_target_client"]
+    for _ in range(per_client + 3):
+        ask_code("198.51.100.10", "袁建国")
+    assert len(MemoryBackend.outbox) == per_client
+    ask_code("203.0.113.22", "袁建国")  # the owner, at home
+    assert len(MemoryBackend.outbox) == per_client + 1
+    per_person, _window = settings.LIANYUN_LIMITS["lookup_codes_per_target"]
+    for n in range(per_person * 2):
+        ask_code(f"198.51.100.{20 + n}", "袁建国")
+    assert len(MemoryBackend.outbox) == per_person  # however many addresses ask
     # Tries: the right code after the allowed wrong tries opens nothing.
     MemoryBackend.outbox.clear()
     settings.LIANYUN_LIMITS = {**settings.LIANYUN_LIMITS, "lookup_codes_per_target": (99, 60)}

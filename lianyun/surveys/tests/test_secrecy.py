@@ -5,6 +5,7 @@ import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, models
 from django.test import Client, override_settings
@@ -104,10 +105,12 @@ def test_1000_submissions_without_a_valid_ballot_store_nothing(
         except ValidationError:
             refused += 1
     assert refused == 1000
-    client = Client()
-    for _ in range(30):  # through the page too, until the phone is stopped
-        client.post(reverse("surveys:ballot"), {"code": actions.new_code(), "answering": "1"})
-    page = client.post(reverse("surveys:ballot"), {"code": real})
+    limit, _window = settings.LIANYUN_LIMITS["ballot_codes_per_client"]
+    for _ in range(limit):  # through the page too, until the address is stopped
+        Client(REMOTE_ADDR="198.51.100.60").post(
+            reverse("surveys:ballot"), {"code": actions.new_code(), "answering": "1"}
+        )
+    page = Client(REMOTE_ADDR="198.51.100.60").post(reverse("surveys:ballot"), {"code": real})
     assert 'data-test="answer-form"' not in page.content.decode()  # stopped, even for a real one
     assert (
         PendingBallot.objects.count(),
