@@ -341,5 +341,7 @@ def request_from(address: str, *, forwarded: str = "") -> Any:
     X-Forwarded-For header if given."""
     from django.test import RequestFactory
 
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
-    return RequestFactory().get("/", REMOTE_ADDR=address, **extra)
+    request = RequestFactory().get("/", REMOTE_ADDR=address)
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
