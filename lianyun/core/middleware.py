@@ -9,6 +9,30 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
+class NulCharacterMiddleware:
+    """No text anyone types holds a NUL character, and PostgreSQL refuses to compare one (the
+    query fails, a 500). A request that carries one in its path, its query string or a form
+    body sent urlencoded is refused as unreadable before any view sees it. Multipart bodies
+    are left to their forms, whose text fields refuse NUL themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from lianyun.core.views import bad_request
+
+        query = request.META.get("QUERY_STRING", "")
+        urlencoded = request.content_type == "application/x-www-form-urlencoded"
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or (urlencoded and b"%00" in request.body)
+        ):
+            return bad_request(request)
+        return self.get_response(request)
+
+
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
