@@ -26,7 +26,9 @@ def visible_leads(user: Actor) -> QuerySet[Lead]:
     if user.role == "town_commission":
         leads = leads.filter(handling_unit__region=scope)
     return leads.exclude(
-        recusal_filter(user, person_field="subjects", unit_field="subject_unit_id")
+        recusal_filter(
+            user, person_field="subjects", unit_field="subject_unit_id", named="petitions__"
+        )
     ).distinct()
 
 

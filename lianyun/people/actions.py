@@ -31,3 +31,14 @@ def record_resident_lookup(*, actor: Any, resident: Resident | None, purpose: st
         purpose=purpose,
         detail={"found": resident is not None},
     )
+
+
+def record_register_view(*, actor: Any, region_code: str, page: int) -> None:
+    """Log an official's page of the resident register: who, which village, which page."""
+    audit.record(
+        action="view:residents",
+        actor=actor,
+        object_type="regions.Region",
+        object_id=region_code,
+        detail={"region": region_code, "page": page},
+    )

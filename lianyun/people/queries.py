@@ -6,8 +6,8 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lianyun.people.models import Cadre, Household, Relative, Resident, id_number_index
-from lianyun.regions.models import Region, UnitKind
+from lianyun.people.models import Cadre, Household, Post, Relative, Resident, id_number_index
+from lianyun.regions.models import Region, Unit, UnitKind
 
 
 def resident_by_id_number(number: str) -> Resident | None:
@@ -84,3 +84,36 @@ def current_unit_ids(person: Resident, on: datetime.date | None = None) -> set[i
             "unit_id", flat=True
         )
     )
+
+
+# Shorter names would match inside ordinary words; Chinese full names have two characters or
+# more, and a unit's name is matched whole.
+MIN_NAME = 2
+
+
+def named_in(text: str, *, on: datetime.date | None = None) -> tuple[set[int], set[int]]:
+    """The officials (anyone holding a post), their declared relatives and the units whose
+    full names appear in a free text: (resident ids, unit ids). Used so that a petition that
+    names an official in its own words is kept from that official as if they had been picked
+    as its subject. A common name can match someone the writer did not mean; that errs on the
+    side of keeping the petition away from one more person until a commission confirms."""
+    on = on or timezone.localdate()
+    if not text.strip():
+        return set(), set()
+    current = Q(end__isnull=True) | Q(end__gte=on)
+    officials = Resident.objects.filter(posts__in=Post.objects.filter(current, start__lte=on))
+    relatives = Resident.objects.filter(
+        Q(pk__in=Relative.objects.filter(cadre__in=officials).values("relative_id"))
+    )
+    directory = (
+        officials.order_by()
+        .values_list("pk", "name")
+        .union(relatives.order_by().values_list("pk", "name"))
+    )
+    people = {pk for pk, name in directory if len(name) >= MIN_NAME and name in text}
+    units = {
+        pk
+        for pk, name in Unit.objects.values_list("pk", "name")
+        if len(name) >= MIN_NAME and name in text
+    }
+    return people, units

@@ -39,7 +39,9 @@ def visible_petitions(user: Actor) -> QuerySet[Petition]:
     if user.role == "town_commission":
         petitions = petitions.filter(handling_unit__region=scope)
     return petitions.exclude(
-        recusal_filter(user, person_field="subject_person_id", unit_field="subject_unit_id")
+        recusal_filter(
+            user, person_field="subject_person_id", unit_field="subject_unit_id", named=""
+        )
     )
 
 

@@ -5,6 +5,7 @@ record nothing about the network: no IP address, no user agent (docs/security.md
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from lianyun.core.sms import send_text
 from lianyun.core.uploads import CheckedFile, check_upload
 from lianyun.ledger.models import Payout
 from lianyun.people.models import Resident
-from lianyun.people.queries import current_unit_ids
+from lianyun.people.queries import current_unit_ids, named_in
 from lianyun.petitions import receipts
 from lianyun.petitions.access import HANDLER_ROLES, visible_petitions
 from lianyun.petitions.models import (
@@ -104,13 +105,14 @@ def _stop_clock(petition: Petition) -> None:
     petition.due_on = None
 
 
-def route(region: Region, subject_person: Resident | None) -> Unit:
-    """The town's commission, or the county's when the subject sits in the town commission
-    (a report about a commission's own people goes one level up)."""
+def route(region: Region, subject_person: Resident | None, named: Iterable[Resident] = ()) -> Unit:
+    """The town's commission, or the county's when the subject, or anyone the text names, sits
+    in the town commission (a report about a commission's own people goes one level up)."""
     unit = commission_of(region)
     if unit is None:
         raise ValidationError(_("No commission handles this region yet."))
-    if subject_person is not None and unit.pk in current_unit_ids(subject_person):
+    about = [*([subject_person] if subject_person is not None else []), *named]
+    if any(unit.pk in current_unit_ids(person) for person in about):
         higher = unit.parent or county_commission()
         if higher is not None:
             return higher
@@ -224,10 +226,13 @@ def submit_petition(
             .order_by("pk")
             .first()
         )
+    named_ids, named_unit_ids = named_in(f"{subject_text}\n{text}", on=today)
+    named = list(Resident.objects.filter(pk__in=named_ids))
     petition = Petition(
         kind=kind,
         region=region,
-        handling_unit=route(region, subject_person),
+        handling_unit=route(region, subject_person, named),
+        subject_to_confirm=bool(named or named_unit_ids) and not (subject_person or subject_unit),
         subject_unit=subject_unit,
         subject_person=subject_person,
         subject_text=subject_text.strip()[:100],
@@ -255,6 +260,8 @@ def submit_petition(
     if kind == PetitionKind.ACCUSATION and not anonymous:
         petition.notice_due = compute_deadline(RULES["accusation_named_notice"], today).due
     petition.save()
+    petition.named_people.set(named)
+    petition.named_units.set(named_unit_ids)
     _event(petition, EventKind.REGISTERED)
     if repeat_of is not None:
         _event(repeat_of, EventKind.REPEAT, note=petition.number, visible=False)
@@ -349,6 +356,29 @@ def forward_petition(
     )
     _audit("forward:petition", actor, petition, to_unit=to_unit.pk)
     notify_handlers(petition)
+    return petition
+
+
+@transaction.atomic
+def confirm_subject(*, petition: Petition, person: Resident | None, actor: Any) -> Petition:
+    """A commission says whom a petition that named officials in its own words is about: one of
+    the people it named, or none of them. The named stay recused either way. If the subject
+    sits in the handling commission, the petition goes one level up."""
+    if not petition.subject_to_confirm:
+        raise ValidationError(_("This petition's subject is already settled."))
+    if person is not None and not petition.named_people.filter(pk=person.pk).exists():
+        raise ValidationError(_("Choose one of the people the petition names."))
+    petition.subject_person = person
+    petition.subject_to_confirm = False
+    handler = route(petition.region, person, petition.named_people.all())
+    moved = handler.pk != petition.handling_unit_id
+    petition.handling_unit = handler
+    petition.save()
+    note = _("Moved to %(unit)s.") % {"unit": handler.name} if moved else ""
+    _event(petition, EventKind.SUBJECT_CONFIRMED, actor, note, visible=False)
+    _audit("confirm:subject", actor, petition, person=person.pk if person else None)
+    if moved:
+        notify_handlers(petition)
     return petition
 
 

@@ -97,6 +97,17 @@ class ForwardForm(forms.Form):
         self.fields["to_unit"].choices = units  # type: ignore[attr-defined]
 
 
+class SubjectForm(forms.Form):
+    person = forms.ChoiceField(label=_("Whom is it about?"), required=False)
+
+    def __init__(self, *args: object, people: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            *people,
+            ("", _("None of them: about no official")),
+        ]
+
+
 class RateForm(forms.Form):
     satisfied = forms.TypedChoiceField(
         label=_("Are you satisfied with the answer?"),

@@ -127,6 +127,13 @@ class Petition(models.Model):
     lead = models.ForeignKey(
         Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
     )
+    # Officials (or their declared relatives) and units the free text names, found against the
+    # directory when the petition arrives: recusal keeps it from each of them, their relatives
+    # and colleagues, as if picked as the subject. While the subject was not picked from the
+    # list, a commission confirms who the petition is about (subject_to_confirm).
+    named_people = models.ManyToManyField(Resident, blank=True, related_name="petitions_naming")
+    named_units = models.ManyToManyField(Unit, blank=True, related_name="petitions_naming")
+    subject_to_confirm = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -168,6 +175,7 @@ class EventKind(models.TextChoices):
     RECTIFICATION = "rectification", _("put on the rectification list")
     ASSIGNED = "assigned", _("assigned to a handler")
     ESCALATED = "escalated", _("escalated to the level above")
+    SUBJECT_CONFIRMED = "subject_confirmed", _("subject confirmed")
 
 
 class PetitionEvent(models.Model):

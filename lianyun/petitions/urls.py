@@ -16,6 +16,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="petition-statistics"),
     path("<int:pk>/", views.detail, name="petition-detail"),
     path("<int:pk>/accept/", views.accept, name="petition-accept"),
+    path("<int:pk>/subject/", views.confirm_subject, name="petition-subject"),
     path("<int:pk>/refuse/", views.refuse, name="petition-refuse"),
     path("<int:pk>/forward/", views.forward, name="petition-forward"),
     path("<int:pk>/extend/", views.extend, name="petition-extend"),

@@ -53,6 +53,7 @@ from lianyun.petitions.forms import (
     RateForm,
     ReasonForm,
     ReceiptForm,
+    SubjectForm,
 )
 from lianyun.petitions.models import (
     Attachment,
@@ -363,6 +364,8 @@ def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> Htt
         "repeats": petition.repeats.count(),
         "rectifications": actions.rectifications_of(petition),
         "rectification_form": RectificationForm(units=_owner_units(petition)),
+        "subject_form": SubjectForm(people=_named_people(petition)),
+        "named_units": petition.named_units.all() if petition.subject_to_confirm else [],
     }
     context.update(forms)
     return render(
@@ -378,6 +381,29 @@ def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any)
     if run_form(form, petition, run):
         return redirect("petitions:petition-detail", pk=petition.pk)
     return _detail_page(request, petition, **{form_name: form})
+
+
+def _named_people(petition: Petition) -> list[tuple[str, str]]:
+    """The people the petition's text names, by name as the subject is on this page."""
+    if not petition.subject_to_confirm:
+        return []
+    return [(str(person.pk), person.name) for person in petition.named_people.all()]
+
+
+@login_required
+@require_POST
+def confirm_subject(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+    form = SubjectForm(request.POST, people=_named_people(petition))
+
+    def run(target: Petition, data: dict[str, Any]) -> None:
+        chosen = row_id(data["person"])
+        person = target.named_people.filter(pk=chosen).first() if chosen else None
+        actions.confirm_subject(petition=target, person=person, actor=request.user)
+
+    if run_form(form, petition, run):
+        return redirect("petitions:petition-detail", pk=petition.pk)
+    return _detail_page(request, petition, subject_form=form)
 
 
 def _owner_units(petition: Petition) -> list[tuple[str, str]]:

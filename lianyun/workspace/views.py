@@ -7,8 +7,13 @@ from django.views.decorators.cache import never_cache
 from lianyun.accounts.actions import mark_notifications_read
 from lianyun.accounts.models import User
 from lianyun.learning.queries import unread_required
-from lianyun.people.access import access_resident_by_id_number
-from lianyun.people.actions import record_resident_lookup
+from lianyun.people.access import (
+    REGISTER_ROLES,
+    access_register_region,
+    access_resident_by_id_number,
+    register_scope,
+)
+from lianyun.people.actions import record_register_view, record_resident_lookup
 from lianyun.people.queries import households_within, residents_within
 from lianyun.petitions.access import open_petition_count
 from lianyun.redflags.access import REVIEWER_ROLES, visible_flags
@@ -24,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not getattr(request.user, "is_official", False):
         return redirect("portal:mine")  # a villager's home is 我的, not a 404
     scope = scope_of(request.user)  # type: ignore[arg-type]
-    context = _region_context(scope)
+    context = _region_context(scope, request.user)
     context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
     context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
     context["unread_required"] = len(unread_required(request.user))  # type: ignore[arg-type]
@@ -39,12 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = access_region(request.user, code)  # type: ignore[arg-type]
-    return render(request, "workspace/region_detail.html", _region_context(region))
+    return render(request, "workspace/region_detail.html", _region_context(region, request.user))
 
 
-def _region_context(region: Region) -> dict[str, object]:
+def _region_context(region: Region, user: object) -> dict[str, object]:
     rows = child_rows(region)
     return {
+        "register": getattr(user, "role", "") in REGISTER_ROLES,
         "region": region,
         "rows": rows,
         "chart_max": max((row.residents for row in rows), default=0),
@@ -57,11 +63,12 @@ def _region_context(region: Region) -> dict[str, object]:
 @login_required
 @never_cache
 def resident_list(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_region(request.user, code)  # type: ignore[arg-type]
+    region = access_register_region(request.user, code)  # type: ignore[arg-type]
     residents = (
         residents_within(region).select_related("household").order_by("household__number", "id")
     )
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    record_register_view(actor=request.user, region_code=region.code, page=page.number)
     return render(request, "workspace/resident_list.html", {"region": region, "page": page})
 
 
@@ -69,7 +76,7 @@ def resident_list(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 def resident_lookup(request: HttpRequest) -> HttpResponse:
     """Find a resident by ID number; the number travels only in the POST body."""
-    scope = scope_of(request.user)  # type: ignore[arg-type]
+    scope = register_scope(request.user)  # type: ignore[arg-type]
     form = ResidentLookupForm(request.POST or None)
     searched = False
     resident = None

@@ -3,6 +3,7 @@ cadre's relatives can reach shows it, and no page, count or badge they see chang
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from lianyun.cases.actions import dispose_lead, record_outcome
@@ -45,7 +46,12 @@ def _crawl(users: dict[str, object], urls: list[str]) -> dict[tuple[str, str], t
     return seen
 
 
-def test_the_accused_their_unit_and_their_relatives_never_see_the_canary(cast: Cast) -> None:
+@pytest.mark.parametrize("named", ["picked", "in_text"])
+def test_the_accused_their_unit_and_their_relatives_never_see_the_canary(
+    cast: Cast, named: str
+) -> None:
+    """`picked`: the subject chosen from the list. `in_text`: the petitioner only wrote the
+    cadre's name in the description (an outside probe found such a petition reaching him)."""
     build_world(cast, canary=False)
     from django.contrib.auth import get_user_model
 
@@ -70,12 +76,16 @@ def test_the_accused_their_unit_and_their_relatives_never_see_the_canary(cast: C
         kind=PetitionKind.ACCUSATION,
         region=cast.village_a1,
         anonymous=False,
-        subject_person=cast.cadre_resident,
-        description=f"{CANARY} 村支书截留低保金。",
+        subject_person=cast.cadre_resident if named == "picked" else None,
+        subject_text="" if named == "picked" else "村干部",
+        description=f"{CANARY} 村支书{cast.cadre_resident.name}截留低保金。",
         reporter_name=CANARY_NAME,
         reporter_phone=CANARY_PHONE,
         reporter_id_number="360426199101010071",
     )
+    if named == "in_text":
+        assert submitted.petition.subject_to_confirm
+        assert list(submitted.petition.named_people.all()) == [cast.cadre_resident]
     petition = actions.accept_petition(petition=submitted.petition, actor=handler)
     actions.post_message(
         petition=petition, body=f"{CANARY} 请补充材料", from_petitioner=False, author=handler

@@ -29,6 +29,7 @@ ANSWERER = "answerer"  # accounts that answer for a unit or for themselves
 ADDRESSEE = "addressee"  # the committee the question is addressed to, and its members
 COMMISSION = "commission"  # any town or county commission, in its own scope
 HOME = "home"  # any account: an official's workspace, a villager sent on to 我的
+REGISTER = "register"  # officials whose work needs the resident register, in their scope
 
 # Each route: who may reach it, whether it takes POST, and which object fills its arguments.
 POLICY: dict[str, tuple[str, str, str]] = {
@@ -45,8 +46,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "workspace:home": (HOME, "GET", ""),
     "portal:mine": (SIGNED_IN, "GET", ""),
     "workspace:region-detail": (OFFICIAL, "GET", "region"),
-    "workspace:resident-list": (OFFICIAL, "GET", "region"),
-    "workspace:resident-lookup": (OFFICIAL, "GET", ""),
+    "workspace:resident-list": (REGISTER, "GET", "region"),
+    "workspace:resident-lookup": (REGISTER, "GET", ""),
     "workspace:notification-list": (OFFICIAL, "GET", ""),
     "petitions:petition-start": (PUBLIC, "GET", ""),
     "petitions:petition-create": (PUBLIC, "GET", "region"),
@@ -58,6 +59,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "petitions:petition-assign": (HANDLER, "POST", ""),
     "petitions:petition-statistics": (PUBLIC, "GET", ""),
     "petitions:petition-detail": (HANDLER, "GET", "petition"),
+    "petitions:petition-subject": (HANDLER, "POST", "petition"),
     "petitions:petition-accept": (HANDLER, "POST", "petition"),
     "petitions:petition-refuse": (HANDLER, "POST", "petition"),
     "petitions:petition-forward": (HANDLER, "POST", "petition"),
@@ -297,6 +299,9 @@ def _allowed(kind: str, persona: str, obj: str) -> bool:
         return True
     if persona == "anonymous":
         return False
+    if kind == REGISTER:
+        # Not the custodian, a county department, the auditor or the IT operator.
+        return persona not in {"villager", "custodian"} and _allowed(OFFICIAL, persona, obj)
     if kind == OFFICIAL:
         if persona == "villager":
             return False

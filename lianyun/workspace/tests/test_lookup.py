@@ -71,3 +71,41 @@ def test_a_bad_id_number_says_what_is_wrong_and_writes_nothing(cast: Cast) -> No
 def test_the_id_number_never_travels_in_the_url(cast: Cast) -> None:
     page = _client(cast).get(URL).content.decode()
     assert 'method="post"' in page
+
+
+def test_only_roles_whose_work_needs_the_register_may_browse_or_search_it(cast: Cast) -> None:
+    """The custodian, county departments, the auditor and the IT operator browsed the whole
+    county's resident register and looked people up by ID number (an outside probe). Their
+    work needs neither; the register answers them like a missing page."""
+    from lianyun.accounts.actions import create_account
+    from lianyun.accounts.models import Role
+    from lianyun.regions.models import Unit
+    from lianyun.testing import PASSWORD, commissions
+
+    commissions(cast)
+    number = _number_of(cast, "袁建国")
+    listing = reverse("workspace:resident-list", args=[cast.village_a1.code])
+    department, _new = Unit.objects.get_or_create(
+        name="平昌县民政局", region=cast.county, defaults={"kind": "department"}
+    )
+    for n, role in enumerate(
+        [Role.CUSTODIAN, Role.COUNTY_DEPARTMENT, Role.AUDITOR, Role.ADMINISTRATOR]
+    ):
+        user = create_account(
+            username=f"no-register-{n}",
+            password=PASSWORD,
+            role=role,
+            region=cast.county,
+            unit=department if role == Role.COUNTY_DEPARTMENT else None,
+        ).user
+        client = Client()
+        client.force_login(user)
+        assert client.get(listing).status_code == 404, role
+        assert client.post(URL, {"id_number": number, "purpose": "看看"}).status_code == 404
+    assert not AuditEntry.objects.filter(action="lookup:resident").exists()
+    # The county commission may, and its browsing is audited page by page.
+    county = _client(cast, "county_inspector")
+    assert county.get(listing, {"page": "2"}).status_code == 200
+    entry = AuditEntry.objects.get(action="view:residents")
+    assert entry.actor_name == cast.county_inspector.username
+    assert entry.detail == {"region": cast.village_a1.code, "page": 1}
