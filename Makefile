@@ -6,7 +6,8 @@ LIANYUN_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DIR := var/demo
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 
-.PHONY: demo test install dev lint unit unit-postgres browser browser-cluster chromium axe messages screenshots bench clean
+
+.PHONY: demo test install dev widgets lint unit unit-postgres browser browser-cluster chromium axe messages screenshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +21,19 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed widgets
 
-dev: $(VENV)/.dev-installed
+dev: $(VENV)/.dev-installed widgets
+
+# The ALTCHA proof-of-work widget, pinned in vendor/package-lock.json, served by the app itself
+# (config/settings.py STATICFILES_DIRS): no CDN on a closed network.
+widgets: vendor/node_modules/altcha/dist/external/altcha.min.js
+
+vendor/node_modules/altcha/dist/external/altcha.min.js: vendor/package.json vendor/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix vendor --no-audit --no-fund --ignore-scripts --silent
+	touch $@
 
 # The whole demo county in its own SQLite database under var/demo, reloaded on every run.
 demo: install

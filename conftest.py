@@ -22,6 +22,13 @@ def _cheap_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _cheap_proof_of_work(settings) -> None:  # type: ignore[no-untyped-def]
+    """The same challenges, checks and one-time use at the lowest cost: one try of one
+    iteration (lianyun.testing.pow_field solves them)."""
+    settings.LIANYUN_POW = {**settings.LIANYUN_POW, "cost": 1, "counter": 1}
+
+
+@pytest.fixture(autouse=True)
 def _own_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Stored files go under the test's own directory: the SQLite and PostgreSQL suites run
     side by side, and a shared folder let one suite see the other's files come and go."""

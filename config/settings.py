@@ -138,8 +138,10 @@ DATA_DIR = Path(env_str("LIANYUN_DATA_DIR", str(BASE_DIR / "var")))
 # The embedded database, the task queue file and uploads live here; a fresh checkout has none.
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 _database_url = env_str("DATABASE_URL", "")
+# A writer waits up to 30 s for the lock rather than fail: a busy minute on a loaded machine
+# must cost a villager a wait, never their petition.
 SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=5000;"
+    "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA busy_timeout=30000;"
     # 64 MiB of page cache per connection (taken only as used): imports and lookups touch
     # indexes keyed by random hashes.
     "PRAGMA cache_size=-65536;"
@@ -271,6 +273,27 @@ LIANYUN_LIMITS = {
     "questions_per_asker": (5, 86400),
     # Wrong paper-ballot codes (a code has 80 random bits) from one address in a day.
     "ballot_codes_per_client": (200, 86400),
+    # Not limits but what sets the cost of proof of work (lianyun.core.pow): challenges asked
+    # per address (10 minutes), failures per address (an hour), challenges asked by everyone
+    # in a minute. The counts only raise the cost; they never refuse anyone.
+    "pow_asked_per_client": (10**9, 600),
+    "pow_failures_per_client": (10**9, 3600),
+    "pow_asked": (10**9, 60),
+}
+# Proof of work on anonymous submissions: ALTCHA v2, PBKDF2/SHA-256 with `cost` iterations per
+# try; the client finds a secret counter below counter × 2**level, so it makes counter/2 tries
+# on average at level 0. The level rises by one for each doubling of an address's challenges
+# past calm_per_client in 10 minutes, for every failures_per_step failures in an hour, and
+# for each doubling of all challenges past calm_per_minute.
+LIANYUN_POW = {
+    "algorithm": "PBKDF2/SHA-256",
+    "cost": env_int("LIANYUN_POW_COST", 1000, minimum=1, maximum=10**6),
+    "counter": env_int("LIANYUN_POW_COUNTER", 200, minimum=1, maximum=10**6),
+    "max_level": 10,
+    "minutes": 30,
+    "calm_per_client": 20,
+    "failures_per_step": 3,
+    "calm_per_minute": 120,
 }
 # The proxies whose X-Forwarded-For is believed (nginx in front: docs/operations.md).
 LIANYUN_TRUSTED_PROXIES = env_list("LIANYUN_TRUSTED_PROXIES", ["127.0.0.1/32", "::1/128"])
@@ -366,7 +389,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The app's own files, and the ALTCHA widget from npm (vendor/package-lock.json; `make widgets`).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/altcha", BASE_DIR / "vendor" / "node_modules" / "altcha" / "dist"),
+]
 STATIC_ROOT = DATA_DIR / "static"
 
 # Security headers. CSP: nonces for scripts, nothing inline, nothing from elsewhere.

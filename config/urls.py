@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from config.api import api
 from lianyun.core.health import healthz
+from lianyun.core.views import pow_challenge
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("pow/<str:purpose>/", pow_challenge, name="pow-challenge"),
     path("", include("lianyun.portal.urls")),
     path("accounts/", include("lianyun.accounts.urls")),
     path("workspace/", include("lianyun.workspace.urls")),

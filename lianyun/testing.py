@@ -345,3 +345,24 @@ def request_from(address: str, *, forwarded: str = "") -> Any:
     if forwarded:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     return request
+
+
+def pow_field(purpose: str, *, address: str = "127.0.0.1") -> dict[str, str]:
+    """The form field a browser's ALTCHA widget fills: a real challenge of this server, solved
+    here (tests run it at its lowest cost: conftest.py)."""
+    import altcha
+
+    from lianyun.core import pow
+
+    issued = altcha.Challenge.from_dict(pow.challenge(request_from(address), purpose))
+    solution = altcha.solve_challenge(issued)
+    if solution is None:
+        raise AssertionError("the challenge was not solved in time")
+    return {pow.FIELD: altcha.Payload(issued, solution).to_base64()}
+
+
+def pow_header(purpose: str, *, address: str = "127.0.0.1") -> dict[str, str]:
+    """pow_field for an API client: the X-Altcha header, as the test client takes it."""
+    from lianyun.core import pow
+
+    return {pow.HEADER: pow_field(purpose, address=address)[pow.FIELD]}

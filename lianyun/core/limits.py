@@ -21,6 +21,11 @@ def _key(name: str, subject: str) -> str:
     return "limit:" + name + ":" + hashlib.sha256(subject.encode()).hexdigest()[:32]
 
 
+def count(name: str, subject: str) -> int:
+    """The uses or failures counted so far in the window."""
+    return int(cache.get(_key(name, subject), 0))
+
+
 def is_blocked(name: str, subject: str) -> bool:
     limit, _window = settings.LIANYUN_LIMITS[name]
     return int(cache.get(_key(name, subject), 0)) >= limit

@@ -5,8 +5,11 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from lianyun.core import pow
 
 T = TypeVar("T")
 
@@ -39,3 +42,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         detail = "请求无法读取。 / The request could not be read."
         return JsonResponse({"detail": detail, "errors": {}}, status=400)
     return render(request, "400.html", status=400)
+
+
+@never_cache
+def pow_challenge(request: HttpRequest, purpose: str) -> HttpResponse:
+    """A proof-of-work challenge for one anonymous submission (lianyun.core.pow)."""
+    if purpose not in pow.PURPOSES:
+        raise Http404
+    return JsonResponse(pow.challenge(request, purpose))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from lianyun.core import pow
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
@@ -33,7 +34,7 @@ from lianyun.disclosure.queries import (
     posting_window,
     public_disclosures,
 )
-from lianyun.petitions.access import remember_tracked
+from lianyun.petitions.access import hold_receipt, remember_tracked
 from lianyun.publications.queries import latest_checkpoint
 from lianyun.regions.models import Region, RegionKind
 
@@ -119,18 +120,20 @@ def object_view(request: HttpRequest, pk: int) -> HttpResponse:
     """有异议: an objection within the window becomes a petition; the receipt is shown once."""
     disclosure = access_public_disclosure(pk)
     form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (request.user.is_authenticated or pow.check(request, "objection", form))
+    ):
         try:
             submitted = object_to(disclosure=disclosure, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_errors(form, error)
         else:
+            # Post/redirect/get, as for a petition: a reload shows the same receipt.
             remember_tracked(request.session, submitted.petition)
-            return render(
-                request,
-                "petitions/petition_receipt.html",
-                {"petition": submitted.petition, "receipt": submitted.receipt.text},
-            )
+            hold_receipt(request.session, submitted.petition, submitted.receipt.text)
+            return redirect("petitions:petition-receipt")
     return render(
         request, "disclosure/objection_form.html", {"disclosure": disclosure, "form": form}
     )

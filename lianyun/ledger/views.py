@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.core import pow
 from lianyun.core.filestore import download_response
 from lianyun.core.limits import client_address
 from lianyun.core.pagecache import anonymous_page, from_shell
@@ -183,7 +184,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return _lookup_page(request, None)
     by_code = request.POST.get("action") == "code"
     form = LookupForm(request.POST, by_code=by_code)
-    if not form.is_valid():
+    if not form.is_valid() or not pow.check(request, "lookup", form):
         return _lookup_page(request, form)
     data = form.cleaned_data
     if by_code:
@@ -203,6 +204,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
     record_lookup(resident=resident)
     if resident is None:
+        pow.failed(request)  # the next lookup from here costs more
         return _lookup_page(request, None, year=data["year"], failed=True)
     return _proved(resident, data["year"])
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Header, Router, Schema, Status
 
 from lianyun.accounts.api_auth import OfficialToken
-from lianyun.core import audit
+from lianyun.core import audit, pow
 from lianyun.core.api import ErrorOut
 from lianyun.core.limits import client_address
 from lianyun.people.models import Resident
@@ -105,10 +105,28 @@ def _messages(petition: Petition) -> list[MessageOut]:
     ]
 
 
-@router.post(
-    "/petitions", response={201: PetitionCreatedOut, 400: ErrorOut, 422: ErrorOut}, auth=None
+POW_HELP = (
+    "A solved proof-of-work challenge (ALTCHA v2 payload, base64) from GET /pow/{purpose}/: "
+    "purpose petition to file, track to follow by receipt. Each is good once."
 )
-def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]:
+
+
+def _pow_missing() -> Status[Schema]:
+    return Status(428, ErrorOut(detail=str(pow.MISSING), errors={"X-Altcha": [str(pow.MISSING)]}))
+
+
+@router.post(
+    "/petitions",
+    response={201: PetitionCreatedOut, 400: ErrorOut, 422: ErrorOut, 428: ErrorOut},
+    auth=None,
+)
+def create_petition(
+    request: HttpRequest,
+    payload: PetitionIn,
+    x_altcha: str = Header("", alias="X-Altcha", description=POW_HELP),
+) -> Status[Schema]:
+    if not pow.solved(request, "petition", x_altcha):
+        return _pow_missing()
     region = region_by_code(payload.region_code)
     if region is None:
         return Status(
@@ -162,7 +180,10 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status[Schema]
 
 
 def _tracked(request: HttpRequest, x_receipt: str) -> Petition | None:
-    return petition_by_receipt(x_receipt, client=client_address(request))
+    petition = petition_by_receipt(x_receipt, client=client_address(request))
+    if petition is None:
+        pow.failed(request)  # the next check from here costs more
+    return petition
 
 
 NOT_FOUND = gettext_lazy(
@@ -171,11 +192,17 @@ NOT_FOUND = gettext_lazy(
 
 
 @router.get(
-    "/petitions/track", response={200: PetitionTrackOut, 400: ErrorOut, 404: ErrorOut}, auth=None
+    "/petitions/track",
+    response={200: PetitionTrackOut, 400: ErrorOut, 404: ErrorOut, 428: ErrorOut},
+    auth=None,
 )
 def track_petition(
-    request: HttpRequest, x_receipt: str = Header(..., alias="X-Receipt")
+    request: HttpRequest,
+    x_receipt: str = Header(..., alias="X-Receipt"),
+    x_altcha: str = Header("", alias="X-Altcha", description=POW_HELP),
 ) -> Status[Schema]:
+    if not pow.solved(request, "track", x_altcha):
+        return _pow_missing()
     petition = _tracked(request, x_receipt)
     if petition is None:
         return Status(404, ErrorOut(detail=str(NOT_FOUND)))
@@ -197,12 +224,17 @@ def track_petition(
 
 @router.post(
     "/petitions/track/messages",
-    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut, 428: ErrorOut},
     auth=None,
 )
 def post_tracked_message(
-    request: HttpRequest, payload: MessageIn, x_receipt: str = Header(..., alias="X-Receipt")
+    request: HttpRequest,
+    payload: MessageIn,
+    x_receipt: str = Header(..., alias="X-Receipt"),
+    x_altcha: str = Header("", alias="X-Altcha", description=POW_HELP),
 ) -> Status[Schema]:
+    if not pow.solved(request, "track", x_altcha):
+        return _pow_missing()
     petition = _tracked(request, x_receipt)
     if petition is None:
         return Status(404, ErrorOut(detail=str(NOT_FOUND)))

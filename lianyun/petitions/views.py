@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from lianyun.accounts.models import User
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
-from lianyun.core import audit
+from lianyun.core import audit, pow
 from lianyun.core.filestore import send_file
 from lianyun.core.limits import client_address
 from lianyun.core.once import once
@@ -119,7 +119,11 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     options, lookup = _subject_options(region)
     form = PetitionForm(request.POST or None, request.FILES or None, subject_choices=options)
-    if request.method == "POST" and form.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (request.user.is_authenticated or pow.check(request, "petition", form))
+    ):
         data = form.cleaned_data
         subject = lookup.get(data["subject"])
         try:
@@ -163,12 +167,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and pow.check(request, "track", form):
         # No session is written before a receipt opens a petition.
         petition = petition_by_receipt(form.cleaned_data["receipt"], client=client_address(request))
         if petition is not None:
             remember_tracked(request.session, petition)
             return redirect("petitions:petition-tracked")
+        pow.failed(request)  # the next check from here costs more
         form.add_error(
             "receipt",
             _(

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.core import pow
 from lianyun.core.limits import client_address, is_blocked, record_failure
 from lianyun.core.masking import mask_name
 from lianyun.core.once import once
@@ -182,6 +183,11 @@ def ballot(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/ballot.html", {"form": code_form})
     if not code_form.is_valid():
         return render(request, "surveys/ballot.html", {"form": code_form})
+    if not pow.check(request, "ballot", code_form):
+        # A reload of the answer page sends the code again with its spent proof: the page
+        # does the work anew and sends the code by itself (static/js/pow.js), so the reload
+        # lands on the answers again, their draft restored.
+        return render(request, "surveys/ballot.html", {"form": code_form, "resend": True})
     code = actions.normalise_code(code_form.cleaned_data["code"])
     token = (
         BallotToken.objects.select_related("survey", "village")
@@ -190,6 +196,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
     )
     if token is None:
         record_failure(LIMIT, client)
+        pow.failed(request)
         code_form.add_error("code", str(actions.BAD_TOKEN))
         return render(request, "surveys/ballot.html", {"form": code_form})
     survey = token.survey

@@ -155,7 +155,9 @@ document.querySelectorAll("form[data-ballot]").forEach(function (form) {
   if (code && input && !input.value) {
     input.value = code;
     history.replaceState(null, "", location.pathname);
-    form.submit();
+    // With a proof of work on the page, static/js/pow.js sends it once the work is done.
+    if (form.querySelector("altcha-widget")) form.setAttribute("data-autosubmit", "");
+    else form.submit();
   }
 });
 

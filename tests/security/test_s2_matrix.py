@@ -85,6 +85,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "cases:evidence-detail": (OFFICIAL, "GET", "evidence"),
     "rectifications:rectification-list": (PUBLIC, "GET", ""),
     "ledger:payout-lookup": (PUBLIC, "GET", ""),
+    "pow-challenge": (PUBLIC, "GET", "purpose"),
     "ledger:payout-code": (PUBLIC, "GET", ""),
     # Without a browser's proof it sends the visitor back to the lookup: nothing of anyone.
     "ledger:payout-statement": (PUBLIC, "GET", "year"),
@@ -428,6 +429,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "item": world.item.pk,
         "function": "ledger",
         "year": 2026,
+        "purpose": "petition",
         "inquiry": world.inquiry.pk,
         "pending_inquiry": world.pending_inquiry.pk,
         "meeting": world.meeting.pk,

@@ -15,6 +15,7 @@ from lianyun.redflags.models import Flag
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.models import BallotToken, PendingBallot
 from lianyun.surveys.queries import index_history
+from lianyun.testing import pow_field
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,13 @@ def test_the_demo_payouts_answer_the_printed_lookup(client) -> None:  # type: ig
     name, number, card = summary.lookup
     page = client.post(
         reverse("ledger:payout-lookup"),
-        {"name": name, "id_number": number, "card_number": card, "year": "2026"},
+        {
+            "name": name,
+            "id_number": number,
+            "card_number": card,
+            "year": "2026",
+            **pow_field("lookup"),
+        },
         follow=True,
     ).content.decode()
     assert 'data-test="statement"' in page

@@ -19,7 +19,7 @@ from lianyun.petitions.models import Petition
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.publications.queries import verify_chain
 from lianyun.regions.models import Region
-from lianyun.testing import Cast
+from lianyun.testing import Cast, pow_field
 
 BODY = "10月收入：集体土地租金 12,000 元；支出：道路维修 3,500 元，误工补贴 800 元。"
 
@@ -137,7 +137,13 @@ def test_an_objection_within_five_days_files_a_petition_in_the_town_queue(
     disclosure = _post(county)
     url = reverse("disclosure:disclosure-object", args=[disclosure.pk])
     time_machine.move_to(datetime.datetime(2026, 11, 6, 10, tzinfo=datetime.UTC))
-    page = Client().post(url, {"reason": "道路维修只修了一百米，不值三千五百元。"})
+    reason = {"reason": "道路维修只修了一百米，不值三千五百元。"}
+    refused = Client().post(url, reason)  # a script that skips the page's proof of work
+    assert refused.status_code == 200 and not Objection.objects.exists()
+    phone = Client()
+    sent = phone.post(url, {**reason, **pow_field("objection")})
+    assert sent.status_code == 302  # post/redirect/get: a reload shows the same receipt
+    page = phone.get(sent["Location"])
     assert page.status_code == 200 and "receipt" in page.content.decode().lower()
     objection = Objection.objects.get()
     petition = objection.petition
@@ -155,7 +161,7 @@ def test_an_objection_within_five_days_files_a_petition_in_the_town_queue(
         .content.decode()
     )
     time_machine.move_to(datetime.datetime(2026, 11, 10, 10, tzinfo=datetime.UTC))
-    late = Client().post(url, {"reason": "道路维修只修了一百米，不值三千五百元。"})
+    late = Client().post(url, {**reason, **pow_field("objection")})
     assert "passed" in late.content.decode() or "已过" in late.content.decode()
     assert Petition.objects.count() == 1
     detail = Client().get(reverse("disclosure:disclosure-detail", args=[disclosure.pk]))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from lianyun.core.models import AuditEntry
 from lianyun.ledger.access import VERIFIED
 from lianyun.ledger.models import Payout
-from lianyun.testing import CARD, payout_rows
+from lianyun.testing import CARD, payout_rows, pow_field
 
 URL = reverse("ledger:payout-lookup")
 CODE = reverse("ledger:payout-code")
@@ -18,7 +18,13 @@ def _ask(
 ):  # type: ignore[no-untyped-def]
     return client.post(
         URL,
-        {"name": name, "id_number": number, "card_number": card, "year": year},
+        {
+            "name": name,
+            "id_number": number,
+            "card_number": card,
+            "year": year,
+            **pow_field("lookup"),
+        },
         follow=True,
     )
 
@@ -138,7 +144,9 @@ def test_without_a_card_a_code_texted_to_the_phone_on_file_opens_the_payouts(
     resident.save()
     ask = {"name": "袁建国", "id_number": number, "card_number": "", "year": "2026"}
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(URL, {**ask, "action": "code"}, follow=True).content.decode()
+        page = client.post(
+            URL, {**ask, "action": "code", **pow_field("lookup")}, follow=True
+        ).content.decode()
     assert 'data-test="code-step"' in page and 'data-test="statement"' not in page
     assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]
     code = _texted_code(MemoryBackend.outbox)
@@ -169,7 +177,13 @@ def test_asking_for_a_code_answers_alike_for_strangers_and_texts_only_the_person
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 URL,
-                {"name": name, "id_number": id_number, "year": "2026", "action": "code"},
+                {
+                    "name": name,
+                    "id_number": id_number,
+                    "year": "2026",
+                    "action": "code",
+                    **pow_field("lookup"),
+                },
                 follow=True,
             )
         pages.append(_body(response))
@@ -193,7 +207,14 @@ def test_codes_go_only_to_a_matching_name_and_are_limited_per_person_and_client(
     def ask_code(address: str, name: str) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             Client(REMOTE_ADDR=address).post(
-                URL, {"name": name, "id_number": number, "year": "2026", "action": "code"}
+                URL,
+                {
+                    "name": name,
+                    "id_number": number,
+                    "year": "2026",
+                    "action": "code",
+                    **pow_field("lookup"),
+                },
             )
 
     for _ in range(30):
@@ -214,7 +235,16 @@ def test_codes_go_only_to_a_matching_name_and_are_limited_per_person_and_client(
     settings.LIANYUN_LIMITS = {**settings.LIANYUN_LIMITS, "lookup_codes_per_target": (99, 60)}
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(URL, {"name": "袁建国", "id_number": number, "year": "2026", "action": "code"})
+        client.post(
+            URL,
+            {
+                "name": "袁建国",
+                "id_number": number,
+                "year": "2026",
+                "action": "code",
+                **pow_field("lookup"),
+            },
+        )
     code = _texted_code(MemoryBackend.outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(settings.LIANYUN_LOOKUP_CODE_TRIES):
@@ -307,7 +337,14 @@ def test_a_proved_lookup_redirects_so_reload_and_back_never_send_again(
     reload or the back button from a dispute form shows again, with no new audit row."""
     number, _resident = person
     answer = client.post(
-        URL, {"name": "袁建国", "id_number": number, "card_number": CARD, "year": "2026"}
+        URL,
+        {
+            "name": "袁建国",
+            "id_number": number,
+            "card_number": CARD,
+            "year": "2026",
+            **pow_field("lookup"),
+        },
     )
     assert answer.status_code == 303
     where = answer["Location"]
@@ -344,3 +381,21 @@ def test_only_a_signed_in_villagers_statement_may_be_kept_on_the_phone(county, p
     kept = _ask(signed_in, number)
     assert kept["X-Lianyun-Keep"] == "personal"
     assert "no-store" in kept["Cache-Control"]  # never in the browser's own HTTP cache
+
+
+def test_a_lookup_without_a_solved_proof_of_work_is_refused_and_counts_for_nothing(
+    client: Client, person
+) -> None:  # type: ignore[no-untyped-def]
+    """A script that skips the page's proof of work gets no answer at all (the outside probe
+    was answered 25 times of 25)."""
+    from lianyun.core import pow
+
+    number, _resident = person
+    form = {"name": "袁建国", "id_number": number, "card_number": CARD, "year": "2026"}
+    bare = client.post(URL, form)
+    assert bare.status_code == 200 and 'data-test="statement"' not in bare.content.decode()
+    assert str(pow.MISSING) in bare.content.decode()  # the page says to wait for the check
+    assert not AuditEntry.objects.filter(action="lookup:payouts").exists()
+    solved = {**form, **pow_field("lookup")}
+    assert client.post(URL, solved).status_code == 303
+    assert client.post(URL, solved).status_code == 200  # the same solution twice: refused

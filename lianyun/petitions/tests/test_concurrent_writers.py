@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from lianyun.core.once import FIELD, new_key
 from lianyun.petitions.models import Petition
-from lianyun.testing import build_cast, commissions
+from lianyun.testing import build_cast, commissions, pow_field, pow_header
 
 WRITERS = 50
 WEB = {
@@ -45,8 +45,11 @@ def file_at_once(writers: int) -> list[int]:
         try:
             client = Client(raise_request_exception=False)
             if n % 2:
-                return client.post(web, {**WEB, FIELD: new_key()}).status_code
-            answer = client.post("/api/v1/petitions", API, content_type="application/json")
+                sent = {**WEB, FIELD: new_key(), **pow_field("petition")}
+                return client.post(web, sent).status_code
+            answer = client.post(
+                "/api/v1/petitions", API, content_type="application/json", **pow_header("petition")
+            )
             return answer.status_code
         finally:
             connections.close_all()
@@ -68,7 +71,7 @@ import django, json, sys
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from lianyun.testing import build_cast, commissions
+from lianyun.testing import build_cast, commissions, pow_field
 from lianyun.petitions.tests.test_concurrent_writers import file_at_once
 from lianyun.petitions.models import Petition
 from django.db import connection
@@ -104,6 +107,6 @@ def test_sqlite_named_by_database_url_is_as_safe_as_the_default(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert (result["journal"], result["busy"], result["mode"]) == ("wal", 5000, "IMMEDIATE")
+    assert (result["journal"], result["busy"], result["mode"]) == ("wal", 30000, "IMMEDIATE")
     assert sorted(set(result["codes"])) == [201, 302], result["codes"]
     assert result["stored"] == WRITERS

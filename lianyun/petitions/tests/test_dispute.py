@@ -6,14 +6,20 @@ from django.urls import reverse
 from lianyun.accounts.models import User
 from lianyun.ledger.models import Payout
 from lianyun.petitions.models import Petition
-from lianyun.testing import CARD
+from lianyun.testing import CARD, pow_field
 
 
 def test_a_disputed_payout_becomes_a_petition_in_the_town_queue(client: Client, person) -> None:  # type: ignore[no-untyped-def]
     number, resident = person
     client.post(
         reverse("ledger:payout-lookup"),
-        {"name": "袁建国", "id_number": number, "card_number": CARD, "year": "2026"},
+        {
+            "name": "袁建国",
+            "id_number": number,
+            "card_number": CARD,
+            "year": "2026",
+            **pow_field("lookup"),
+        },
     )
     payout = Payout.objects.filter(resident=resident).first()
     assert payout is not None

@@ -13,7 +13,7 @@ from django.urls import reverse
 from lianyun.core.models import Submission
 from lianyun.core.once import FIELD, new_key
 from lianyun.petitions.models import Petition
-from lianyun.testing import Cast, build_cast, commissions
+from lianyun.testing import Cast, build_cast, commissions, pow_field
 
 DATA = {
     "kind": "suggestion",
@@ -42,10 +42,11 @@ def test_a_reload_a_double_tap_and_the_back_button_file_one_petition(cast: Cast)
     key = re.search(rf'name="{FIELD}" value="([^"]+)"', form)
     assert key, "the form carries a one-time key"
     phone = Client()
-    first = phone.post(url, {**DATA, FIELD: key[1]})
+    sent = {**DATA, FIELD: key[1], **pow_field("petition")}
+    first = phone.post(url, sent)
     assert first.status_code == 302 and first["Location"] == reverse("petitions:petition-receipt")
     receipt = _receipt(phone.get(first["Location"]).content.decode())
-    again = phone.post(url, {**DATA, FIELD: key[1]}, follow=True)  # reload, or back and resend
+    again = phone.post(url, sent, follow=True)  # reload, or back and resend
     assert _receipt(again.content.decode()) == receipt
     assert Petition.objects.count() == 1
     # The receipt page can be reloaded; once the villager follows the petition it is gone.
@@ -64,10 +65,11 @@ def test_a_form_with_errors_keeps_its_key_free_for_the_corrected_one(cast: Cast)
     url = reverse("petitions:petition-create", args=[cast.village_a1.code])
     key = new_key()
     client = Client()
-    short = client.post(url, {**DATA, "description": "太短", FIELD: key})
+    short = client.post(url, {**DATA, "description": "太短", FIELD: key, **pow_field("petition")})
     assert short.status_code == 200 and not Petition.objects.exists()
     assert not Submission.objects.filter(key=key).exists()
-    fixed = client.post(url, {**DATA, FIELD: key})
+    # The page shown again solves a new challenge: each send spends one.
+    fixed = client.post(url, {**DATA, FIELD: key, **pow_field("petition")})
     assert fixed.status_code == 302 and Petition.objects.count() == 1
 
 
@@ -75,7 +77,7 @@ def test_twenty_copies_sent_at_once_file_one_petition(committed: None) -> None:
     cast = build_cast()
     commissions(cast)
     url = reverse("petitions:petition-create", args=[cast.village_a1.code])
-    data = {**DATA, FIELD: new_key()}
+    data = {**DATA, FIELD: new_key(), **pow_field("petition")}
 
     def send(_n: int) -> str:
         try:

@@ -95,11 +95,21 @@ def test_one_client_flooding_the_api_never_stops_tracking_for_others(
     the hour (an outside probe): the API shared one bucket. Now each address has its own."""
     from django.test import Client
 
+    from lianyun.testing import pow_header
+
     flood = Client(REMOTE_ADDR="198.51.100.50")
     for _n in range(320):
-        flood.get("/api/v1/petitions/track", HTTP_X_RECEIPT=receipts.new_receipt().text)
+        flood.get(
+            "/api/v1/petitions/track",
+            HTTP_X_RECEIPT=receipts.new_receipt().text,
+            **pow_header("track", address="198.51.100.50"),
+        )
     owner = Client(REMOTE_ADDR="203.0.113.40")
-    answer = owner.get("/api/v1/petitions/track", HTTP_X_RECEIPT=named.receipt.text)
+    answer = owner.get(
+        "/api/v1/petitions/track",
+        HTTP_X_RECEIPT=named.receipt.text,
+        **pow_header("track", address="203.0.113.40"),
+    )
     assert answer.status_code == 200 and answer.json()["number"] == named.petition.number
 
 

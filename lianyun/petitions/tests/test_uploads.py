@@ -13,7 +13,7 @@ from PIL import Image
 
 from lianyun.core.filestore import read_file
 from lianyun.petitions.models import Attachment, Petition
-from lianyun.testing import Cast, commissions
+from lianyun.testing import Cast, commissions, pow_field
 
 FORM = {
     "kind": "request",
@@ -51,7 +51,7 @@ def _jpeg_with_gps() -> bytes:
 def _post(client: Client, cast: Cast, *files: SimpleUploadedFile):  # type: ignore[no-untyped-def]
     return client.post(
         reverse("petitions:petition-create", args=[cast.village_a1.code]),
-        {**FORM, "attachments": list(files)},
+        {**FORM, "attachments": list(files), **pow_field("petition")},
         follow=True,
     )
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from lianyun.cases.models import LeadStatus
 from lianyun.core.models import AuditEntry
 from lianyun.petitions.models import Petition, PetitionStatus
-from lianyun.testing import Cast, commissions
+from lianyun.testing import Cast, commissions, pow_field
 
 DESCRIPTION = "村支书截留了三户人家的低保金，已经三个月没发了。"
 
@@ -30,6 +30,7 @@ def _file(client: Client, cast: Cast, **extra: str) -> str:
         "earlier_receipt": "",
     }
     data.update(extra)
+    data.update(pow_field("petition"))
     response = client.post(
         reverse("petitions:petition-create", args=[cast.village_a1.code]), data, follow=True
     )
@@ -65,7 +66,9 @@ def test_an_anonymous_villager_files_gets_a_receipt_once_and_reads_the_answer(
     assert receipt.replace("-", "")[:8] == petition.receipt_locator
     # A fresh phone comes back with the receipt.
     phone = Client()
-    response = phone.post(reverse("petitions:petition-track"), {"receipt": receipt})
+    response = phone.post(
+        reverse("petitions:petition-track"), {"receipt": receipt, **pow_field("track")}
+    )
     assert response.status_code == 302
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "已登记" in page
@@ -110,7 +113,8 @@ def test_a_wrong_receipt_says_so_and_writes_nothing(
     page = (
         Client()
         .post(
-            reverse("petitions:petition-track"), {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"}
+            reverse("petitions:petition-track"),
+            {"receipt": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", **pow_field("track")},
         )
         .content.decode()
     )
@@ -150,6 +154,7 @@ def test_bad_input_is_explained_and_nothing_is_filed(
         "earlier_receipt": "",
     }
     data.update(extra)
+    data.update(pow_field("petition"))
     page = client.post(
         reverse("petitions:petition-create", args=[cast.village_a1.code]), data
     ).content.decode()
@@ -197,9 +202,9 @@ def test_reporter_flows_keep_no_ip_address_or_user_agent(cast: Cast, town_units:
         REMOTE_ADDR=canary_ip, HTTP_USER_AGENT=canary_agent, HTTP_X_FORWARDED_FOR=canary_ip
     )
     receipt = _file(client, cast)
-    client.post(reverse("petitions:petition-track"), {"receipt": receipt})
+    client.post(reverse("petitions:petition-track"), {"receipt": receipt, **pow_field("track")})
     client.post(reverse("petitions:petition-tracked"), {"action": "message", "body": "补充材料"})
-    client.post(reverse("petitions:petition-track"), {"receipt": "AAAA" * 7})
+    client.post(reverse("petitions:petition-track"), {"receipt": "AAAA" * 7, **pow_field("track")})
     dump = every_cell_as_text()
     assert canary_ip not in dump
     assert "CanaryBrowser" not in dump
@@ -245,7 +250,7 @@ def test_a_petitions_problem_is_rectified_and_the_villager_confirms_or_reopens(
         reverse("cases:rectification-feedback", args=[item.pk]), {"feedback": "路灯已修复。"}
     )
     phone = Client()
-    phone.post(reverse("petitions:petition-track"), {"receipt": receipt})
+    phone.post(reverse("petitions:petition-track"), {"receipt": receipt, **pow_field("track")})
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "路灯已修复" in page
     phone.post(

@@ -23,7 +23,7 @@ from lianyun.surveys.models import (
     Survey,
 )
 from lianyun.surveys.tests.conftest import scores, villagers
-from lianyun.testing import Cast
+from lianyun.testing import Cast, pow_field
 
 
 def _form_data(survey: Survey, code: str, value: int) -> dict[str, str]:
@@ -43,7 +43,7 @@ def test_200_parallel_submissions_with_one_ballot_store_exactly_one(
         survey=social, village=county.village_a1, count=1, actor=county.town_secretary.user
     )
     code = actions.sheet_codes(sheet)[0][1]
-    data = _form_data(social, code, 9)
+    data = {**_form_data(social, code, 9), **pow_field("ballot")}
 
     def send(_n: int) -> int:
         try:
@@ -108,9 +108,12 @@ def test_1000_submissions_without_a_valid_ballot_store_nothing(
     limit, _window = settings.LIANYUN_LIMITS["ballot_codes_per_client"]
     for _ in range(limit):  # through the page too, until the address is stopped
         Client(REMOTE_ADDR="198.51.100.60").post(
-            reverse("surveys:ballot"), {"code": actions.new_code(), "answering": "1"}
+            reverse("surveys:ballot"),
+            {"code": actions.new_code(), "answering": "1", **pow_field("ballot")},
         )
-    page = Client(REMOTE_ADDR="198.51.100.60").post(reverse("surveys:ballot"), {"code": real})
+    page = Client(REMOTE_ADDR="198.51.100.60").post(
+        reverse("surveys:ballot"), {"code": real, **pow_field("ballot")}
+    )
     assert 'data-test="answer-form"' not in page.content.decode()  # stopped, even for a real one
     assert (
         PendingBallot.objects.count(),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from lianyun.surveys import actions
 from lianyun.surveys.models import BallotToken, Participation, PendingBallot, Survey
 from lianyun.surveys.tests.conftest import villagers
-from lianyun.testing import Cast
+from lianyun.testing import Cast, pow_field
 
 
 def _signed_in(user) -> Client:  # type: ignore[no-untyped-def]
@@ -60,16 +60,18 @@ def test_a_paper_ballot_opens_and_is_answered(county: Cast, social: Survey) -> N
     )
     code = actions.sheet_codes(sheet)[0][1]
     client = Client()
-    opened = client.post(reverse("surveys:ballot"), {"code": actions.show_code(code)})
+    opened = client.post(
+        reverse("surveys:ballot"), {"code": actions.show_code(code), **pow_field("ballot")}
+    )
     assert opened.content.decode().count('data-test="target"') == 1
     done = client.post(
         reverse("surveys:ballot"),
-        {"code": code, **_fields(social, county.village_b1, "6")},
+        {"code": code, **_fields(social, county.village_b1, "6"), **pow_field("ballot")},
         follow=True,
     )
     assert 'data-test="thanks"' in done.content.decode()
     assert BallotToken.objects.get().used
-    spent = client.post(reverse("surveys:ballot"), {"code": code})
+    spent = client.post(reverse("surveys:ballot"), {"code": code, **pow_field("ballot")})
     assert str(actions.ALREADY) in spent.content.decode()
 
 
