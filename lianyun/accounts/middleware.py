@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 AUTH_AT = "lianyun_auth_at"
 SEEN_AT = "lianyun_seen_at"
+SEEN_STEP_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -30,6 +31,11 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("Your session ended; please sign in again."))
                 return redirect(settings.LOGIN_URL)
-            request.session[AUTH_AT] = auth_at
-            request.session[SEEN_AT] = now
+            # Written only when they change by a minute or more: a session saved on every
+            # request lets the slower of two requests sent at once (a double tap) overwrite
+            # what the faster one stored (a quiz handed in) with its own older copy.
+            if AUTH_AT not in request.session:
+                request.session[AUTH_AT] = auth_at
+            if SEEN_AT not in request.session or now - seen_at >= SEEN_STEP_SECONDS:
+                request.session[SEEN_AT] = now
         return self.get_response(request)

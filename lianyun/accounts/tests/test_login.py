@@ -126,6 +126,27 @@ def test_an_idle_session_ends_after_thirty_minutes(client: Client, cast: Cast) -
         assert response["Location"].startswith(LOGIN)
 
 
+def test_two_requests_at_once_do_not_overwrite_each_others_session(
+    client: Client, cast: Cast
+) -> None:
+    """Reading a page within the minute writes nothing to the session: a double tap's second
+    request, saved last with its older copy, cannot undo what the first one stored (a quiz
+    handed in was lost that way on two servers)."""
+    from lianyun.accounts.middleware import SEEN_AT
+
+    start = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        _login(client, "town_secretary", code=cast.town_secretary.code())
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        response = client.get(reverse("workspace:home"))
+        assert response.wsgi_request.session.modified is False
+    with time_machine.travel(start + datetime.timedelta(minutes=2), tick=False):
+        response = client.get(reverse("workspace:home"))
+        assert response.wsgi_request.session[SEEN_AT] == int(
+            (start + datetime.timedelta(minutes=2)).timestamp()
+        )
+
+
 def test_an_active_session_still_ends_after_twelve_hours(client: Client, cast: Cast) -> None:
     start = datetime.datetime(2026, 11, 2, 8, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
