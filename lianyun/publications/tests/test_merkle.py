@@ -1,7 +1,11 @@
 """S13: RFC 6962 reference roots, proofs that verify, forged proofs that do not."""
 
+import os
+import random
+from collections.abc import Sequence
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lianyun.core import merkle
@@ -82,3 +86,64 @@ def test_every_consistency_proof_verifies_and_no_forgery_does(n: int, data: st.D
     if proof:
         forged = [bytes(32), *proof[1:]]
         assert not merkle.verify_consistency(m, n, old_root, new_root, forged)
+
+
+# Pure functions: run once, on the SQLite leg of make test.
+ONCE = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="pure functions, no database: the SQLite run covers them",
+)
+
+
+@ONCE
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=10_000), st.randoms(use_true_random=False))
+def test_stored_hash_proofs_are_the_recursive_ones(size: int, rng: random.Random) -> None:
+    """Build the stored hashes as appends do, then compare the root, audit paths and
+    consistency proofs they give with the recursive RFC 6962 functions, for random sizes."""
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(size)]
+    stored: dict[int, bytes] = {}
+    for n, leaf in enumerate(leaves):
+        siblings = [stored[i] for i in merkle.append_reads(n)]
+        for i, h in merkle.append_hashes(n, leaf, siblings):
+            assert i not in stored  # written once
+            stored[i] = h
+    assert len(stored) == merkle.stored_count(size)
+    reads: list[int] = []
+
+    def read(indexes: Sequence[int]) -> list[bytes]:
+        reads.append(len(indexes))
+        return [stored[i] for i in indexes]
+
+    tree = merkle.Builder()
+    for leaf in leaves:
+        tree.append(leaf)
+    assert merkle.tree_hash(size, read) == merkle.root(leaves) == tree.root()
+    for _ in range(5):
+        index = rng.randrange(size)
+        assert merkle.prove_inclusion(index, size, read) == merkle.inclusion_proof(leaves, index)
+        old = rng.randint(1, size)
+        assert merkle.prove_consistency(old, size, read) == merkle.consistency_proof(leaves, old)
+    # Each answer reads O(log n) stored hashes, in one batch.
+    assert max(reads) <= 2 * size.bit_length() + 2
+
+
+@ONCE
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=1, max_value=3000), st.integers(min_value=1, max_value=9))
+def test_blocks_store_and_root_as_appends_do(size: int, block_level: int) -> None:
+    """The block-wise check (level by level) against the leaf-by-leaf appends."""
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(size)]
+    one_by_one = merkle.Builder()
+    stored = b"".join(h for leaf in leaves for h in one_by_one.append(leaf))
+    blocks = merkle.Builder(block_level)
+    width = 1 << block_level
+    got, roots = b"", []
+    for start in range(0, size, width):
+        block = leaves[start : start + width]
+        out, at = blocks.extend(block, list(range(start + 1, start + len(block) + 1)))
+        got, roots = got + out, roots + at
+    assert got == stored
+    assert blocks.root() == one_by_one.root() == merkle.root(leaves)
+    sample = sorted({1, size, size // 2 + 1, (size * 7) // 10 + 1} & set(range(1, size + 1)))
+    assert [roots[t - 1] for t in sample] == [merkle.root(leaves[:t]) for t in sample]
