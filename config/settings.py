@@ -44,6 +44,9 @@ LIANYUN_BACKUP_KEYS = env_str("LIANYUN_BACKUP_KEYS", "" if PRODUCTION else _DEV_
 LIANYUN_PUBLICATION_KEYS = env_str(
     "LIANYUN_PUBLICATION_KEYS", "" if PRODUCTION else _DEV_PUBLICATION_KEYS
 )
+# Witnesses who co-sign checkpoints ("name:base64(32-byte Ed25519 public key),...", see
+# docs/operations.md): each runs `lianyun witness` against this site.
+LIANYUN_WITNESSES = env_str("LIANYUN_WITNESSES", "")
 if PRODUCTION:
     if LIANYUN_BACKUP_KEYS == _DEV_BACKUP_KEYS:
         raise ImproperlyConfigured("LIANYUN_BACKUP_KEYS is the public development value")

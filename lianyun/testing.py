@@ -310,8 +310,10 @@ GUARDED_TABLES = (
     "core_auditentry",
     "disclosure_disclosure",
     "publications_entry",
-    "publications_checkpoint",
+    "publications_node",
+    "publications_cosignature",  # before the checkpoints they sign
     "publications_checkpointsignature",
+    "publications_checkpoint",
 )
 
 

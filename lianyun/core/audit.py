@@ -154,6 +154,17 @@ def _append_in_one_statement(entry: AuditEntry) -> None:
     entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = row
 
 
+def head() -> tuple[int, str]:
+    """(rows, last hash) of the audit log as its head row says now."""
+    row = AuditHead.objects.filter(id=1).values_list("count", "last_hash").first()
+    return (int(row[0]), str(row[1])) if row else (0, "0" * 64)
+
+
+def hash_at(seq: int) -> str | None:
+    """The stored hash of row `seq`, or None when there is no such row."""
+    return AuditEntry.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int

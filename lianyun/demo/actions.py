@@ -50,11 +50,14 @@ from lianyun.inspections.models import (
     VisitPhoto,
 )
 from lianyun.learning.models import Article, ArticleRead, Media
+from lianyun.ledger.actions import publish_boards
 from lianyun.ledger.models import Payout, PayoutBatch
+from lianyun.ledger.queries import period_range
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
 from lianyun.policies.actions import import_catalogue
 from lianyun.policies.models import SubsidyItem
+from lianyun.publications.actions import anchor_audit_log
 from lianyun.redflags.models import (
     CadreTerm,
     Death,
@@ -66,7 +69,8 @@ from lianyun.redflags.models import (
     Run,
     SeparateFiling,
 )
-from lianyun.regions.models import Region, Unit
+from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.queries import regions_within
 from lianyun.surveys.models import Answer as SurveyAnswer
 from lianyun.surveys.models import (
     BallotToken,
@@ -208,9 +212,19 @@ def load_demo(
     seed_talks(made, random.Random(seed), users, today)
     say("cross-checks over the payouts")
     seed_redflags(made, random.Random(seed), users, today)
+    say("last month's boards for the first town, under one checkpoint")
+    first, last = period_range("last_month", today)
+    town = made.towns["511923103000"]  # the demo town's account publishes them
+    publish_boards(
+        villages=list(regions_within(town, kind=RegionKind.VILLAGE).order_by("code")),
+        first=first,
+        last=last,
+        actor=users["town"],
+    )
     audit.record(
         action="load:demo", detail={"seed": seed, "scale": scale, "residents": made.residents}
     )
+    anchor_audit_log()
     return DemoSummary(
         county=made, accounts=accounts, payouts=payouts.rows_written, lookup=_lookup_example(made)
     )

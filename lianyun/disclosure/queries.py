@@ -3,6 +3,7 @@ correction makes."""
 
 import datetime
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, compute_deadline
 from lianyun.disclosure.models import Disclosure, DisclosureKind
 from lianyun.publications.actions import canonical
+from lianyun.publications.live import Problem
 from lianyun.regions.models import Region, RegionKind
 
 # 村民委员会组织法 art. 30: finances every month, other matters at least every quarter.
@@ -85,6 +87,18 @@ def matches_record(disclosure: Disclosure) -> bool:
     """Whether the notice as stored is exactly what its publication entry holds."""
     files = [f.sha256 for f in disclosure.files.all()]
     return canonical(payload_of(disclosure, files)) == disclosure.entry.payload
+
+
+def differing_from_record() -> Iterator[Problem]:
+    """Every disclosure whose row no longer matches its publication entry (verify_publications)."""
+    notices = Disclosure.objects.select_related("village", "entry", "corrects__entry")
+    for disclosure in notices.prefetch_related("files").order_by("pk").iterator(500):
+        files = [f.sha256 for f in disclosure.files.all()]
+        if canonical(payload_of(disclosure, files)) != disclosure.entry.payload:
+            yield Problem(
+                f"disclosure {disclosure.pk}",
+                f"its row differs from entry {disclosure.entry.index} as published",
+            )
 
 
 def public_disclosures(village: Region) -> QuerySet[Disclosure]:

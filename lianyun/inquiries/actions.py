@@ -39,6 +39,7 @@ from lianyun.inquiries.models import (
     MeetingStatus,
     Questioned,
 )
+from lianyun.inquiries.queries import meeting_result_payload
 from lianyun.people.models import Post, Resident
 from lianyun.publications.actions import publish
 from lianyun.publications.models import EntryKind
@@ -633,40 +634,12 @@ def publish_result(
     officials = list(meeting.officials.select_related("person"))
     if any(q.voted_at is None for q in officials):
         raise ValidationError(_("Record the panel's vote on every official first."))
-    demands = list(meeting.demands.select_related("item", "answered_by__person"))
     entry = publish(
         kind=EntryKind.MEETING_RESULT,
         subject=meeting.village.code,
         title=_("Result of the inquiry meeting at %(village)s") % {"village": meeting.village.name},
         actor=actor,
-        payload={
-            "kind": "meeting_result",
-            "meeting": meeting.pk,
-            "village": meeting.village.code,
-            "village_name": meeting.village.name,
-            "held_on": meeting.held_on.isoformat() if meeting.held_on else "",
-            "threshold": meeting.threshold,
-            "votes": [
-                [
-                    q.title + " " + q.person.name,
-                    q.votes_satisfied,
-                    q.votes_basic,
-                    q.votes_unsatisfied,
-                    q.flagged,
-                ]
-                for q in officials
-            ],
-            "demands": [
-                [
-                    d.number,
-                    d.raised_by_masked,
-                    d.text,
-                    d.promise,
-                    d.item.deadline.isoformat() if d.item else "",
-                ]
-                for d in demands
-            ],
-        },
+        payload=meeting_result_payload(meeting),
     )
     meeting.result_entry = entry.index
     meeting.save(update_fields=["result_entry"])

@@ -1,10 +1,13 @@
 """Reads for 阳光问廉: public lists, timeliness, scoreboards and the meetings' counters."""
 
 import datetime
+import json
 import statistics
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
@@ -19,9 +22,78 @@ from lianyun.inquiries.models import (
     MeetingStatus,
     Questioned,
 )
+from lianyun.publications.actions import canonical
+from lianyun.publications.live import Problem
+from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region
 
 CENTS = Decimal("0.01")
+
+
+def meeting_result_payload(meeting: InquiryMeeting) -> dict[str, Any]:
+    """What a meeting's result notice publishes: every vote and every demand with its promise."""
+    officials = meeting.officials.select_related("person")
+    demands = meeting.demands.select_related("item")
+    return {
+        "kind": "meeting_result",
+        "meeting": meeting.pk,
+        "village": meeting.village.code,
+        "village_name": meeting.village.name,
+        "held_on": meeting.held_on.isoformat() if meeting.held_on else "",
+        "threshold": meeting.threshold,
+        "votes": [
+            [
+                q.title + " " + q.person.name,
+                q.votes_satisfied,
+                q.votes_basic,
+                q.votes_unsatisfied,
+                q.flagged,
+            ]
+            for q in officials
+        ],
+        "demands": [
+            [
+                d.number,
+                d.raised_by_masked,
+                d.text,
+                d.promise,
+                d.item.deadline.isoformat() if d.item else "",
+            ]
+            for d in demands
+        ],
+    }
+
+
+def differing_from_record() -> Iterator[Problem]:
+    """Answers and meeting results whose rows no longer match what was published, for
+    verify_publications: an answer's text, time and question, and a result's every field."""
+    answers = {
+        (a.inquiry_id, a.round): a for a in Answer.objects.select_related("inquiry").iterator(500)
+    }
+    entries = Entry.objects.filter(kind=EntryKind.INQUIRY_ANSWER).order_by("index")
+    for index, payload in entries.values_list("index", "payload").iterator(500):
+        published = json.loads(payload)
+        answer = answers.get((published["inquiry"], published["round"]))
+        if answer is None or (
+            answer.text != published["answer"]
+            or answer.inquiry.question != published["question"]
+            or answer.answered_at != datetime.datetime.fromisoformat(published["answered_at"])
+        ):
+            yield Problem(
+                f"question {published['inquiry']} answer {published['round']}",
+                f"its row differs from entry {index} as published",
+            )
+    meetings = InquiryMeeting.objects.filter(result_entry__isnull=False).select_related("village")
+    published_results: dict[int, str] = dict(
+        Entry.objects.filter(kind=EntryKind.MEETING_RESULT).values_list("index", "payload")
+    )
+    for meeting in meetings.order_by("pk").iterator(200):
+        result = published_results.get(meeting.result_entry or -1)
+        if result is None or canonical(meeting_result_payload(meeting)) != result:
+            yield Problem(
+                f"meeting {meeting.pk}",
+                f"its result differs from entry {meeting.result_entry} as published",
+            )
 
 
 def published_inquiries(region: Region | None = None) -> QuerySet[Inquiry]:

@@ -173,7 +173,7 @@ def submit_for_review(*, article: Article, actor: User) -> Article:
     return locked
 
 
-def _payload(article: Article) -> dict[str, Any]:
+def article_payload(article: Article) -> dict[str, Any]:
     return {
         "article": article.pk,
         "title": article.title,
@@ -228,7 +228,7 @@ def review(
             kind=EntryKind.ARTICLE,
             subject=f"article:{locked.pk}",
             title=locked.title,
-            payload=_payload(locked),
+            payload=article_payload(locked),
             actor=actor,
         )
     _audit("learning.article_published", actor, locked)

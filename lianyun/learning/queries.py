@@ -1,12 +1,18 @@
 """Reading 宣传教育: search, and who has read a required notice."""
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from lianyun.accounts.models import User
-from lianyun.learning.actions import in_audience
+from lianyun.learning.actions import article_payload, in_audience
 from lianyun.learning.models import Article, ArticleRead, ArticleStatus
+from lianyun.publications.actions import canonical
+from lianyun.publications.live import Problem
+from lianyun.publications.models import EntryKind
+from lianyun.publications.queries import latest_by_subject
 
 
 def search(articles: QuerySet[Article], words: str) -> QuerySet[Article]:
@@ -54,3 +60,23 @@ def unread_required(user: User) -> list[Article]:
         .prefetch_related("regions")
     )
     return [a for a in pending if in_audience(a, user)]
+
+
+def articles_differing_from_record() -> Iterator[Problem]:
+    """Every published article whose row no longer matches its latest entry (a withdrawal entry
+    must find the article withdrawn), for verify_publications."""
+    latest = {
+        int(subject.removeprefix("article:")): (subject, entry)
+        for subject, entry in latest_by_subject(EntryKind.ARTICLE).items()
+        if subject.startswith("article:") and subject.removeprefix("article:").isdigit()
+    }
+    articles = Article.objects.in_bulk(list(latest))
+    for pk, (subject, (index, payload)) in latest.items():
+        article = articles.get(pk)
+        if article is None:
+            yield Problem(subject, f"the article of entry {index} is gone")
+        elif json.loads(payload).get("withdrawn"):
+            if article.status != ArticleStatus.WITHDRAWN:
+                yield Problem(subject, f"withdrawn by entry {index}, but shown again")
+        elif canonical(article_payload(article)) != payload:
+            yield Problem(subject, f"its row differs from entry {index} as published")

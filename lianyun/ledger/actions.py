@@ -67,9 +67,10 @@ from lianyun.ledger.queries import (
     dibao_list,
     dibao_payload,
     dibao_subject,
+    village_board,
 )
 from lianyun.people.models import ID_CONTEXT, Resident
-from lianyun.publications.actions import canonical, publish
+from lianyun.publications.actions import batch, canonical, publish
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region, RegionKind
 
@@ -520,6 +521,17 @@ def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
         payload=board_payload(board),
         actor=actor,
     )
+
+
+def publish_boards(*, villages: list[Region], first: str, last: str, actor: Any) -> tuple[int, int]:
+    """Every village's whole board for the periods, under one signed checkpoint (a month's
+    boards for a town's or the county's villages). (published, unchanged)"""
+    published = unchanged = 0
+    with batch():
+        for village in villages:
+            _entry, new = publish_board(board=village_board(village, first, last), actor=actor)
+            published, unchanged = published + new, unchanged + (not new)
+    return published, unchanged
 
 
 @transaction.atomic

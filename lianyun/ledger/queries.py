@@ -1,6 +1,7 @@
 """Reads over the ledger."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,8 +11,11 @@ from django.db.models import QuerySet
 from lianyun.core.masking import mask_name
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch, PayoutStatus
 from lianyun.policies.models import SubsidyItem
-from lianyun.publications.models import Checkpoint
-from lianyun.regions.models import Region, Unit
+from lianyun.publications.actions import canonical
+from lianyun.publications.live import Problem
+from lianyun.publications.models import Checkpoint, EntryKind
+from lianyun.publications.queries import latest_by_subject
+from lianyun.regions.models import Region, RegionKind, Unit
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,28 @@ def board_payload(board: Board) -> dict[str, object]:
         ],
         "totals": [[item, count, str(amount)] for item, count, amount in board.totals],
     }
+
+
+def boards_differing_from_record() -> Iterator[Problem]:
+    """Every published board and 低保 list whose ledger rows no longer give what was published
+    (a payout changed after publication without a correction), for verify_publications."""
+    villages = {r.code: r for r in Region.objects.filter(kind=RegionKind.VILLAGE)}
+    for subject, (index, payload) in latest_by_subject(EntryKind.VILLAGE_BOARD).items():
+        code, _, periods = subject.partition(":")
+        first, _, last = periods.partition(":")
+        village = villages.get(code)
+        if village is None or canonical(board_payload(village_board(village, first, last))) != (
+            payload
+        ):
+            yield Problem(f"board {subject}", f"the ledger now differs from entry {index}")
+    for subject, (index, payload) in latest_by_subject(EntryKind.DIBAO_LIST).items():
+        code, _, period = subject.rpartition(":")
+        village = villages.get(code.split(":")[0])
+        if (
+            village is None
+            or canonical(dibao_payload(village, period, dibao_list(village, period))) != payload
+        ):
+            yield Problem(f"dibao list {subject}", f"the ledger now differs from entry {index}")
 
 
 def board_version() -> tuple[str, int]:

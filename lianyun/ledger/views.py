@@ -418,7 +418,9 @@ def board_export(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def board_publish(request: HttpRequest, code: str) -> HttpResponse:
     village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
-    entry, new = publish_board(board=_board(request, village), actor=request.user)
+    # The record holds the whole board for the periods, whatever the page was filtered by.
+    _name, first, last, _item, _department = _board_args(request)
+    entry, new = publish_board(board=village_board(village, first, last), actor=request.user)
     _say_published(request, entry.index, new)
     return redirect(
         reverse("ledger:board-detail", args=[village.code]) + "?" + request.GET.urlencode()

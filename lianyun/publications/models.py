@@ -20,6 +20,7 @@ class EntryKind(models.TextChoices):
     MEETING_NOTICE = "meeting_notice", _("notice of an inquiry meeting")
     MEETING_RESULT = "meeting_result", _("result of an inquiry meeting")
     ARTICLE = "article", _("article or case notice")
+    AUDIT_HEAD = "audit_head", _("head of the audit log")
 
 
 class Entry(models.Model):
@@ -37,13 +38,31 @@ class Entry(models.Model):
     class Meta:
         ordering = ["index"]
         verbose_name_plural = "entries"
+        # A page finds the latest entry about its subject without reading the record.
+        # A check of live rows reads one kind's entries without reading the record.
+        indexes = [
+            models.Index(fields=["subject", "-index"], name="entry_subject_latest"),
+            models.Index(fields=["kind", "index"], name="entry_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.index} {self.title}"
 
 
+class Node(models.Model):
+    """A stored hash of the tree: a leaf, or a complete subtree, at its stored index
+    (core.merkle.stored_index). Written once, by the append that completes it."""
+
+    id = models.BigIntegerField(primary_key=True)
+    hash = models.BinaryField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.id}:{bytes(self.hash).hex()[:16]}"
+
+
 class Checkpoint(models.Model):
-    """The tree's size and root after a publication, as shown and printed at the time."""
+    """The tree's size and root after a publishing transaction (one entry, or a batch such as
+    a month's boards for every village), as shown and printed at the time."""
 
     size = models.PositiveBigIntegerField(unique=True)
     root = models.CharField(max_length=64)
@@ -68,3 +87,23 @@ class CheckpointSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checkpoint_id}:{self.key_id}"
+
+
+class Cosignature(models.Model):
+    """A witness's signature over a checkpoint: another body (the People's Congress office, a
+    newspaper) checked that this checkpoint extends every one it saw before."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, on_delete=models.PROTECT, related_name="cosignatures"
+    )
+    witness = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100)
+    at = models.DateTimeField()  # when the witness signed, as it signed it
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="one_cosignature")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id}:{self.witness}"

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:index>/proof/", views.inclusion_proof, name="entry-proof"),
     path("consistency/", views.consistency_proof, name="consistency-proof"),
     path("keys.json", views.keys, name="keys"),
+    path("checkpoint.json", views.checkpoint_json, name="checkpoint"),
+    path("cosign/", views.cosign, name="cosign"),
 ]

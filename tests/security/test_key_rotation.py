@@ -37,6 +37,11 @@ def _plaintexts() -> dict[tuple[str, object, str], bytes]:
     return out
 
 
+# Binary columns that hold no personal data: the publication record's stored hashes are
+# SHA-256 values of what was already public.
+PUBLIC_BINARY = {"publications.Node.hash"}
+
+
 def test_every_binary_column_is_declared_encrypted() -> None:
     undeclared = [
         f"{model._meta.label}.{f.name}"
@@ -44,6 +49,7 @@ def test_every_binary_column_is_declared_encrypted() -> None:
         for f in model._meta.concrete_fields
         if isinstance(f, models.BinaryField)
         and f.name not in getattr(model, "encrypted_fields", {})
+        and f"{model._meta.label}.{f.name}" not in PUBLIC_BINARY
     ]
     assert undeclared == []
 

@@ -117,6 +117,9 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "publications:entry-proof": (PUBLIC, "GET", "entry"),
     "publications:consistency-proof": (PUBLIC, "GET", "consistency"),
     "publications:keys": (PUBLIC, "GET", ""),
+    "publications:checkpoint": (PUBLIC, "GET", ""),
+    # A witness's signature is its credential: no cookie, no CSRF token.
+    "publications:cosign": (PUBLIC, "POST", ""),
     "inspections:group-list": (OFFICIAL, "GET", ""),
     "inspections:group-create": (TOWN, "GET", ""),
     "inspections:checklist-list": (MODERATOR, "GET", ""),  # the county commission

@@ -7,11 +7,13 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, transaction
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from lianyun.core.append_only import drop_guard
 from lianyun.disclosure.actions import post_disclosure
 from lianyun.disclosure.models import Disclosure, DisclosureKind, Objection
 from lianyun.disclosure.queries import cadence, previous_period
@@ -228,3 +230,23 @@ def test_the_printed_notice_leads_back_to_the_page_and_names_its_record(county: 
     assert f'data-url="{url}"' in text and qr_svg(url) in text
     assert "误工补贴" in text and 'data-test="checkpoint"' in text
     assert str(disclosure.entry.index) in text
+
+
+def test_a_published_disclosure_edited_in_its_own_table_is_reported(county: Cast) -> None:
+    disclosure = post_disclosure(
+        village=county.village_a1,
+        kind=DisclosureKind.FINANCE,
+        period="2026-10",
+        title="2026年10月财务收支公开",
+        body="收入 12,000 元；支出 3,500 元。",
+        actor=county.village_cadre.user,
+        today=datetime.date(2026, 11, 2),
+    )
+    assert verify_chain() == []
+    with connection.cursor() as cursor:
+        drop_guard(cursor, connection.vendor, "disclosure_disclosure")
+    Disclosure.objects.filter(pk=disclosure.pk).update(body="收入 12,000 元；支出 35 元。")
+    problems = verify_chain()
+    assert [p.where for p in problems] == [f"disclosure {disclosure.pk}"]
+    with pytest.raises(CommandError):
+        call_command("verify_publications")

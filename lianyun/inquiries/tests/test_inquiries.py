@@ -100,6 +100,13 @@ def test_a_question_lives_from_screening_to_the_commission(
     assert inquiry.status == InquiryStatus.CLOSED
     assert list(inquiry.answers.values_list("round", flat=True)) == [1, 2]
     assert not list(verify_chain())
+    # An answer rewritten in its own table no longer matches what was published.
+    from lianyun.inquiries.models import Answer
+    from lianyun.publications.queries import verify_chain as verify_publications
+
+    assert verify_publications() == []
+    Answer.objects.filter(inquiry=inquiry, round=1).update(text="已完工。")
+    assert [p.where for p in verify_publications()] == [f"question {inquiry.pk} answer 1"]
 
 
 def test_a_refused_question_shows_its_reason_to_the_asker_only(

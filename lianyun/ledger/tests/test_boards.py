@@ -199,3 +199,40 @@ def test_the_whole_board_is_cached_for_visitors_without_leaking_tokens_or_nonces
         import_payouts(data=payout_csv(payout_rows(2, start=40)), source="cli")
         after, _, _, _ = visit(Client())
     assert after.count("<tr><td>") == first.count("<tr><td>") + 2
+
+
+def test_a_month_of_boards_is_one_checkpoint_and_a_later_ledger_change_is_reported(
+    october: list[list[str]], county: Cast
+) -> None:
+    from django.core.management import call_command
+
+    from lianyun.ledger.models import Payout
+    from lianyun.publications.models import Checkpoint
+    from lianyun.publications.queries import verify_chain
+
+    before = Checkpoint.objects.count()
+    call_command("publish_boards", "2026-10", region=county.town_a.code)
+    assert Entry.objects.filter(kind=EntryKind.VILLAGE_BOARD).count() == 2  # A1 and A2
+    assert Checkpoint.objects.count() == before + 1
+    assert verify_chain() == []
+    # A payout of a published month changes behind the board (no correction published).
+    payout = Payout.objects.filter(village=county.village_a1, period="2026-10").first()
+    assert payout is not None
+    Payout.objects.filter(pk=payout.pk).update(amount=payout.amount + 100)
+    assert [p.where for p in verify_chain()] == ["board 511923103201:2026-10:2026-10"]
+
+
+def test_a_filtered_board_publishes_the_whole_board(
+    client: Client, october: list[list[str]], county: Cast
+) -> None:
+    from lianyun.policies.models import SubsidyItem
+    from lianyun.publications.queries import verify_chain
+
+    item = SubsidyItem.objects.get(code="farmland_protection")
+    client.force_login(county.village_cadre.user)
+    with time_machine.travel(NOVEMBER):
+        url = reverse("ledger:board-publish", args=["511923103201"])
+        client.post(f"{url}?range=last_month&item={item.pk}")
+    entry = Entry.objects.get(kind=EntryKind.VILLAGE_BOARD)
+    assert "高龄津贴" in entry.payload  # every item, not only the one the page showed
+    assert verify_chain() == []

@@ -10,6 +10,7 @@ from lianyun.petitions.actions import (
     escalate_overdue,
     purge_expired_petitions,
 )
+from lianyun.publications.actions import anchor_audit_log
 from lianyun.surveys.actions import close_due as close_surveys
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         "The day's housekeeping: close answers nobody appealed, escalate late petitions and "
         "late answers to public questions, reopen overdue rectification items, purge cases "
         "past their retention, close surveys after their last day, drop one-time submission keys older than two "
-        "days. The task queue runs it nightly."
+        "days, publish the audit log's head into the publication record. The task queue runs "
+        "it nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,8 +36,11 @@ class Command(BaseCommand):
         purged = purge_expired_petitions(today=today)
         surveys = close_surveys(today=today)
         keys = forget_old()
+        anchor = anchor_audit_log()
         self.stdout.write(
             f"closed {closed} petitions, escalated {escalated} petitions and {questions} questions, "
             f"reopened {reopened} items, purged {purged} petitions, closed {surveys} surveys, "
-            f"dropped {keys} used submission keys"
+            f"dropped {keys} used submission keys, "
+            + (f"published the audit log's head as entry {anchor.index}" if anchor else "")
+            + ("" if anchor else "the audit log's head had not moved")
         )
