@@ -207,11 +207,7 @@ def _pieces(lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 def _range_hash(lo: int, hi: int, stored: dict[int, bytes]) -> bytes:
-    hashes = [stored[stored_index(level, n)] for level, n in _pieces(lo, hi)]
-    h = hashes[-1]
-    for left in reversed(hashes[:-1]):
-        h = node_hash(left, h)
-    return h
+    return _fold([stored[stored_index(level, n)] for level, n in _pieces(lo, hi)])
 
 
 def _resolve(ranges: list[tuple[int, int]], read: Reader) -> list[bytes]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from lianyun.core import audit, merkle
@@ -29,6 +28,7 @@ from lianyun.publications.models import (
     Node,
 )
 from lianyun.publications.queries import AUDIT_SUBJECT, read_stored, signed_time
+from lianyun.publications.queries import size as record_size
 
 # One number for the advisory lock that serialises publishers on PostgreSQL (SQLite's writers
 # are serialised by its IMMEDIATE transactions).
@@ -60,9 +60,8 @@ def batch() -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PUBLISHING_LOCK])
-        last = Entry.objects.aggregate(last=Max("index"))["last"]
-        size = 0 if last is None else last + 1
-        state = _Batch(size=size, started=size)
+        start = record_size()
+        state = _Batch(size=start, started=start)
         token = _open.set(state)
         try:
             yield

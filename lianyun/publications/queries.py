@@ -60,7 +60,7 @@ def latest_checkpoint() -> Checkpoint | None:
     return Checkpoint.objects.select_related("signed").order_by("-size").first()
 
 
-def signed_time(checkpoint: Checkpoint) -> str:
+def signed_time(checkpoint: "Checkpoint | _Signed") -> str:
     """The checkpoint's time as signed: UTC, ISO 8601, to the microsecond."""
     return checkpoint.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
@@ -504,9 +504,12 @@ def _signature_problems(checkpoint: "_Signed", unsigned: int) -> list[Problem]:
         return [] if checkpoint.size <= unsigned else [Problem(where, "is not signed")]
     if checkpoint.key_id not in signing.key_ids():
         return [Problem(where, f"is signed with key {checkpoint.key_id}, which is not configured")]
-    at = checkpoint.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     if not signing.verify(
-        checkpoint.key_id, checkpoint.signature, checkpoint.size, checkpoint.root, at
+        checkpoint.key_id,
+        checkpoint.signature,
+        checkpoint.size,
+        checkpoint.root,
+        signed_time(checkpoint),
     ):
         return [Problem(where, "its signature does not match its size, root and time")]
     return []
