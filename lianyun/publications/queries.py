@@ -4,11 +4,11 @@ import contextlib
 import datetime
 import difflib
 import hashlib
-import itertools
 import json
 import re
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,163 +273,228 @@ def _blocks() -> Generator[_Block]:
     payload, with the hashes the tree stored for the block."""
     if connection.vendor == "postgresql":
         yield from _postgres_blocks()
-        return
-    table, lo = connection.ops.quote_name(Entry._meta.db_table), 0
-    sql = (
-        # The payload's UTF-8 bytes as stored, not decoded to text and encoded back.
-        f'SELECT "index", CAST(payload AS BLOB), leaf_hash FROM {table} '  # noqa: S608
-        'WHERE "index" >= %s AND "index" < %s ORDER BY "index"'
-    )
+    else:
+        yield from _sqlite_blocks()
+
+
+def _sqlite_blocks() -> Generator[_Block]:
+    """SQLite: a second thread reads the next block while this one hashes the last. It reads
+    on the same connection (Django opens SQLite's shareable between threads, and this thread
+    sends nothing meanwhile), so it sees what this transaction sees. Each table's block comes
+    back as one row of concatenated values, made by SQLite without holding the interpreter
+    lock: a row per entry cost more than hashing it (bench/publications.py)."""
+    connection.ensure_connection()
+    raw = connection.connection
     sha256 = hashlib.sha256
-    while True:
-        with _raw_cursor() as cursor:
-            cursor.execute(sql, [lo, lo + CHUNK])
-            rows = cursor.fetchall()
-        if not rows:
-            return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-read") as pool:
+        lo = 0
+        ahead = pool.submit(_sqlite_block, raw, lo)
+        while (read := ahead.result()) is not None:
+            first, whole, payloads, published, stored, signed = read
+            full = len(payloads) == CHUNK
+            if full:
+                ahead = pool.submit(_sqlite_block, raw, lo + CHUNK)
+            leaves = [sha256(b"\x00" + payload).digest() for payload in payloads]
+            yield _Block(first, whole, leaves, published, stored, signed)
+            if not full:
+                return
+            lo += CHUNK
+
+
+_SEPARATOR = b"\x1f"  # never in canonical JSON, which escapes every control character
+
+
+def _sqlite_block(
+    raw: Any, lo: int
+) -> tuple[int, bool, list[bytes], str, bytes, list[_Signed]] | None:
+    """Entries lo .. lo + CHUNK - 1 as read from SQLite: the first index, whether the indexes
+    run without a gap, each payload's UTF-8 bytes, the published leaf hashes end to end, the
+    block's stored hashes and its checkpoints. None past the end."""
+    quote = connection.ops.quote_name
+    entries, nodes = quote(Entry._meta.db_table), quote(Node._meta.db_table)
+    # A range of a unique index is visited in its order: the concatenations agree, and the
+    # indexes' own concatenation proves it.
+    count, indexes, payloads, published = raw.execute(
+        f'SELECT count(*), group_concat("index"), CAST(group_concat(payload, char(31)) AS BLOB), '  # noqa: S608
+        f'group_concat(leaf_hash, \'\') FROM {entries} WHERE "index" >= ? AND "index" < ?',
+        (lo, lo + CHUNK),
+    ).fetchone()
+    if not count:
+        return None
+    parts = payloads.split(_SEPARATOR)
+    if len(parts) == count and indexes == ",".join(map(str, range(lo, lo + count))):
+        first, whole = lo, True
+    else:  # a gap, or a payload changed to hold the separator: entry by entry
+        rows = raw.execute(
+            f'SELECT "index", CAST(payload AS BLOB) FROM {entries} '  # noqa: S608
+            'WHERE "index" >= ? AND "index" < ? ORDER BY "index"',
+            (lo, lo + CHUNK),
+        ).fetchall()
         first, last = rows[0][0], rows[-1][0]
-        leaves = [sha256(b"\x00" + payload).digest() for _i, payload, _k in rows]
-        base = merkle.stored_index(0, lo)
-        signed = Checkpoint.objects.filter(size__gt=lo, size__lte=lo + CHUNK).order_by("size")
-        yield _Block(
-            first,
-            first == lo and last - first + 1 == len(rows),
-            leaves,
-            "".join(row[2] for row in rows),
-            _stored_range(base, merkle.stored_count(lo + len(rows))),
-            [
-                _Signed(size, root, at, key_id, signature)
-                for size, root, at, key_id, signature in signed.values_list(
-                    "size", "root", "at", "signed__key_id", "signed__signature"
-                )
-            ],
+        whole = first == lo and last - first + 1 == len(rows)
+        parts = [payload for _index, payload in rows]
+    start, stop = merkle.stored_index(0, lo), merkle.stored_count(lo + len(parts))
+    # Rows of a rowid range come in rowid order.
+    stored_count, stored = raw.execute(
+        f"SELECT count(*), CAST(group_concat(hash, '') AS BLOB) FROM {nodes} "  # noqa: S608
+        "WHERE id >= ? AND id < ?",
+        (start, stop),
+    ).fetchone()
+    if stored_count != stop - start or len(stored or b"") != 32 * stored_count:
+        stored = b""  # a stored hash missing or of the wrong length
+    signed = [
+        _Signed(size, root, _sqlite_time(at), key_id, signature)
+        for size, root, at, key_id, signature in raw.execute(
+            _checkpoints_sql().replace("%s", "?"), (lo, lo + CHUNK)
         )
-        if len(rows) < CHUNK:
-            return
-        lo += CHUNK
+    ]
+    return first, whole, parts, published, stored, signed
 
 
-SUBBLOCK = 4096  # entries a query reads on PostgreSQL: its answer fits the socket's buffers
-AHEAD = 3  # queries sent before their answers are needed
+def _sqlite_time(value: str | datetime.datetime) -> datetime.datetime:
+    """A time as Django keeps it in SQLite (UTC, without its zone), as text or already parsed
+    by the converter Django registers for the column's declared type."""
+    moment = (
+        value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(value)
+    )
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+AHEAD = 3  # queries sent before their answers are needed: the next block's
 
 
 def _postgres_blocks() -> Generator[_Block]:
-    """PostgreSQL, in pipeline mode: the next queries are sent before this process works on
-    the last answer, so the server reads and sends while this process hashes. A block's stored
-    hashes come first, then its entries in sub-blocks; binary results throughout. The reading
-    costs little beside the hashing this way (bench/publications.py: half the time of reading
-    block by block)."""
+    """PostgreSQL: the record a block at a time, in pipeline mode (below). A block whose
+    payloads cannot be split apart (one was changed to hold the separator) is read again
+    entry by entry, and the pipeline starts afresh after it."""
     import psycopg
 
-    entries = (
-        f'SELECT "index", {_PREFIXED}, leaf_hash FROM {connection.ops.quote_name(Entry._meta.db_table)} '  # noqa: S608
-        'WHERE "index" >= %s AND "index" < %s ORDER BY "index"'
-    )
-    nodes = (
-        f"SELECT hash FROM {connection.ops.quote_name(Node._meta.db_table)} "  # noqa: S608
-        "WHERE id >= %s AND id < %s ORDER BY id"
+    lo: int | None = 0
+    while lo is not None:
+        odd = yield from _postgres_pipelined(lo)
+        if odd is None:
+            return
+        with _text_as_bytes(psycopg.Cursor(connection.connection)) as cursor:
+            sql = f"SELECT payload FROM {connection.ops.quote_name(Entry._meta.db_table)} "  # noqa: S608
+            sql += 'WHERE "index" >= %s AND "index" < %s ORDER BY "index"'
+            cursor.execute(sql, [odd.lo, odd.lo + CHUNK], binary=True)
+            payloads = [payload for (payload,) in cursor.fetchall()]
+        yield _postgres_block(odd, payloads)
+        lo = odd.next
+
+
+def _text_as_bytes(cursor: Any) -> Any:
+    """A psycopg cursor that gives text as the UTF-8 bytes sent, not decoded."""
+    from psycopg.types.string import ByteaBinaryLoader
+
+    cursor.adapters.register_loader("text", ByteaBinaryLoader)
+    return cursor
+
+
+_SPLIT = b"\x01"  # between payloads: canonical JSON escapes every control character
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One block's answers from PostgreSQL, its payloads still joined."""
+
+    lo: int
+    count: int
+    first: int
+    last: int
+    payloads: bytes
+    published: str
+    stored: bytes
+    signed: list[_Signed]
+
+    @property
+    def next(self) -> int | None:
+        return self.lo + CHUNK if self.count == CHUNK else None
+
+
+def _postgres_block(read: _Read, payloads: list[bytes]) -> _Block:
+    sha256 = hashlib.sha256
+    expected = merkle.stored_count(read.lo + read.count) - merkle.stored_index(0, read.lo)
+    return _Block(
+        read.first,
+        read.first == read.lo and read.last - read.first + 1 == read.count,
+        [sha256(b"\x00" + payload).digest() for payload in payloads],
+        read.published,
+        read.stored[: 32 * expected],
+        read.signed,
     )
 
+
+def _postgres_pipelined(start: int) -> Generator[_Block, None, _Read | None]:
+    """Blocks from `start` on, in pipeline mode: the next block's queries are sent before this
+    process works on the last answer, so the server reads and concatenates while this process
+    hashes. The server joins each block's payloads, published leaf hashes and stored hashes
+    into one value each (in the order of a sorted subquery), sent in binary: an object per
+    entry and per stored hash cost more here than hashing (bench/publications.py). Returns the
+    block whose payloads do not split into one per entry, or None at the end."""
+    import psycopg
+
+    quote = connection.ops.quote_name
+    entries = (
+        "SELECT count(*), min(i), max(i), string_agg(p, chr(1)), string_agg(h, '') FROM "  # noqa: S608
+        f'(SELECT "index" i, payload p, leaf_hash h FROM {quote(Entry._meta.db_table)} '
+        'WHERE "index" >= %s AND "index" < %s ORDER BY "index") AS block'
+    )
+    nodes = (
+        "SELECT string_agg(hash, ''::bytea) FROM "  # noqa: S608
+        f"(SELECT hash FROM {quote(Node._meta.db_table)} "
+        "WHERE id >= %s AND id < %s ORDER BY id) AS block"
+    )
     checkpoints = _checkpoints_sql()
 
     def planned() -> Iterator[tuple[str, list[int]]]:
-        lo = 0
+        lo = start
         while True:  # a full block's stored hashes end where its last leaf's do
             yield checkpoints, [lo, lo + CHUNK]
             yield nodes, [merkle.stored_index(0, lo), merkle.stored_count(lo + CHUNK)]
-            for sub in range(lo, lo + CHUNK, SUBBLOCK):
-                yield entries, [sub, sub + SUBBLOCK]
+            yield entries, [lo, lo + CHUNK]
             lo += CHUNK
 
     connection.ensure_connection()
     raw = connection.connection
-    sha256, plan, waiting = hashlib.sha256, planned(), deque[Any]()
+    plan, waiting = planned(), deque[Any]()
+
+    def send() -> None:
+        sql, params = next(plan)
+        cursor = psycopg.Cursor(raw)
+        if sql is entries:
+            cursor = _text_as_bytes(cursor)
+        cursor.execute(sql, params, binary=True)
+        waiting.append(cursor)
 
     def answer() -> list[Any]:
         cursor = waiting.popleft()
         rows = cursor.fetchall()
         cursor.close()
-        sql, params = next(plan)
-        cursor = psycopg.Cursor(raw)
-        cursor.execute(sql, params, binary=True)
-        waiting.append(cursor)
+        send()
         return list(rows)
 
-    with raw.pipeline():
-        for sql, params in itertools.islice(plan, AHEAD):
-            cursor = psycopg.Cursor(raw)
-            cursor.execute(sql, params, binary=True)
-            waiting.append(cursor)
-        lo = 0
-        while True:
-            signed = [_Signed(*row) for row in answer()]
-            stored = b"".join(row[0] for row in answer())
-            rows: list[Any] = []
-            for _sub in range(CHUNK // SUBBLOCK):
-                part = answer()
-                rows += part
-                if len(part) < SUBBLOCK:
-                    break
-            if not rows:
-                break
-            first, last = rows[0][0], rows[-1][0]
-            leaves = [sha256(payload).digest() for _i, payload, _k in rows]
-            expected = merkle.stored_count(lo + len(rows)) - merkle.stored_index(0, lo)
-            yield _Block(
-                first,
-                first == lo and last - first + 1 == len(rows),
-                leaves,
-                "".join(row[2] for row in rows),
-                stored[: 32 * expected],
-                signed,
-            )
-            if len(rows) < CHUNK:
-                break
-            lo += CHUNK
+    try:
+        with raw.pipeline():
+            for _ahead in range(AHEAD):
+                send()
+            lo: int | None = start
+            while lo is not None:
+                signed = [_Signed(*row) for row in answer()]
+                stored = answer()[0][0] or b""
+                count, first, last, payloads, published = answer()[0]
+                if not count:
+                    return None
+                read = _Read(lo, count, first, last, payloads, published.decode(), stored, signed)
+                parts = payloads.split(_SPLIT)
+                if len(parts) != count:
+                    return read
+                yield _postgres_block(read, parts)
+                lo = read.next
+            return None
+    finally:
         for cursor in waiting:  # the answers sent ahead past the end
             cursor.close()
-
-
-# The leaf's bytes as hashed (0x00, then the payload's UTF-8), made by the database.
-_PREFIXED = "'\\x00'::bytea || convert_to(payload, 'UTF8')"
-
-
-@contextlib.contextmanager
-def _raw_cursor() -> Iterator["_RawCursor"]:
-    """The database driver's own cursor on Django's connection (same transaction): binary
-    results on PostgreSQL, plain sqlite3 rows on SQLite."""
-    connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        # Django's connection makes client-side cursors, which cannot return binary results.
-        cursor = _RawCursor(psycopg.Cursor(raw), binary=True)
-    else:
-        cursor = _RawCursor(raw.cursor(), binary=False)
-    try:
-        yield cursor
-    finally:
-        cursor.close()
-
-
-class _RawCursor:
-    """SQL written with %s placeholders, on either driver."""
-
-    def __init__(self, cursor: Any, *, binary: bool) -> None:
-        self._cursor, self._binary = cursor, binary
-
-    def execute(self, sql: str, params: Sequence[object]) -> None:
-        if self._binary:
-            self._cursor.execute(sql, params, binary=True)
-        else:
-            self._cursor.execute(sql.replace("%s", "?"), params)
-
-    def fetchall(self) -> list[Any]:
-        return list(self._cursor.fetchall())
-
-    def close(self) -> None:
-        self._cursor.close()
 
 
 def _first_missing(start: int) -> int:
@@ -453,18 +518,6 @@ def _first_difference(stored: bytes, expected: bytes, start: int, lo: int, hi: i
         middle = (lo + hi) // 2
         lo, hi = (middle, hi) if merkle.stored_index(0, middle) <= position else (lo, middle)
     return lo
-
-
-def _stored_range(first: int, stop: int) -> bytes:
-    """The hashes stored at first .. stop - 1, end to end ("" for any row missing)."""
-    table = connection.ops.quote_name(Node._meta.db_table)
-    with _raw_cursor() as cursor:
-        cursor.execute(
-            f"SELECT hash FROM {table} WHERE id >= %s AND id < %s ORDER BY id",  # noqa: S608
-            [first, stop],
-        )
-        hashes = [row[0] for row in cursor.fetchall()]
-    return b"".join(hashes) if len(hashes) == stop - first else b""
 
 
 def _checkpoint_problems(checkpoint: "_Signed", root: str, unsigned: int) -> list[Problem]:

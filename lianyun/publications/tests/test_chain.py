@@ -115,6 +115,28 @@ def test_rewriting_a_leaf_and_its_hash_is_caught_by_the_checkpoints() -> None:
     }
 
 
+def test_a_payload_changed_to_hold_any_byte_and_an_entry_cut_from_the_middle_are_located() -> None:
+    """The verifier reads a block's payloads as one value split at a control character that
+    canonical JSON never holds; a payload changed to hold it, or a block with a hole, is read
+    entry by entry instead and still located exactly."""
+    original = _publish(6)[2].payload
+    with connection.cursor() as cursor:
+        drop_guard(cursor, connection.vendor, "publications_entry")
+    Entry.objects.filter(index=2).update(payload=original.replace("第2项", "第2\x01\x1f项"))
+    assert [p.where for p in verify_chain()] == [
+        "entry 2",
+        "checkpoint 3",
+        "checkpoint 4",
+        "checkpoint 5",
+        "checkpoint 6",
+    ]
+    Entry.objects.filter(index=2).update(payload=original)
+    assert verify_chain() == []
+    Entry.objects.filter(index=4).delete()
+    problems = verify_chain()
+    assert (problems[0].where, problems[0].reason) == ("entry 4", "missing from the chain")
+
+
 def test_the_public_pages_serve_proofs_anyone_can_check(client) -> None:  # type: ignore[no-untyped-def]
     entries = _publish(6)
     page = client.get("/publications/").content.decode()
