@@ -7,12 +7,13 @@ import datetime
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pyotp
 from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.db import connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from lianyun.accounts.actions import create_account
 from lianyun.accounts.models import Role, User
@@ -368,3 +369,41 @@ def pow_header(purpose: str, *, address: str = "127.0.0.1") -> dict[str, str]:
     from lianyun.core import pow
 
     return {pow.HEADER: pow_field(purpose, address=address)[pow.FIELD]}
+
+
+def run_sql(statement_text: str, params: list[Any] | None = None) -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement_text, params or [])
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def refused_in_sql(run: Callable[[], object]) -> None:
+    """run() is refused by the database (a constraint or a trigger), and leaves nothing."""
+    import pytest
+
+    def attempt() -> None:
+        with transaction.atomic():
+            run()
+            if connection.vendor == "sqlite":  # its foreign keys are checked at commit
+                connection.check_constraints()
+
+    with pytest.raises((IntegrityError, DatabaseError)):
+        attempt()
+
+
+class Killed(Exception):
+    """Stands for kill -9 in the middle of an import."""
+
+
+def dies_after_writing(chunks: int) -> Callable[[str, int], None]:
+    """An import's progress callback that stops it (raises Killed) once `chunks` chunks of
+    payouts are written and committed."""
+    written: list[int] = []
+
+    def progress(phase: str, done: int) -> None:
+        if phase == "writing":
+            written.append(done)
+        if len(written) == chunks:
+            raise Killed
+
+    return progress

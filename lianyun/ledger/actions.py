@@ -35,6 +35,7 @@ from lianyun.core.filestore import delete_files, open_encrypted, store_encrypted
 from lianyun.core.masking import mask_id_number
 from lianyun.core.sms import send_text
 from lianyun.core.spreadsheet import escape_cell
+from lianyun.ledger import partitions
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
     MAX_ROWS,
@@ -262,23 +263,47 @@ COLUMNS = (
     "born_on",
 )
 INDEX_AT = COLUMNS.index("id_number_index")
+PERIOD_AT = COLUMNS.index("period")
 
 
 def _write(chunks: Iterator[list[Clean]], batch: PayoutBatch, progress: Progress | None) -> None:
     """Second step: the checked rows in chunks; each chunk commits with the batch's count.
 
-    Rows go in with plain SQL (COPY through a staging table on PostgreSQL), skipping any row
-    whose key is already in the ledger, so that a resumed or repeated import adds nothing twice.
-    The next chunk is encrypted and hashed in a second thread while the database writes this
-    one (the driver lets go of the interpreter while it waits for the database).
+    Rows go in with plain SQL (COPY on PostgreSQL), skipping any row whose key is already in
+    the ledger, so that a resumed or repeated import adds nothing twice. The next chunk is
+    encrypted and hashed in a second thread while the database writes this one (the driver lets
+    go of the interpreter while it waits for the database).
+
+    On PostgreSQL the ledger has a partition per month: rows of a month it holds go into that
+    partition; each month it does not hold yet fills a table of its own, indexed in bulk and
+    attached once the whole file is written (ledger.partitions), so a month appears whole.
     """
-    insert = _copy_rows if connection.vendor == "postgresql" else _insert_rows
+    postgres = connection.vendor == "postgresql"
+    held = partitions.existing() if postgres else set()
+    loads: dict[str, partitions.MonthLoad] = {}
     for records in _made_ahead(chunks, _record_maker(batch.pk)):
         with transaction.atomic():
-            written = insert(records)
+            if not postgres:
+                written = _insert_rows(records)
+            else:
+                by_month: dict[str, list[Record]] = {}
+                for record in records:
+                    by_month.setdefault(record[PERIOD_AT], []).append(record)
+                written = _copy_rows(
+                    [r for period, rows in by_month.items() if period in held for r in rows]
+                )
+                for period, rows in by_month.items():
+                    if period in held:
+                        continue
+                    if period not in loads:
+                        loads[period] = partitions.MonthLoad(period, batch.pk)
+                        loads[period].begin()
+                    written += _copy_into(loads[period].table, rows)
             PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
         if progress:
             progress("writing", len(records))
+    for load in loads.values():
+        load.attach()
 
 
 Record = tuple[Any, ...]  # the payout table's columns, in the order of COLUMNS
@@ -374,18 +399,25 @@ def _copy_rows(records: list[Record]) -> int:
     """PostgreSQL: COPY straight into the ledger, each payout with its resident found first;
     if any key is already there (a resumed import, or a payout another file brought), that
     COPY is undone and the chunk goes through a staging table, skipping what is present."""
-    residents = _residents([record[INDEX_AT] for record in records])
+    if not records:
+        return 0
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            table = connection.ops.quote_name(Payout._meta.db_table)
-            names = ", ".join(COLUMNS)
-            copying = f"COPY {table} ({names}, resident_id) FROM STDIN"
-            with cursor.cursor.copy(copying) as copy:
-                for record in records:
-                    copy.write_row((*record, residents.get(record[INDEX_AT])))
-        return len(records)
-    except psycopg.errors.UniqueViolation:
+        with transaction.atomic():
+            return _copy_into(Payout._meta.db_table, records)
+    except psycopg.errors.UniqueViolation:  # raised by the driver's COPY itself
         return _copy_rows_staged(records)
+
+
+def _copy_into(table: str, records: list[Record]) -> int:
+    """COPY the records into a table of the ledger's shape, each with its resident."""
+    residents = _residents([record[INDEX_AT] for record in records])
+    with connection.cursor() as cursor:
+        names = ", ".join(COLUMNS)
+        copying = f"COPY {connection.ops.quote_name(table)} ({names}, resident_id) FROM STDIN"
+        with cursor.cursor.copy(copying) as copy:
+            for record in records:
+                copy.write_row((*record, residents.get(record[INDEX_AT])))
+    return len(records)
 
 
 def _residents(indexes: list[str]) -> dict[str, int]:

@@ -8,12 +8,21 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from lianyun.ledger import actions
 from lianyun.ledger.actions import import_payouts
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
-from lianyun.testing import PAYOUT_HEADER, Cast, every_cell_as_text, payout_csv, payout_rows
+from lianyun.testing import (
+    PAYOUT_HEADER,
+    Cast,
+    Killed,
+    dies_after_writing,
+    every_cell_as_text,
+    payout_csv,
+    payout_rows,
+)
 
 RARE = "王\U0002a6a5"  # a 4-byte GB18030 character, not in GBK
 HEADER = PAYOUT_HEADER
@@ -134,20 +143,13 @@ def test_an_import_killed_midway_resumes_to_exactly_the_source(
     rows = _rows(30)
     data = _csv(rows)
 
-    class Killed(Exception):
-        pass
-
-    def die_after_two_chunks(phase: str, done: int, calls: list[int] = []) -> None:  # noqa: B006
-        if phase == "writing":
-            calls.append(done)
-        if len(calls) == 2:
-            raise Killed
-
     with pytest.raises(Killed):
-        import_payouts(data=data, source="cli", progress=die_after_two_chunks)
+        import_payouts(data=data, source="cli", progress=dies_after_writing(2))
     batch = PayoutBatch.objects.get()
     assert batch.status == BatchStatus.IMPORTING
-    assert Payout.objects.count() == 14
+    # PostgreSQL: a month the ledger did not hold appears whole or not at all; its first two
+    # chunks wait in a table of their own (test_layout.py resumes into a month it holds).
+    assert Payout.objects.count() == (0 if connection.vendor == "postgresql" else 14)
     summary = import_payouts(data=data, source="cli")
     batch.refresh_from_db()
     assert batch.status == BatchStatus.COMPLETE

@@ -1,0 +1,114 @@
+"""PostgreSQL: the payout ledger, one partition per month (docs/ledger-layout.md).
+
+A file's rows for a month the ledger already holds go into that month's partition through the
+parent (its indexes are small and hot). A month the ledger has no partition for is loaded into a
+fresh table of the ledger's shape (`MonthLoad`), its rows' references checked a statement at a
+time as they arrive, then indexed once, in bulk, and attached as the month's partition in one
+transaction: the month appears whole or not at all.
+"""
+
+import re
+
+from django.db import IntegrityError, connection, transaction
+
+from lianyun.ledger.models import Payout
+
+PARENT = Payout._meta.db_table
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def partition_name(period: str) -> str:
+    """ledger_payout_2026_10 for 2026-10."""
+    if not _PERIOD.fullmatch(period):
+        raise ValueError(period)
+    return f"{PARENT}_{period[:4]}_{period[5:]}"
+
+
+def existing() -> set[str]:
+    """The periods that have a partition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+            [PARENT],
+        )
+        bounds = [bound for (bound,) in cursor.fetchall()]
+    return {period for bound in bounds for period in re.findall(r"'([0-9]{4}-[0-9]{2})'", bound)}
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class MonthLoad:
+    """One new month of one batch, in a table of its own until it is attached."""
+
+    def __init__(self, period: str, batch_id: int) -> None:
+        self.period = period
+        self.partition = partition_name(period)
+        self.table = f"{PARENT}_load_{batch_id}_{period[:4]}_{period[5:]}"
+
+    def begin(self) -> None:
+        """A fresh table (one left by an import that was stopped is dropped: its rows come
+        again). Its rows must be of the month, and its references are checked by the ledger's
+        own trigger function as each COPY ends."""
+        table = _quoted(self.table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(
+                f"CREATE TABLE {table} (LIKE {_quoted(PARENT)} INCLUDING DEFAULTS "
+                "INCLUDING CONSTRAINTS)"
+            )
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {_quoted(self.table + '_period')} "
+                "CHECK (period = %s)",
+                [self.period],
+            )
+            cursor.execute(
+                f"CREATE TRIGGER references_insert AFTER INSERT ON {table} "
+                "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+                "EXECUTE FUNCTION ledger_payout_check_references()"
+            )
+
+    def attach(self) -> None:
+        """Index the month once and attach it; if another import attached the month first,
+        its rows go in through the parent instead, skipping those already there."""
+        table = _quoted(self.table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.partition])
+            cursor.execute(f"DROP TRIGGER references_insert ON {table}")
+            if self.period in existing():
+                cursor.execute(
+                    f"INSERT INTO {_quoted(PARENT)} SELECT * FROM {table} ON CONFLICT DO NOTHING"  # noqa: S608
+                )
+                cursor.execute(f"DROP TABLE {table}")
+                return
+            for columns in ("row_key", "serial"):
+                self._unique(cursor, columns)
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {_quoted(self.partition)}")
+            partition = _quoted(self.partition)
+            # Attaching finds the unique indexes above and builds the others, in bulk.
+            cursor.execute(
+                f"ALTER TABLE {_quoted(PARENT)} ATTACH PARTITION {partition} FOR VALUES IN (%s)",
+                [self.period],
+            )
+            cursor.execute(
+                f"ALTER TABLE {partition} DROP CONSTRAINT {_quoted(self.table + '_period')}"
+            )
+
+    def _unique(self, cursor: object, column: str) -> None:
+        """A unique index on (column, period); duplicates (a row sent twice in the file, or
+        written twice by an import that was resumed) are dropped first if building it fails."""
+        table = _quoted(self.table)
+        index = _quoted(f"{self.partition}_{column}_period_key")
+        build = f"CREATE UNIQUE INDEX {index} ON {table} ({column}, period)"
+        try:
+            with transaction.atomic():
+                cursor.execute(build)  # type: ignore[attr-defined]
+        except IntegrityError:
+            cursor.execute(  # type: ignore[attr-defined]
+                f"DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, "  # noqa: S608
+                f"row_number() OVER (PARTITION BY {column} ORDER BY id) AS n FROM {table} "
+                f"WHERE {column} IS NOT NULL) AS numbered WHERE n > 1)"
+            )
+            cursor.execute(build)  # type: ignore[attr-defined]

@@ -1,0 +1,146 @@
+"""The ledger's physical layout: on PostgreSQL a partition per month, references checked a
+statement at a time by triggers; on SQLite one table with its foreign keys. Either way a bad
+reference written straight in SQL is refused, and so is deleting a row payouts refer to."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from lianyun.ledger import actions, partitions
+from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.models import Payout
+from lianyun.ledger.queries import statement, village_board
+from lianyun.testing import (
+    Cast,
+    Killed,
+    dies_after_writing,
+    payout_csv,
+    payout_rows,
+    refused_in_sql,
+    run_sql,
+)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="partitions are PostgreSQL's"
+)
+
+
+def _month(rows: list[list[str]], period: str) -> list[list[str]]:
+    for row in rows:
+        row[4] = period.replace("-", "")
+        row[0] = f"{row[0]}-{period}"  # a serial of its own in each month
+    return rows
+
+
+@postgres_only
+def test_each_month_is_a_partition_made_whole_and_statements_prune_to_it(county: Cast) -> None:
+    import_payouts(data=payout_csv(_month(payout_rows(6), "2026-09")), source="cli")
+    import_payouts(data=payout_csv(_month(payout_rows(6), "2026-10")), source="cli")
+    import_payouts(data=payout_csv(_month(payout_rows(6), "2025-10")), source="cli")
+    assert partitions.existing() >= {"2025-10", "2026-09", "2026-10"}
+    assert Payout.objects.count() == 18
+    # No table of a load is left behind.
+    assert run_sql(
+        "SELECT count(*) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'ledger\\_payout\\_load%%'"
+    ) == [(0,)]
+    index = Payout.objects.values_list("id_number_index", flat=True).first()
+    assert index is not None
+    assert len(statement(index, 2026).lines) == 2  # its September and October
+    village = county.village_a1
+
+    def scanned(sql: str, params: list[object]) -> set[str]:
+        plan = "\n".join(row[0] for row in run_sql("EXPLAIN " + sql, params))  # type: ignore[misc]
+        return {name for name in partitions.existing() if partitions.partition_name(name) in plan}
+
+    # The lookup's statement reads the year's partitions only; the board's, the month's.
+    lookup = (
+        "SELECT p.id FROM ledger_payout p WHERE p.id_number_index = %s "
+        "AND p.period >= %s AND p.period <= %s"
+    )
+    assert scanned(lookup, [index, "2026-01", "2026-12"]) == {"2026-09", "2026-10"}
+    board_sql, board_params = Payout.objects.filter(
+        village=village, period__gte="2026-10", period__lte="2026-10"
+    ).query.sql_with_params()
+    assert scanned(board_sql, list(board_params)) == {"2026-10"}
+    assert len(village_board(village, "2026-10", "2026-10").lines) == 6
+
+
+@postgres_only
+def test_a_month_held_takes_a_file_in_chunks_and_resumes_after_a_kill(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_payouts(data=payout_csv(_month(payout_rows(5), "2026-10")), source="cli")
+    monkeypatch.setattr(actions, "CHUNK", 7)
+    rows = _month(payout_rows(30, start=5), "2026-10")
+
+    with pytest.raises(Killed):
+        import_payouts(data=payout_csv(rows), source="cli", progress=dies_after_writing(2))
+    assert Payout.objects.count() == 5 + 14  # the month's partition took two chunks
+    summary = import_payouts(data=payout_csv(rows), source="cli")
+    assert summary.rows_written == 30
+    assert Payout.objects.count() == 35
+
+
+@postgres_only
+def test_a_new_month_repeating_a_payout_keeps_one(county: Cast) -> None:
+    rows = _month(payout_rows(4), "2026-11")
+    summary = import_payouts(data=payout_csv([*rows, rows[1]]), source="cli")
+    assert (summary.rows_written, summary.duplicates) == (4, 1)
+    assert Payout.objects.filter(period="2026-11").count() == 4
+    assert "2026-11" in partitions.existing()
+
+
+def test_a_bad_reference_written_straight_in_sql_is_refused(county: Cast) -> None:
+    import_payouts(data=payout_csv(payout_rows(2)), source="cli")
+    payout = Payout.objects.get(serial="SN00000000")
+    columns = [
+        f.column for f in Payout._meta.concrete_fields if f.column not in {"id", "resident_id"}
+    ]
+    values = [
+        getattr(payout, f.attname) for f in Payout._meta.concrete_fields if f.column in columns
+    ]
+
+    def insert(**changes: object) -> Callable[[], object]:
+        row = dict(zip(columns, values, strict=True), row_key="another", serial="another")
+        row.update(changes)
+        names = ", ".join(row)
+        marks = ", ".join(["%s"] * len(row))
+        return lambda: run_sql(
+            f"INSERT INTO ledger_payout ({names}) VALUES ({marks})",  # noqa: S608
+            list(row.values()),
+        )
+
+    insert()()  # the same row under another key is fine
+    for bad in ("village_id", "item_id", "batch_id"):
+        refused_in_sql(insert(**{bad: 987654321}))
+    refused_in_sql(insert(resident_id=987654321))
+    refused_in_sql(lambda: Payout.objects.filter(pk=payout.pk).update(village_id=987654321))
+    # Deleting what payouts refer to is refused too.
+    refused_in_sql(lambda: run_sql("DELETE FROM regions_region WHERE id = %s", [payout.village_id]))
+    refused_in_sql(
+        lambda: run_sql("DELETE FROM ledger_payoutbatch WHERE id = %s", [payout.batch_id])
+    )
+    refused_in_sql(
+        lambda: run_sql("DELETE FROM policies_subsidyitem WHERE id = %s", [payout.item_id])
+    )
+    assert Payout.objects.filter(batch=payout.batch).count() == 3
+
+
+def test_deleting_a_resident_unlinks_their_payouts(county: Cast) -> None:
+    people = {person.name: (number, person) for number, person in county.residents.items()}
+    rows = payout_rows(3)
+    rows[0][1], rows[1][1] = people["冯用武"][0], people["欧阳娜娜"][0]
+    import_payouts(data=payout_csv(rows), source="cli")
+    assert Payout.objects.filter(resident__isnull=False).count() == 2
+    people["冯用武"][1].delete()  # as the application deletes
+    if connection.vendor == "postgresql":  # and straight in SQL: the trigger unlinks
+        run_sql("DELETE FROM people_resident WHERE id = %s", [people["欧阳娜娜"][1].pk])
+    else:
+        people["欧阳娜娜"][1].delete()
+    assert Payout.objects.filter(resident__isnull=False).count() == 0
+    assert Payout.objects.count() == 3
+    assert sum(Payout.objects.values_list("amount", flat=True)) == sum(
+        Decimal(row[5]) for row in rows
+    )
