@@ -1,9 +1,19 @@
 """Payout import speed and peak memory, beside anchors measured in the same run on the same file.
 
-Anchors, each on the very file the import reads:
+PostgreSQL (--postgres URL), where the limit is, in one run and interleaved, three times
+(docs/ledger-layout.md), on a ledger that already holds --ledger-rows payouts of earlier months:
+  (a) a raw COPY of the GBK file into a logged, unindexed table of text columns;
+  (b) the server's floor for the shipped design: the file's finished records (checked,
+      encrypted, hashed beforehand, untimed) COPYed into an unindexed table of the ledger's
+      shape, plus building a month's indexes;
+  (c) the import end to end (`import_payouts`, a fresh process) of the file, a month the
+      ledger does not hold;
+  (d) a --department-rows file into the month (c) just made;
+then the lookup's statement on the partitioned ledger beside a single-table copy of it.
+
+SQLite (the default) and XLSX (--xlsx), against their anchors:
   - SQLite: reading the GBK CSV with the csv module alone (decode + split, nothing else);
-  - PostgreSQL (--postgres): a raw COPY of the file into an unindexed table of text columns;
-  - XLSX (--xlsx): python-calamine's bare read of the workbook.
+  - XLSX: python-calamine's bare read of the workbook.
 The figure is the whole import (decode, map columns, check every row, encrypt, blind index,
 write in committed chunks, reconcile) into a fresh database, median of --runs; peak memory is
 the importing process's maximum resident set size. Beside it, the import's write floor: the
@@ -11,6 +21,7 @@ same rows, checked and made into records beforehand, written alone through the i
 writer into another fresh database (what no change to the checking or record-making can beat).
 
     python bench/import_payouts.py [--rows 100000] [--runs 3] [--postgres URL] [--xlsx]
+    python bench/import_payouts.py --postgres URL --rows 1000000 [--ledger-rows 10000000]
 """
 
 import argparse
@@ -137,7 +148,7 @@ print(time.perf_counter() - started, written)
 """
 
 
-def rows_of(count: int):  # type: ignore[no-untyped-def]
+def rows_of(count: int, serials: str = "B"):  # type: ignore[no-untyped-def]
     import datetime
     import random
 
@@ -149,7 +160,7 @@ def rows_of(count: int):  # type: ignore[no-untyped-def]
     for n in range(count):
         born = datetime.date(1940 + n % 60, 1 + n % 12, 1 + n % 28)
         yield [
-            f"B{n:09d}",
+            f"{serials}{n:09d}",
             synthetic_id_number(rng, region_code="511923", birth_date=born, is_male=bool(n % 2)),
             "彭运芳",
             "低保金" if n % 3 else "高龄津贴",
@@ -161,11 +172,11 @@ def rows_of(count: int):  # type: ignore[no-untyped-def]
         ]
 
 
-def make_csv(count: int, path: Path) -> None:
+def make_csv(count: int, path: Path, serials: str = "B") -> None:
     with path.open("w", encoding="gbk", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        writer.writerows(rows_of(count))
+        writer.writerows(rows_of(count, serials))
 
 
 def make_xlsx(count: int, path: Path) -> None:
@@ -195,13 +206,14 @@ def calamine_read(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def raw_copy(path: Path, url: str) -> float:
+def raw_copy(path: Path, url: str, *, logged: bool = False) -> float:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
         columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
-        conn.execute(f"CREATE UNLOGGED TABLE bench_raw_copy ({columns})")
+        kind = "TABLE" if logged else "UNLOGGED TABLE"
+        conn.execute(f"CREATE {kind} bench_raw_copy ({columns})")
         started = time.perf_counter()
         with (
             conn.cursor() as cursor,
@@ -272,6 +284,203 @@ def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int, float]
     return float(out[0]), int(out[1]), int(out[2]), float(out[3])
 
 
+# --- PostgreSQL: where the limit is (a) – (d) ---------------------------------------------------
+
+# The ledger of earlier months, made in SQL a month at a time as an import of a new month makes
+# it (a table of its own, its indexes built once as it is attached), and a flat copy of the same
+# rows with the single table's indexes, to compare lookups on both in the same run.
+PREFILL = """
+import django, sys, time
+django.setup()
+from django.db import connection
+from lianyun.ledger import partitions
+from lianyun.ledger.models import PayoutBatch
+from lianyun.policies.models import SubsidyItem
+from lianyun.regions.models import Region
+months, per_month = sys.argv[1].split(","), int(sys.argv[2])
+batch = PayoutBatch.objects.create(sha256="earlier months", source="cli", status="complete")
+villages = list(Region.objects.filter(kind="village").values_list("id", flat=True))
+items = list(SubsidyItem.objects.values_list("id", flat=True))[:8]
+started = time.perf_counter()
+with connection.cursor() as cursor:
+    for month in months:
+        table = "bench_month_load"
+        cursor.execute(f"CREATE TABLE {table} (LIKE ledger_payout INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        cursor.execute(
+            f"INSERT INTO {table} (batch_id, row_key, serial, id_number_encrypted, id_number_index, "
+            "id_number_masked, name, item_id, period, amount, paid_on, village_id, account_last4, "
+            "status, failure_reason, category, account_index, approved_amount, approved_on, born_on) "
+            "SELECT %s, md5('row' || %s || n) || md5('key' || %s || n), 'E' || %s || '-' || n, "
+            "decode(md5('id' || n) || md5('x' || n), 'hex'), md5('person-' || n) || md5('p' || n), "
+            "'5****************1', '彭运芳', (%s::bigint[])[1 + n %% cardinality(%s::bigint[])], %s, "
+            "300.50, DATE '2026-01-15', (%s::bigint[])[1 + n %% cardinality(%s::bigint[])], '1234', "
+            "'paid', '', '', md5('account' || n) || md5('a' || n), NULL, NULL, DATE '1950-01-01' "
+            "FROM generate_series(0, %s - 1) AS n",
+            [batch.pk, month, month, month, items, items, month, villages, villages, per_month],
+        )
+        name = partitions.partition_name(month)
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {name}")
+        cursor.execute(f"ALTER TABLE ledger_payout ATTACH PARTITION {name} FOR VALUES IN (%s)", [month])
+        print(f"  earlier month {month}: {per_month:,} payouts", file=sys.stderr, flush=True)
+    cursor.execute("CREATE TABLE bench_flat (LIKE ledger_payout INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    cursor.execute("INSERT INTO bench_flat SELECT * FROM ledger_payout")
+    for columns in ("id", "row_key", "serial"):
+        cursor.execute(f"CREATE UNIQUE INDEX ON bench_flat ({columns})")
+    for columns in ("id_number_index, period", "village_id, period", "batch_id", "resident_id"):
+        cursor.execute(f"CREATE INDEX ON bench_flat ({columns})")
+with connection.cursor() as cursor:  # autocommit: VACUUM runs outside a transaction
+    cursor.execute("VACUUM ANALYZE ledger_payout")
+    cursor.execute("VACUUM ANALYZE bench_flat")
+print(time.perf_counter() - started)
+"""
+
+# One person's year, the lookup's own statement (ledger.queries.statement), on the partitioned
+# ledger and on the flat copy, probes interleaved; (p50, p99) in ms for each.
+LOOKUPS = """
+import django, random, statistics, sys, time
+django.setup()
+from django.db import connection
+probes, months = int(sys.argv[1]), int(sys.argv[2])
+rng = random.Random(5)
+sql = (
+    "SELECT p.id, i.name, u.name, p.period, p.amount, p.paid_on, p.status, p.failure_reason, "
+    "p.account_last4 FROM {table} p JOIN policies_subsidyitem i ON i.id = p.item_id "
+    "JOIN regions_unit u ON u.id = i.department_id WHERE p.id_number_index = %s "
+    "AND p.period >= %s AND p.period <= %s ORDER BY p.period, i.name, p.id"
+)
+times = {"ledger_payout": [], "bench_flat": []}
+with connection.cursor() as cursor:
+    for _ in range(probes):
+        person = rng.randrange(10_000)
+        cursor.execute("SELECT md5('person-' || %s::text) || md5('p' || %s::text)", [person, person])
+        index = cursor.fetchone()[0]
+        year = rng.choice(["2025", "2026"])
+        for table in rng.sample(list(times), 2):
+            started = time.perf_counter()
+            cursor.execute(sql.format(table=table), [index, f"{year}-01", f"{year}-12"])
+            cursor.fetchall()
+            times[table].append(time.perf_counter() - started)
+for table in ("ledger_payout", "bench_flat"):
+    values = sorted(times[table])
+    print(statistics.median(values) * 1000, values[int(len(values) * 0.99)] * 1000)
+"""
+
+# (b): the finished records of the file (checked, encrypted, hashed: untimed) as COPY text,
+# then timed: COPY into an unindexed table of the ledger's shape and building a month's indexes.
+SERVER_FLOOR = """
+import django, io, sys, tempfile, time
+django.setup()
+from django.db import connection, transaction
+from lianyun.ledger import actions
+from lianyun.ledger.models import PayoutBatch
+batch = PayoutBatch.objects.create(sha256="server floor", source="cli")
+with tempfile.TemporaryFile() as file:
+    stash = actions.Stash(file)
+    actions._check_all(open(sys.argv[1], "rb"), actions.ImportSummary(sha256="floor"), None, None, stash)
+    make = actions._record_maker(batch.pk)
+    names = ", ".join(actions.COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE floor_made (LIKE ledger_payout INCLUDING DEFAULTS)")
+        with cursor.cursor.copy(f"COPY floor_made ({names}) FROM STDIN") as copy:
+            for rows in stash.chunks_in_order():
+                for record in make(rows):
+                    copy.write_row(record)
+        text = io.BytesIO()
+        with cursor.cursor.copy("COPY floor_made TO STDOUT") as copy:
+            for block in copy:
+                text.write(block)
+data = text.getvalue()
+with transaction.atomic(), connection.cursor() as cursor:
+    started = time.perf_counter()
+    cursor.execute("CREATE TABLE floor_month (LIKE ledger_payout INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+    with cursor.cursor.copy("COPY floor_month FROM STDIN") as copy:
+        for at in range(0, len(data), 1 << 20):
+            copy.write(data[at : at + (1 << 20)])
+    for unique in ("id, period", "row_key, period", "serial, period"):
+        cursor.execute(f"CREATE UNIQUE INDEX ON floor_month ({unique})")
+    for columns in ("id_number_index, period", "village_id, period", "batch_id", "resident_id"):
+        cursor.execute(f"CREATE INDEX ON floor_month ({columns})")
+    elapsed = time.perf_counter() - started
+    cursor.execute("DROP TABLE floor_month")
+print(elapsed)
+"""
+
+# After each run: the month the run imported is dropped with its batches, so that every run
+# imports into a month the ledger does not hold, on top of the same earlier months.
+FORGET = """
+import django, sys
+django.setup()
+from django.db import connection
+from lianyun.ledger import partitions
+name = partitions.partition_name(sys.argv[1])
+with connection.cursor() as cursor:
+    cursor.execute(f"ALTER TABLE ledger_payout DETACH PARTITION {name}")
+    cursor.execute(f"DROP TABLE {name}")
+    cursor.execute("DELETE FROM ledger_payoutbatch WHERE sha256 NOT IN ('earlier months')")
+"""
+
+
+def postgres_limits(options: argparse.Namespace, scratch: Path) -> None:
+    """(a) – (d) of docs/ledger-layout.md, interleaved, three times; then the lookups."""
+    months = [f"2025-{m:02d}" for m in range(10, 13)] + [f"2026-{m:02d}" for m in range(1, 10)]
+    months = months[-options.earlier_months :]
+    per_month = options.ledger_rows // len(months)
+    path = scratch / "payouts.csv"
+    make_csv(options.rows, path)
+    department = scratch / "department.csv"
+    make_csv(options.department_rows, department, serials="D")
+    env = catalogued_database(scratch / "ledger", options.postgres)
+    print(
+        f"file: {options.rows:,} rows, {path.stat().st_size:,} bytes of GBK CSV, for 2026-10; "
+        f"ledger: {per_month * len(months):,} payouts of {len(months)} earlier months",
+        flush=True,
+    )
+    filled = float(python_words(PREFILL, ",".join(months), str(per_month), env=env)[0])
+    print(f"  the earlier months made, indexed and vacuumed in {filled:.0f} s", flush=True)
+    runs: dict[str, list[float]] = {"a": [], "b": [], "c": [], "d": []}
+    peaks = []
+    url = env["DATABASE_URL"]
+    for run in range(options.runs):
+        runs["a"].append(raw_copy(path, url, logged=True))
+        runs["b"].append(float(python_words(SERVER_FLOOR, str(path), env=env)[0]))
+        seconds, written, peak_kib, _checking = run_import(env, path)
+        assert written == options.rows, (written, options.rows)
+        runs["c"].append(seconds)
+        peaks.append(peak_kib)
+        seconds, written, _peak, _checking = run_import(env, department)
+        assert written == options.department_rows, (written, options.department_rows)
+        runs["d"].append(seconds)
+        python_words(FORGET, "2026-10", env=env)
+        print(
+            f"  run {run + 1}: (a) {runs['a'][-1]:.2f} s  (b) {runs['b'][-1]:.2f} s  "
+            f"(c) {runs['c'][-1]:.2f} s  (d) {runs['d'][-1]:.2f} s",
+            flush=True,
+        )
+    a, b, c, d = (statistics.median(runs[key]) for key in "abcd")
+    rows, small = options.rows, options.department_rows
+    print()
+    ledger = per_month * len(months)
+    for label, seconds, count in (
+        ("(a) raw COPY of the file, logged unindexed text table", a, rows),
+        ("(b) server floor: COPY of finished records + indexes", b, rows),
+        (f"(c) the import, into a ledger of {ledger:,} payouts", c, rows),
+        (f"(d) {small:,} rows into the month (c) made", d, small),
+    ):
+        print(f"{label:58s} {seconds:8.2f} s {count / seconds:10,.0f} rows/s")
+    print(
+        f"(c) speed / (b) speed = {b / c:.2f} (target >= 0.5); (b) / (a) = {a / b:.2f} (target >= 0.3)"
+    )
+    print(f"(d) time / (c) time = 1/{c / d:.1f} (target: 1/25 or less)")
+    print(f"peak memory of the importing process: {max(peaks) / 1024:,.0f} MiB (max of runs)")
+    p50, p99, flat50, flat99 = map(
+        float, python_words(LOOKUPS, str(options.probes), str(len(months)), env=env)
+    )
+    print(
+        f"lookup, one person's year: partitioned p50 {p50:.3f} ms p99 {p99:.3f} ms; single table "
+        f"p50 {flat50:.3f} ms p99 {flat99:.3f} ms ({options.probes} probes each, interleaved)"
+    )
+
+
 WHAT_IF = ("foreign-keys", "hash-indexes", "foreign-keys,hash-indexes")
 
 
@@ -308,7 +517,20 @@ def main() -> None:
         help="instead of the command, hand the file over as the upload page does and import "
         "it as the task queue's worker does; the import's speed and each process's peak memory",
     )
+    parser.add_argument(
+        "--ledger-rows",
+        type=int,
+        default=10_000_000,
+        help="PostgreSQL: payouts of earlier months already in the ledger",
+    )
+    parser.add_argument("--earlier-months", type=int, default=10)
+    parser.add_argument("--department-rows", type=int, default=20_000)
+    parser.add_argument("--probes", type=int, default=300)
     options = parser.parse_args()
+    if options.postgres and not (options.xlsx or options.upload or options.what_if):
+        with tempfile.TemporaryDirectory() as scratch_name:
+            postgres_limits(options, Path(scratch_name))
+        return
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         path = scratch / ("payouts.xlsx" if options.xlsx else "payouts.csv")
