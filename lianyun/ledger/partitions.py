@@ -112,3 +112,33 @@ class MonthLoad:
                 f"WHERE {column} IS NOT NULL) AS numbered WHERE n > 1)"
             )
             cursor.execute(build)  # type: ignore[attr-defined]
+
+
+_LOAD = re.compile(rf"{PARENT}_load_([0-9]+)_[0-9]{{4}}_[0-9]{{2}}")
+
+
+def drop_abandoned_loads() -> int:
+    """Drop the load tables that no import will attach: their batch is gone, complete or
+    refused (an import still marked as importing may yet be resumed, which drops its own).
+    Returns how many were dropped. Nothing on SQLite."""
+    from lianyun.ledger.models import BatchStatus, PayoutBatch
+
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition "
+            "AND relname LIKE %s",
+            [f"{PARENT}\\_load\\_%"],
+        )
+        tables = [name for (name,) in cursor.fetchall() if _LOAD.fullmatch(name)]
+        waiting = set(
+            PayoutBatch.objects.filter(status=BatchStatus.IMPORTING).values_list("pk", flat=True)
+        )
+        dropped = 0
+        for name in tables:
+            match = _LOAD.fullmatch(name)
+            if match and int(match[1]) not in waiting:
+                cursor.execute(f"DROP TABLE {_quoted(name)}")
+                dropped += 1
+    return dropped

@@ -2,6 +2,7 @@
 statement at a time by triggers; on SQLite one table with its foreign keys. Either way a bad
 reference written straight in SQL is refused, and so is deleting a row payouts refer to."""
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -90,6 +91,32 @@ def test_a_new_month_repeating_a_payout_keeps_one(county: Cast) -> None:
     assert (summary.rows_written, summary.duplicates) == (4, 1)
     assert Payout.objects.filter(period="2026-11").count() == 4
     assert "2026-11" in partitions.existing()
+
+
+@postgres_only
+def test_the_nightly_housekeeping_drops_month_loads_no_import_will_attach(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+
+    from lianyun.ledger.models import BatchStatus, PayoutBatch
+
+    monkeypatch.setattr(actions, "CHUNK", 3)
+    with pytest.raises(Killed):  # a new month's load table is left behind
+        import_payouts(
+            data=payout_csv(_month(payout_rows(9), "2026-12")),
+            source="cli",
+            progress=dies_after_writing(2),
+        )
+    stopped = PayoutBatch.objects.get()
+    left = f"ledger_payout_load_{stopped.pk}_2026_12"
+    tables = "SELECT count(*) FROM pg_class WHERE relname = %s"
+    assert run_sql(tables, [left]) == [(1,)]
+    assert partitions.drop_abandoned_loads() == 0  # it may yet be resumed
+    PayoutBatch.objects.filter(pk=stopped.pk).update(status=BatchStatus.REJECTED)
+    call_command("daily", today=datetime.date(2026, 12, 7))
+    assert run_sql(tables, [left]) == [(0,)]
+    assert Payout.objects.count() == 0
 
 
 def test_a_bad_reference_written_straight_in_sql_is_refused(county: Cast) -> None:

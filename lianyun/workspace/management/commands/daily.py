@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from lianyun.cases.actions import reopen_overdue
 from lianyun.core.once import forget_old
 from lianyun.inquiries.actions import escalate_overdue as escalate_inquiries
+from lianyun.ledger.partitions import drop_abandoned_loads
 from lianyun.petitions.actions import (
     close_lapsed_petitions,
     escalate_overdue,
@@ -19,8 +20,8 @@ class Command(BaseCommand):
         "The day's housekeeping: close answers nobody appealed, escalate late petitions and "
         "late answers to public questions, reopen overdue rectification items, purge cases "
         "past their retention, close surveys after their last day, drop one-time submission keys older than two "
-        "days, publish the audit log's head into the publication record. The task queue runs "
-        "it nightly."
+        "days, publish the audit log's head into the publication record, drop the tables of "
+        "month loads no import will attach. The task queue runs it nightly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,10 +38,11 @@ class Command(BaseCommand):
         surveys = close_surveys(today=today)
         keys = forget_old()
         anchor = anchor_audit_log()
+        loads = drop_abandoned_loads()
         self.stdout.write(
             f"closed {closed} petitions, escalated {escalated} petitions and {questions} questions, "
             f"reopened {reopened} items, purged {purged} petitions, closed {surveys} surveys, "
-            f"dropped {keys} used submission keys, "
+            f"dropped {keys} used submission keys and {loads} abandoned month loads, "
             + (f"published the audit log's head as entry {anchor.index}" if anchor else "")
             + ("" if anchor else "the audit log's head had not moved")
         )
