@@ -283,22 +283,10 @@ def _write(chunks: Iterator[list[Clean]], batch: PayoutBatch, progress: Progress
     loads: dict[str, partitions.MonthLoad] = {}
     for records in _made_ahead(chunks, _record_maker(batch.pk)):
         with transaction.atomic():
-            if not postgres:
-                written = _insert_rows(records)
+            if postgres:
+                written = _copy_by_month(records, held, loads, batch.pk)
             else:
-                by_month: dict[str, list[Record]] = {}
-                for record in records:
-                    by_month.setdefault(record[PERIOD_AT], []).append(record)
-                written = _copy_rows(
-                    [r for period, rows in by_month.items() if period in held for r in rows]
-                )
-                for period, rows in by_month.items():
-                    if period in held:
-                        continue
-                    if period not in loads:
-                        loads[period] = partitions.MonthLoad(period, batch.pk)
-                        loads[period].begin()
-                    written += _copy_into(loads[period].table, rows)
+                written = _insert_rows(records)
             PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
         if progress:
             progress("writing", len(records))
@@ -307,6 +295,25 @@ def _write(chunks: Iterator[list[Clean]], batch: PayoutBatch, progress: Progress
 
 
 Record = tuple[Any, ...]  # the payout table's columns, in the order of COLUMNS
+
+
+def _copy_by_month(
+    records: list[Record], held: set[str], loads: dict[str, partitions.MonthLoad], batch_id: int
+) -> int:
+    """PostgreSQL: the rows of months the ledger holds into their partitions; each other
+    month's into its load table, begun the first time the month is seen (in `loads`)."""
+    by_month: dict[str, list[Record]] = {}
+    for record in records:
+        by_month.setdefault(record[PERIOD_AT], []).append(record)
+    written = _copy_rows([r for period, rows in by_month.items() if period in held for r in rows])
+    for period, rows in by_month.items():
+        if period in held:
+            continue
+        if period not in loads:
+            loads[period] = partitions.MonthLoad(period, batch_id)
+            loads[period].begin()
+        written += _copy_into(loads[period].table, rows)
+    return written
 
 
 def _made_ahead(

@@ -10,8 +10,9 @@ transaction: the month appears whole or not at all.
 import re
 
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 
-from lianyun.ledger.models import Payout
+from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
 
 PARENT = Payout._meta.db_table
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
@@ -46,7 +47,7 @@ class MonthLoad:
     def __init__(self, period: str, batch_id: int) -> None:
         self.period = period
         self.partition = partition_name(period)
-        self.table = f"{PARENT}_load_{batch_id}_{period[:4]}_{period[5:]}"
+        self.table = f"{PARENT}_load_{batch_id}{self.partition.removeprefix(PARENT)}"
 
     def begin(self) -> None:
         """A fresh table (one left by an import that was stopped is dropped: its rows come
@@ -96,7 +97,7 @@ class MonthLoad:
                 f"ALTER TABLE {partition} DROP CONSTRAINT {_quoted(self.table + '_period')}"
             )
 
-    def _unique(self, cursor: object, column: str) -> None:
+    def _unique(self, cursor: CursorWrapper, column: str) -> None:
         """A unique index on (column, period); duplicates (a row sent twice in the file, or
         written twice by an import that was resumed) are dropped first if building it fails."""
         table = _quoted(self.table)
@@ -104,14 +105,14 @@ class MonthLoad:
         build = f"CREATE UNIQUE INDEX {index} ON {table} ({column}, period)"
         try:
             with transaction.atomic():
-                cursor.execute(build)  # type: ignore[attr-defined]
+                cursor.execute(build)
         except IntegrityError:
-            cursor.execute(  # type: ignore[attr-defined]
+            cursor.execute(
                 f"DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, "  # noqa: S608
                 f"row_number() OVER (PARTITION BY {column} ORDER BY id) AS n FROM {table} "
                 f"WHERE {column} IS NOT NULL) AS numbered WHERE n > 1)"
             )
-            cursor.execute(build)  # type: ignore[attr-defined]
+            cursor.execute(build)
 
 
 _LOAD = re.compile(rf"{PARENT}_load_([0-9]+)_[0-9]{{4}}_[0-9]{{2}}")
@@ -121,24 +122,22 @@ def drop_abandoned_loads() -> int:
     """Drop the load tables that no import will attach: their batch is gone, complete or
     refused (an import still marked as importing may yet be resumed, which drops its own).
     Returns how many were dropped. Nothing on SQLite."""
-    from lianyun.ledger.models import BatchStatus, PayoutBatch
-
     if connection.vendor != "postgresql":
         return 0
+    waiting = set(
+        PayoutBatch.objects.filter(status=BatchStatus.IMPORTING).values_list("pk", flat=True)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition "
             "AND relname LIKE %s",
             [f"{PARENT}\\_load\\_%"],
         )
-        tables = [name for (name,) in cursor.fetchall() if _LOAD.fullmatch(name)]
-        waiting = set(
-            PayoutBatch.objects.filter(status=BatchStatus.IMPORTING).values_list("pk", flat=True)
-        )
-        dropped = 0
-        for name in tables:
-            match = _LOAD.fullmatch(name)
-            if match and int(match[1]) not in waiting:
-                cursor.execute(f"DROP TABLE {_quoted(name)}")
-                dropped += 1
-    return dropped
+        abandoned = [
+            name
+            for (name,) in cursor.fetchall()
+            if (match := _LOAD.fullmatch(name)) and int(match[1]) not in waiting
+        ]
+        for name in abandoned:
+            cursor.execute(f"DROP TABLE {_quoted(name)}")
+    return len(abandoned)

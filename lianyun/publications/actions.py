@@ -146,11 +146,18 @@ def anchor_audit_log(*, now: datetime.datetime | None = None) -> Entry | None:
 
 
 def add_cosignature(
-    *, size: int, witness: str, signature: str, at: datetime.datetime
-) -> Cosignature:
-    """Keep a witness's signature over the checkpoint of this size (checked by the caller)."""
-    checkpoint = Checkpoint.objects.get(size=size)
+    *, checkpoint: Checkpoint, witness: str, signature: str, signed_at: str
+) -> Cosignature | None:
+    """Keep a witness's signature over a checkpoint, if it verifies for a configured witness
+    (None if it does not). `signed_at` is the witness's time as it signed it (ISO 8601, with
+    its zone)."""
+    if not signing.verify_cosignature(
+        witness, signature, signed_at, checkpoint.size, checkpoint.root, signed_time(checkpoint)
+    ):
+        return None
     cosignature, _ = Cosignature.objects.get_or_create(
-        checkpoint=checkpoint, witness=witness, defaults={"signature": signature, "at": at}
+        checkpoint=checkpoint,
+        witness=witness,
+        defaults={"signature": signature, "at": datetime.datetime.fromisoformat(signed_at)},
     )
     return cosignature

@@ -284,69 +284,89 @@ def _sqlite_blocks() -> Generator[_Block]:
     back as one row of concatenated values, made by SQLite without holding the interpreter
     lock: a row per entry cost more than hashing it (bench/publications.py)."""
     connection.ensure_connection()
-    raw = connection.connection
-    sha256 = hashlib.sha256
+    raw, sql = connection.connection, _SqliteBlockSql.made()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify-read") as pool:
         lo = 0
-        ahead = pool.submit(_sqlite_block, raw, lo)
+        ahead = pool.submit(_sqlite_block, raw, sql, lo)
         while (read := ahead.result()) is not None:
             first, whole, payloads, published, stored, signed = read
             full = len(payloads) == CHUNK
             if full:
-                ahead = pool.submit(_sqlite_block, raw, lo + CHUNK)
-            leaves = [sha256(b"\x00" + payload).digest() for payload in payloads]
-            yield _Block(first, whole, leaves, published, stored, signed)
+                ahead = pool.submit(_sqlite_block, raw, sql, lo + CHUNK)
+            yield _Block(first, whole, _leaves(payloads), published, stored, signed)
             if not full:
                 return
             lo += CHUNK
 
 
+def _leaves(payloads: list[bytes]) -> list[bytes]:
+    """Each payload's leaf hash (merkle.leaf_hash, written out: it runs once per entry)."""
+    sha256 = hashlib.sha256
+    return [sha256(b"\x00" + payload).digest() for payload in payloads]
+
+
 _SEPARATOR = b"\x1f"  # never in canonical JSON, which escapes every control character
 
 
+@dataclass(frozen=True)
+class _SqliteBlockSql:
+    """The reader's statements, made before it starts: Django's connection belongs to the
+    thread that opened it, so the reader thread touches only the driver's own connection."""
+
+    joined: str
+    rows: str
+    nodes: str
+    checkpoints: str
+
+    @classmethod
+    def made(cls) -> "_SqliteBlockSql":
+        quote = connection.ops.quote_name
+        entries, nodes = quote(Entry._meta.db_table), quote(Node._meta.db_table)
+        return cls(
+            joined=(
+                'SELECT count(*), group_concat("index"), '  # noqa: S608
+                "CAST(group_concat(payload, char(31)) AS BLOB), group_concat(leaf_hash, '') "
+                f'FROM {entries} WHERE "index" >= ? AND "index" < ?'
+            ),
+            rows=(
+                f'SELECT "index", CAST(payload AS BLOB) FROM {entries} '  # noqa: S608
+                'WHERE "index" >= ? AND "index" < ? ORDER BY "index"'
+            ),
+            nodes=(
+                f"SELECT count(*), CAST(group_concat(hash, '') AS BLOB) FROM {nodes} "  # noqa: S608
+                "WHERE id >= ? AND id < ?"
+            ),
+            checkpoints=_checkpoints_sql().replace("%s", "?"),
+        )
+
+
 def _sqlite_block(
-    raw: Any, lo: int
+    raw: Any, sql: _SqliteBlockSql, lo: int
 ) -> tuple[int, bool, list[bytes], str, bytes, list[_Signed]] | None:
     """Entries lo .. lo + CHUNK - 1 as read from SQLite: the first index, whether the indexes
     run without a gap, each payload's UTF-8 bytes, the published leaf hashes end to end, the
     block's stored hashes and its checkpoints. None past the end."""
-    quote = connection.ops.quote_name
-    entries, nodes = quote(Entry._meta.db_table), quote(Node._meta.db_table)
     # A range of a unique index is visited in its order: the concatenations agree, and the
     # indexes' own concatenation proves it.
-    count, indexes, payloads, published = raw.execute(
-        f'SELECT count(*), group_concat("index"), CAST(group_concat(payload, char(31)) AS BLOB), '  # noqa: S608
-        f'group_concat(leaf_hash, \'\') FROM {entries} WHERE "index" >= ? AND "index" < ?',
-        (lo, lo + CHUNK),
-    ).fetchone()
+    count, indexes, payloads, published = raw.execute(sql.joined, (lo, lo + CHUNK)).fetchone()
     if not count:
         return None
     parts = payloads.split(_SEPARATOR)
     if len(parts) == count and indexes == ",".join(map(str, range(lo, lo + count))):
         first, whole = lo, True
     else:  # a gap, or a payload changed to hold the separator: entry by entry
-        rows = raw.execute(
-            f'SELECT "index", CAST(payload AS BLOB) FROM {entries} '  # noqa: S608
-            'WHERE "index" >= ? AND "index" < ? ORDER BY "index"',
-            (lo, lo + CHUNK),
-        ).fetchall()
+        rows = raw.execute(sql.rows, (lo, lo + CHUNK)).fetchall()
         first, last = rows[0][0], rows[-1][0]
         whole = first == lo and last - first + 1 == len(rows)
         parts = [payload for _index, payload in rows]
     start, stop = merkle.stored_index(0, lo), merkle.stored_count(lo + len(parts))
     # Rows of a rowid range come in rowid order.
-    stored_count, stored = raw.execute(
-        f"SELECT count(*), CAST(group_concat(hash, '') AS BLOB) FROM {nodes} "  # noqa: S608
-        "WHERE id >= ? AND id < ?",
-        (start, stop),
-    ).fetchone()
+    stored_count, stored = raw.execute(sql.nodes, (start, stop)).fetchone()
     if stored_count != stop - start or len(stored or b"") != 32 * stored_count:
         stored = b""  # a stored hash missing or of the wrong length
     signed = [
         _Signed(size, root, _sqlite_time(at), key_id, signature)
-        for size, root, at, key_id, signature in raw.execute(
-            _checkpoints_sql().replace("%s", "?"), (lo, lo + CHUNK)
-        )
+        for size, root, at, key_id, signature in raw.execute(sql.checkpoints, (lo, lo + CHUNK))
     ]
     return first, whole, parts, published, stored, signed
 
@@ -396,13 +416,12 @@ _SPLIT = b"\x01"  # between payloads: canonical JSON escapes every control chara
 
 @dataclass(frozen=True)
 class _Read:
-    """One block's answers from PostgreSQL, its payloads still joined."""
+    """One block's answers from PostgreSQL, but its payloads."""
 
     lo: int
     count: int
     first: int
     last: int
-    payloads: bytes
     published: str
     stored: bytes
     signed: list[_Signed]
@@ -413,12 +432,11 @@ class _Read:
 
 
 def _postgres_block(read: _Read, payloads: list[bytes]) -> _Block:
-    sha256 = hashlib.sha256
     expected = merkle.stored_count(read.lo + read.count) - merkle.stored_index(0, read.lo)
     return _Block(
         read.first,
         read.first == read.lo and read.last - read.first + 1 == read.count,
-        [sha256(b"\x00" + payload).digest() for payload in payloads],
+        _leaves(payloads),
         read.published,
         read.stored[: 32 * expected],
         read.signed,
@@ -485,7 +503,7 @@ def _postgres_pipelined(start: int) -> Generator[_Block, None, _Read | None]:
                 count, first, last, payloads, published = answer()[0]
                 if not count:
                     return None
-                read = _Read(lo, count, first, last, payloads, published.decode(), stored, signed)
+                read = _Read(lo, count, first, last, published.decode(), stored, signed)
                 parts = payloads.split(_SPLIT)
                 if len(parts) != count:
                     return read

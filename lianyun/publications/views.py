@@ -90,11 +90,11 @@ def cosign(request: HttpRequest) -> JsonResponse:
     checkpoint = checkpoint_at(size) if 0 < size < 2**62 else None
     if checkpoint is None:
         return _refuse(_("There is no checkpoint of that size."), 404)
-    if not signing.verify_cosignature(
-        witness, signature, signed_at, checkpoint.size, checkpoint.root, signed_time(checkpoint)
-    ):
+    kept = add_cosignature(
+        checkpoint=checkpoint, witness=witness, signature=signature, signed_at=signed_at
+    )
+    if kept is None:
         return _refuse(_("The co-signature does not verify for a configured witness."), 403)
-    add_cosignature(size=checkpoint.size, witness=witness, signature=signature, at=at)
     return JsonResponse({"size": checkpoint.size, "witness": witness}, status=201)
 
 
