@@ -107,10 +107,11 @@ print(elapsed, upload.summary["rows_written"], peak)
 # The import's write floor: the same file's rows checked and made into records beforehand
 # (untimed), then only the writing timed, through the importer's own writer and chunks.
 FLOOR = """
-import django, sys, tempfile, time
+import django, sys, time
 django.setup()
 from django.db import connection, transaction
-from lianyun.ledger import actions
+from lianyun.ledger import actions, columnar
+from lianyun.ledger.importer import RowChecker
 from lianyun.ledger.models import PayoutBatch
 data = open(sys.argv[1], "rb")
 batch = PayoutBatch.objects.create(sha256="floor", source="cli")
@@ -133,17 +134,16 @@ with connection.cursor() as cursor:
             cursor.execute(f'DROP INDEX "{name}"')
 if "foreign-keys" in without and connection.vendor == "sqlite":
     connection.connection.execute("PRAGMA foreign_keys = OFF")
-with tempfile.TemporaryFile() as file:
-    stash = actions.Stash(file)
-    actions._check_all(data, actions.ImportSummary(sha256="floor"), None, None, stash)
-    make = actions._record_maker(batch.pk)
-    chunks = [make(rows) for rows in stash.chunks_in_order()]
+reading = columnar.Reading(data)
+checker = RowChecker(reading.columns)
+good = (checked.good for checked in reading.checked(checker) if checked.good.height)
+chunks = list(columnar.finished(good))
 insert = actions._copy_rows if connection.vendor == "postgresql" else actions._insert_rows
 started = time.perf_counter()
 written = 0
 for records in chunks:
     with transaction.atomic():
-        written += insert(records)
+        written += insert(records, batch.pk)
 print(time.perf_counter() - started, written)
 """
 
@@ -368,27 +368,26 @@ for table in ("ledger_payout", "bench_flat"):
 # (b): the finished records of the file (checked, encrypted, hashed: untimed) as COPY text,
 # then timed: COPY into an unindexed table of the ledger's shape and building a month's indexes.
 SERVER_FLOOR = """
-import django, io, sys, tempfile, time
+import django, io, sys, time
 django.setup()
 from django.db import connection, transaction
-from lianyun.ledger import actions
+from lianyun.ledger import actions, columnar
+from lianyun.ledger.importer import RowChecker
 from lianyun.ledger.models import PayoutBatch
 batch = PayoutBatch.objects.create(sha256="server floor", source="cli")
-with tempfile.TemporaryFile() as file:
-    stash = actions.Stash(file)
-    actions._check_all(open(sys.argv[1], "rb"), actions.ImportSummary(sha256="floor"), None, None, stash)
-    make = actions._record_maker(batch.pk)
-    names = ", ".join(actions.COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE floor_made (LIKE ledger_payout INCLUDING DEFAULTS)")
-        with cursor.cursor.copy(f"COPY floor_made ({names}) FROM STDIN") as copy:
-            for rows in stash.chunks_in_order():
-                for record in make(rows):
-                    copy.write_row(record)
-        text = io.BytesIO()
-        with cursor.cursor.copy("COPY floor_made TO STDOUT") as copy:
-            for block in copy:
-                text.write(block)
+reading = columnar.Reading(open(sys.argv[1], "rb"))
+checker = RowChecker(reading.columns)
+good = (checked.good for checked in reading.checked(checker) if checked.good.height)
+names = ", ".join((*actions.COLUMNS, "resident_id"))
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TEMP TABLE floor_made (LIKE ledger_payout INCLUDING DEFAULTS)")
+    with cursor.cursor.copy(f"COPY floor_made ({names}) FROM STDIN") as copy:
+        for records in columnar.finished(good):
+            copy.write(actions._copy_text(records, batch.pk, {}))
+    text = io.BytesIO()
+    with cursor.cursor.copy("COPY floor_made TO STDOUT") as copy:
+        for block in copy:
+            text.write(block)
 data = text.getvalue()
 with transaction.atomic(), connection.cursor() as cursor:
     started = time.perf_counter()

@@ -9,11 +9,15 @@ import random
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def normalise(value: str) -> str:
@@ -84,24 +88,30 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 
 
-def id_numbers_well_formed(values: list[str]) -> list[bool]:
-    """For many values at once: 17 digits and the right check character, exactly (no blanks,
-    no lowercase x). Computed column-wise by Polars; the birth date is not looked at. A value
-    this rejects may still be a number that validate_id_number accepts after normalising."""
+def well_formed(number: "pl.Expr") -> "pl.Expr":
+    """A Polars expression: 17 digits and the right check character, exactly (no blanks, no
+    lowercase x); the birth date is not looked at. A value this rejects may still be a number
+    that validate_id_number accepts after normalising."""
     import polars as pl
 
-    digit = [
-        pl.col("v").str.slice(position, 1).cast(pl.Int32, strict=False) * weight
-        for position, weight in enumerate(WEIGHTS)
+    # The first 17 characters as one integer, its digits taken by arithmetic: much faster
+    # than 17 slices of text.
+    body = number.str.slice(0, 17).str.to_integer(base=10, strict=False)
+    digits = [
+        (body // 10 ** (16 - position)) % 10 * weight for position, weight in enumerate(WEIGHTS)
     ]
-    check = (pl.sum_horizontal(digit) % 11).replace_strict(
+    check = (pl.sum_horizontal(digits) % 11).replace_strict(
         list(range(11)), list(CHECK_CHARACTERS), return_dtype=pl.String
     )
-    well_formed = pl.col("v").str.contains(r"^[0-9]{17}[0-9X]$") & (
-        check == pl.col("v").str.slice(17, 1)
-    )
+    return number.str.contains(r"^[0-9]{17}[0-9X]$") & (check == number.str.slice(17, 1))
+
+
+def id_numbers_well_formed(values: list[str]) -> list[bool]:
+    """well_formed for a list of values."""
+    import polars as pl
+
     frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
-    return frame.select(well_formed.fill_null(False)).to_series().to_list()
+    return frame.select(well_formed(pl.col("v")).fill_null(False)).to_series().to_list()
 
 
 def quick_id_number(value: str) -> str | None:

@@ -10,16 +10,13 @@ import gc
 import io
 import json
 import logging
-import pickle
-import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from itertools import islice
 from typing import IO, Any
 
+import polars as pl
 import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -32,28 +29,21 @@ from lianyun.accounts.models import User
 from lianyun.core import audit, crypto
 from lianyun.core.cli import LocalizedError, bilingual
 from lianyun.core.filestore import delete_files, open_encrypted, store_encrypted_stream
-from lianyun.core.masking import mask_id_number
 from lianyun.core.sms import send_text
 from lianyun.core.spreadsheet import escape_cell
-from lianyun.ledger import partitions
+from lianyun.ledger import columnar, partitions
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.importer import (
     MAX_ROWS,
-    Clean,
     ImportRefused,
     RowChecker,
     RowError,
     Source,
-    map_header,
     opened,
-    read_rows,
     sha256_and_lines,
 )
 from lianyun.ledger.models import (
     ERROR_REPORT_CONTEXT,
-    PAYOUT_ACCOUNT_CONTEXT,
-    PAYOUT_ID_CONTEXT,
-    PAYOUT_ROW_CONTEXT,
     QUARANTINE_CONTEXT,
     BatchStatus,
     Payout,
@@ -70,12 +60,12 @@ from lianyun.ledger.queries import (
     dibao_subject,
     village_board,
 )
-from lianyun.people.models import ID_CONTEXT, Resident
+from lianyun.people.models import Resident
 from lianyun.publications.actions import batch, canonical, publish
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.models import Region, RegionKind
 
-CHUNK = 20000
+CHUNK = 20000  # payouts read at a time when texting notices
 logger = logging.getLogger(__name__)
 
 # Called with the phase ("checking", then "writing") and how many more rows it has done.
@@ -112,72 +102,28 @@ class ImportSummary:
         return "\ufeff".encode() + out.getvalue().encode()
 
 
-def _rows(data: Source) -> tuple[str, dict[str, int], Iterator[tuple[int, list[str]]]]:
-    encoding, rows = read_rows(data)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportRefused(_("The file is empty.")) from None
-    columns = map_header(header)
-    numbered = ((number, row) for number, row in enumerate(rows, start=2) if "".join(row).strip())
-    return encoding, columns, numbered
-
-
-class Stash:
-    """The checked rows between the two phases, chunk by chunk, in a temporary file.
-
-    The rows hold ID numbers in the clear, so each chunk is sealed with AES-GCM under a key
-    made for this import, which lives only in this process's memory and never reaches disk.
-    The file is anonymous and is gone when the import ends, however it ends.
-    """
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self.file = file
-        self.seal = crypto.OneTimeSeal()
-        self.chunks = 0
-
-    def put(self, rows: list[Clean]) -> None:
-        blob = self.seal.seal(self.chunks, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
-        self.file.write(len(blob).to_bytes(8, "big") + blob)
-        self.chunks += 1
-
-    def chunks_in_order(self) -> Iterator[list[Clean]]:
-        self.file.seek(0)
-        for number in range(self.chunks):
-            blob = self.file.read(int.from_bytes(self.file.read(8), "big"))
-            # Our own rows, sealed in this process: a changed file fails to open, not to load.
-            yield pickle.loads(self.seal.open(number, blob))  # noqa: S301
-
-
 def _check_all(
-    data: Source,
+    reading: columnar.Reading,
+    checker: RowChecker,
     summary: ImportSummary,
-    departments: set[int] | None,
     progress: Progress | None,
-    stash: Stash,
 ) -> list[list[str]]:
-    """First and only reading of the file: every row checked, and the good rows prepared into
-    an anonymous temporary file (gone when the import ends, however it ends), so that nothing
-    is written to the ledger before the whole file is known good. Returns the bad rows."""
-    encoding, columns, rows = _rows(data)
-    summary.encoding = encoding
-    checker = RowChecker(columns, departments=departments)
+    """First reading of the file: every row checked, so that nothing is written to the ledger
+    before the whole file is known good; only what is wrong is kept. Returns the bad rows."""
     bad_rows: list[list[str]] = []
-    while chunk := list(islice(rows, CHUNK)):
-        summary.rows_read += len(chunk)
+    for checked in reading.checked(checker):
+        summary.rows_read += checked.rows
         if summary.rows_read > MAX_ROWS:
             raise ImportRefused(
                 _("The file has more than %(max)d rows; split it."), {"max": MAX_ROWS}
             )
-        checked = checker.check_chunk(chunk)
         summary.errors.extend(checked.errors)
         summary.rows_rejected += len(checked.bad_rows)
         summary.amount_total += checked.amount
         summary.private_use_rows.extend(checked.private_use_rows)
         bad_rows.extend(checked.bad_rows)
-        stash.put(checked.good)
         if progress:
-            progress("checking", len(chunk))
+            progress("checking", checked.rows)
     return bad_rows
 
 
@@ -218,9 +164,11 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    with _cycle_collector_paused(), tempfile.TemporaryFile() as file:
-        stash = Stash(file)
-        bad_rows = _check_all(data, summary, departments, progress, stash)
+    with _cycle_collector_paused():
+        reading = columnar.Reading(data)
+        summary.encoding = reading.encoding
+        checker = RowChecker(reading.columns, departments=departments)
+        bad_rows = _check_all(reading, checker, summary, progress)
         if summary.rows_rejected and not accept_valid:
             summary.refused = True
             return summary
@@ -233,13 +181,13 @@ def import_payouts(
                 json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
             )
             batch.save(update_fields=["quarantine_encrypted"])
-        _write(stash.chunks_in_order(), batch, progress)
+        _write(reading, checker, batch, progress)
     _reconcile(batch, summary, actor)
     return summary
 
 
-# The payout table's columns as the writer fills them, in this order; resident_id is found
-# by the database itself from id_number_index.
+# The payout table's columns as the writer fills them, in this order; on PostgreSQL the
+# payout's resident follows, found by the blind index of the ID number.
 COLUMNS = (
     "batch_id",
     "row_key",
@@ -262,17 +210,18 @@ COLUMNS = (
     "approved_on",
     "born_on",
 )
-INDEX_AT = COLUMNS.index("id_number_index")
-PERIOD_AT = COLUMNS.index("period")
+FREE_TEXT = ("serial", "name", "failure_reason", "category")
 
 
-def _write(chunks: Iterator[list[Clean]], batch: PayoutBatch, progress: Progress | None) -> None:
-    """Second step: the checked rows in chunks; each chunk commits with the batch's count.
+def _write(
+    reading: columnar.Reading, checker: RowChecker, batch: PayoutBatch, progress: Progress | None
+) -> None:
+    """Second reading: the good rows again, a block at a time, finished (encrypted and
+    hashed) by worker processes while the database writes the block before; each block
+    commits with the batch's count.
 
     Rows go in with plain SQL (COPY on PostgreSQL), skipping any row whose key is already in
-    the ledger, so that a resumed or repeated import adds nothing twice. The next chunk is
-    encrypted and hashed in a second thread while the database writes this one (the driver lets
-    go of the interpreter while it waits for the database).
+    the ledger, so that a resumed or repeated import adds nothing twice.
 
     On PostgreSQL the ledger has a partition per month: rows of a month it holds go into that
     partition; each month it does not hold yet fills a table of its own, indexed in bulk and
@@ -281,183 +230,137 @@ def _write(chunks: Iterator[list[Clean]], batch: PayoutBatch, progress: Progress
     postgres = connection.vendor == "postgresql"
     held = partitions.existing() if postgres else set()
     loads: dict[str, partitions.MonthLoad] = {}
-    for records in _made_ahead(chunks, _record_maker(batch.pk)):
+    good = (checked.good for checked in reading.checked(checker) if checked.good.height)
+    for records in columnar.ahead(columnar.finished(good)):
         with transaction.atomic():
             if postgres:
                 written = _copy_by_month(records, held, loads, batch.pk)
             else:
-                written = _insert_rows(records)
+                written = _insert_rows(records, batch.pk)
             PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
         if progress:
-            progress("writing", len(records))
+            progress("writing", records.height)
     for load in loads.values():
         load.attach()
 
 
-Record = tuple[Any, ...]  # the payout table's columns, in the order of COLUMNS
-
-
 def _copy_by_month(
-    records: list[Record], held: set[str], loads: dict[str, partitions.MonthLoad], batch_id: int
+    records: pl.DataFrame, held: set[str], loads: dict[str, partitions.MonthLoad], batch_id: int
 ) -> int:
     """PostgreSQL: the rows of months the ledger holds into their partitions; each other
     month's into its load table, begun the first time the month is seen (in `loads`)."""
-    by_month: dict[str, list[Record]] = {}
-    for record in records:
-        by_month.setdefault(record[PERIOD_AT], []).append(record)
-    written = _copy_rows([r for period, rows in by_month.items() if period in held for r in rows])
-    for period, rows in by_month.items():
+    months = records.partition_by("period", as_dict=True)
+    ours = [rows for (period,), rows in months.items() if period in held]
+    written = _copy_rows(pl.concat(ours), batch_id) if ours else 0
+    for (period,), rows in months.items():
         if period in held:
             continue
         if period not in loads:
-            loads[period] = partitions.MonthLoad(period, batch_id)
-            loads[period].begin()
-        written += _copy_into(loads[period].table, rows)
+            loads[str(period)] = partitions.MonthLoad(str(period), batch_id)
+            loads[str(period)].begin()
+        written += _copy_into(loads[str(period)].table, rows, batch_id)
     return written
 
 
-def _made_ahead(
-    chunks: Iterator[list[Clean]], make: Callable[[list[Clean]], list[Record]]
-) -> Iterator[list[Record]]:
-    """make over each chunk, one chunk ahead of the consumer, in a thread of its own."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="payout-records") as pool:
-        pending = None
-        for chunk in chunks:
-            made = pool.submit(make, chunk)
-            if pending is not None:
-                yield pending.result()
-            pending = made
-        if pending is not None:
-            yield pending.result()
+def _escaped(name: str) -> pl.Expr:
+    """A text column as COPY's text format spells it."""
+    text = pl.col(name)
+    for plain, escaped in (("\\", "\\\\"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        text = text.str.replace_all(plain, escaped, literal=True)
+    return text
 
 
-def _record_maker(batch_id: int) -> Callable[[list[Clean]], list[Record]]:
-    """Checked rows into the payout table's records: the ID number encrypted, masked and
-    blind-indexed, the row and the receiving account blind-indexed (keys looked up once)."""
-    seal = crypto.encrypter(PAYOUT_ID_CONTEXT)
-    row_key = crypto.blind_indexer(PAYOUT_ROW_CONTEXT)
-    person = crypto.blind_indexer(ID_CONTEXT)
-    account_key = crypto.blind_indexer(PAYOUT_ACCOUNT_CONTEXT)
-
-    def make(rows: list[Clean]) -> list[Record]:
-        return [
-            (
-                batch_id,
-                row_key(canonical),
-                serial,
-                seal(id_number),
-                person(id_number),
-                mask_id_number(id_number),
-                name,
-                item_id,
-                period,
-                amount,
-                paid_on,
-                village_id,
-                account[-4:],
-                status,
-                failure_reason,
-                category,
-                account_key(account) if account else "",
-                approved_amount,
-                approved_on,
-                born_on,
-            )
-            for (
-                canonical,
-                serial,
-                id_number,
-                name,
-                item_id,
-                period,
-                amount,
-                paid_on,
-                village_id,
-                account,
-                status,
-                failure_reason,
-                category,
-                approved_amount,
-                approved_on,
-                born_on,
-            ) in rows
-        ]
-
-    return make
+def _copy_text(records: pl.DataFrame, batch_id: int, residents: dict[str, int]) -> bytes:
+    """The records in COPY's text format, with each payout's resident where known."""
+    columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
+    columns |= {name: _escaped(name) for name in FREE_TEXT}
+    columns["batch_id"] = pl.lit(batch_id)
+    columns["id_number_encrypted"] = pl.lit("\\\\x") + pl.col("id_number_encrypted").bin.encode(
+        "hex"
+    )
+    columns["account_last4"] = pl.col("account").str.slice(-4)
+    columns["resident_id"] = pl.col("id_number_index").replace_strict(
+        list(residents), list(residents.values()), default=None, return_dtype=pl.Int64
+    )
+    out = io.BytesIO()
+    records.select(**columns).write_csv(
+        out, separator="\t", quote_style="never", null_value="\\N", include_header=False
+    )
+    return out.getvalue()
 
 
-def _insert_rows(records: list[Record]) -> int:
-    """SQLite: one prepared INSERT OR IGNORE run over the chunk by the driver itself."""
+def _insert_rows(records: pl.DataFrame, batch_id: int) -> int:
+    """SQLite: one prepared INSERT OR IGNORE run over the block by the driver itself, each
+    payout with its resident found by the blind index of its ID number."""
     table = connection.ops.quote_name(Payout._meta.db_table)
     residents = connection.ops.quote_name(Resident._meta.db_table)
     placeholders = ", ".join(["?"] * len(COLUMNS))
+    columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
+    columns["batch_id"] = pl.lit(batch_id)
+    columns["account_last4"] = pl.col("account").str.slice(-4)
+    columns["person"] = pl.col("id_number_index")
     connection.ensure_connection()
     raw = connection.connection
     before = raw.total_changes
     raw.executemany(
         f"INSERT OR IGNORE INTO {table} ({', '.join(COLUMNS)}, resident_id) "  # noqa: S608
         f"VALUES ({placeholders}, (SELECT id FROM {residents} WHERE id_number_index = ?))",
-        [(*record, record[INDEX_AT]) for record in records],
+        records.select(**columns).iter_rows(),
     )
     return int(raw.total_changes - before)
 
 
-def _copy_rows(records: list[Record]) -> int:
-    """PostgreSQL: COPY straight into the ledger, each payout with its resident found first;
-    if any key is already there (a resumed import, or a payout another file brought), that
-    COPY is undone and the chunk goes through a staging table, skipping what is present."""
-    if not records:
-        return 0
+def _copy_rows(records: pl.DataFrame, batch_id: int) -> int:
+    """PostgreSQL: COPY straight into the ledger; if any key is already there (a resumed
+    import, or a payout another file brought), that COPY is undone and the block goes through
+    a staging table, skipping what is present."""
     try:
         with transaction.atomic():
-            return _copy_into(Payout._meta.db_table, records)
+            return _copy_into(Payout._meta.db_table, records, batch_id)
     except psycopg.errors.UniqueViolation:  # raised by the driver's COPY itself
-        return _copy_rows_staged(records)
+        return _copy_rows_staged(records, batch_id)
 
 
-def _copy_into(table: str, records: list[Record]) -> int:
-    """COPY the records into a table of the ledger's shape, each with its resident."""
-    residents = _residents([record[INDEX_AT] for record in records])
+def _copy_into(table: str, records: pl.DataFrame, batch_id: int) -> int:
+    """COPY the records into a table of the ledger's shape."""
+    payload = _copy_text(records, batch_id, _residents(records))
     with connection.cursor() as cursor:
         names = ", ".join(COLUMNS)
         copying = f"COPY {connection.ops.quote_name(table)} ({names}, resident_id) FROM STDIN"
         with cursor.cursor.copy(copying) as copy:
-            for record in records:
-                copy.write_row((*record, residents.get(record[INDEX_AT])))
-    return len(records)
+            copy.write(payload)
+    return records.height
 
 
-def _residents(indexes: list[str]) -> dict[str, int]:
-    """Resident ids by the blind index of their ID number, for those of these who are known."""
+def _residents(records: pl.DataFrame) -> dict[str, int]:
+    """Resident ids by the blind index of their ID number, for those in the records who are
+    known."""
     residents = connection.ops.quote_name(Resident._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id_number_index, id FROM {residents} "  # noqa: S608 - a constant name
             "WHERE id_number_index = ANY(%s)",
-            [list(set(indexes))],
+            [records.get_column("id_number_index").unique().to_list()],
         )
         return dict(cursor.fetchall())
 
 
-def _copy_rows_staged(records: list[Record]) -> int:
-    """COPY into a session-local staging table, then one INSERT that finds each payout's
-    resident and skips keys already present."""
+def _copy_rows_staged(records: pl.DataFrame, batch_id: int) -> int:
+    """COPY into a session-local staging table, then one INSERT that skips keys already
+    present."""
     table = connection.ops.quote_name(Payout._meta.db_table)
-    residents = connection.ops.quote_name(Resident._meta.db_table)
-    names = ", ".join(COLUMNS)
-    staged = ", ".join(f"s.{name}" for name in COLUMNS)
+    names = ", ".join((*COLUMNS, "resident_id"))
     shape = f"SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608 - constant names
+    payload = _copy_text(records, batch_id, _residents(records))
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS lianyun_payout_stage ON COMMIT DELETE ROWS AS " + shape
         )
         with cursor.cursor.copy(f"COPY lianyun_payout_stage ({names}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
+            copy.write(payload)
         cursor.execute(
-            f"INSERT INTO {table} ({names}, resident_id) SELECT {staged}, r.id "  # noqa: S608
-            f"FROM lianyun_payout_stage s LEFT JOIN {residents} r "
-            "ON r.id_number_index = s.id_number_index ON CONFLICT DO NOTHING"
+            f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608
+            "FROM lianyun_payout_stage ON CONFLICT DO NOTHING"
         )
         written = int(cursor.rowcount)
         cursor.execute("TRUNCATE lianyun_payout_stage")

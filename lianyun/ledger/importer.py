@@ -13,13 +13,11 @@ import datetime
 import hashlib
 import io
 import re
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Literal, TypeVar
+from typing import IO, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -27,8 +25,6 @@ from django.utils.translation import gettext_lazy
 
 from lianyun.core.cli import LocalizedError
 from lianyun.core.idnumbers import (
-    birth_ok,
-    id_numbers_well_formed,
     quick_id_number,
     validate_id_number,
 )
@@ -244,17 +240,6 @@ Clean = tuple[
 ]  # fmt: skip
 
 
-@dataclass
-class CheckedChunk:
-    """A chunk after checking: the good rows in file order, what was wrong with the rest."""
-
-    good: list[Clean] = dataclass_field(default_factory=list)
-    errors: list[RowError] = dataclass_field(default_factory=list)
-    bad_rows: list[list[str]] = dataclass_field(default_factory=list)
-    amount: Decimal = Decimal("0")
-    private_use_rows: list[int] = dataclass_field(default_factory=list)
-
-
 PERIOD = re.compile(r"(\d{4})-?(\d{2})")
 EIGHT_DIGITS = re.compile(r"\d{8}")
 NOT_DIGITS = re.compile(r"\D")
@@ -308,16 +293,6 @@ def _canonical(
     return f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-def _each(check: Callable[[K], V], column: list[K]) -> list[V]:
-    """check applied to every value of a column, computed once per distinct value."""
-    outcome = {value: check(value) for value in set(column)}
-    return [outcome[value] for value in column]
-
-
 MAX_AMOUNT = Decimal("1e10")
 
 
@@ -341,6 +316,12 @@ def _amount(value: str) -> Decimal | None:
 
 
 FAILED_STATUSES = {"失败", "11", "failed", "发放失败"}
+
+
+def failed_or_paid(status: str) -> str:
+    return "failed" if status.lower() in FAILED_STATUSES else "paid"
+
+
 FIELDS = tuple(HEADERS)
 
 
@@ -361,6 +342,11 @@ class RowChecker:
         villages = Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent")
         self.by_code = {v.code: v.pk for v in villages}
         self.by_names = {(v.parent.name if v.parent else "", v.name): v.pk for v in villages}
+
+    def village_by_key(self, key: str) -> int | None:
+        """_village for the village code, town and village joined by U+001F."""
+        code, town, village = key.split("\x1f")
+        return self._village({"village_code": code, "town": town, "village": village})
 
     def _village(self, values: dict[str, str]) -> int | None:
         """By the village code when the file has one, else by town and village name."""
@@ -423,7 +409,7 @@ class RowChecker:
             paid_on=paid_on,
             village_id=village_id,
             account_last4=account[-4:],
-            status="failed" if values["status"].lower() in FAILED_STATUSES else "paid",
+            status=failed_or_paid(values["status"]),
             failure_reason=values["failure_reason"][:100],
             private_use=bool(PRIVATE_USE.search(name)),
             category=values["category"][:16],
@@ -432,119 +418,6 @@ class RowChecker:
             approved_on=approved_on,
             born_on=_born_on(id_number),
         )
-
-    def check_chunk(self, chunk: list[tuple[int, list[str]]]) -> CheckedChunk:
-        """Many rows at once, column by column, with the same outcome as check() row by row.
-
-        Each column is stripped once; a column with few distinct values (items, periods,
-        amounts, dates, villages, statuses) is checked once per distinct value with the very
-        functions check() uses; ID numbers are checked column-wise. A row any of this finds
-        wrong, or unusual, goes through check() itself, which gives the reasons.
-        """
-        result = CheckedChunk()
-        if not chunk:
-            return result
-        width = 1 + max(position for _, position in self.positions)
-        rows = [row if len(row) >= width else row + [""] * (width - len(row)) for _, row in chunk]
-        count = len(rows)
-        columns = list(zip(*rows, strict=False))
-        blank = [""] * count
-        values = dict.fromkeys(FIELDS, blank)
-        for name, position in self.positions:
-            values[name] = [value.strip() for value in columns[position]]
-        ids = values["id_number"]
-        id_ok = id_numbers_well_formed(ids)
-        births = [ok and birth_ok(number[6:14]) for ok, number in zip(id_ok, ids, strict=True)]
-        item_ids = _each(self.items.get, values["item"])
-        periods = _each(_period, values["period"])
-        amounts = _each(_amount_text, values["amount"])
-        villages = _each(
-            lambda key: self.by_code.get(key[0]) if key[0] else self.by_names.get(key[1:]),
-            list(zip(values["village_code"], values["town"], values["village"], strict=True)),
-        )
-        paid = _each(_iso_date, values["paid_on"])
-        approved = _each(_iso_date, values["approved_on"])
-        approved_amounts = _each(
-            lambda text: _amount_text(text) or False if text else None, values["approved_amount"]
-        )
-        foreign = self.foreign
-        fine = [
-            ok
-            and born
-            and 0 < len(name) <= 32
-            and item_id is not None
-            and item_id not in foreign
-            and period is not None
-            and amount is not None
-            and village_id is not None
-            and paid_on is not False
-            and approved_on is not False
-            and approved_amount is not False
-            for ok, born, name, item_id, period, amount, village_id, paid_on, approved_on,
-            approved_amount in zip(
-                id_ok, births, values["name"], item_ids, periods, amounts, villages, paid,
-                approved, approved_amounts, strict=True,
-            )
-        ]  # fmt: skip
-        statuses = _each(
-            lambda text: "failed" if text.lower() in FAILED_STATUSES else "paid", values["status"]
-        )
-        accounts = _each(lambda text: NOT_DIGITS.sub("", text), values["bank_account"])
-        good = result.good
-        for (
-            row_fine, (number, row), serial, id_number, name, item_id, period, amount, paid_on,
-            village_id, account, status, reason, category, approved_amount, approved_on,
-        ) in zip(
-            fine, chunk, values["serial"], ids, values["name"], item_ids, periods, amounts, paid,
-            villages, accounts, statuses, values["failure_reason"], values["category"],
-            approved_amounts, approved, strict=True,
-        ):  # fmt: skip
-            if not row_fine:
-                self._slow(result, number, row)
-                continue
-            good.append(
-                (
-                    _canonical(serial, id_number, item_id, period, amount, village_id),
-                    serial or None,
-                    id_number,
-                    name,
-                    item_id,
-                    period,
-                    amount,
-                    paid_on,
-                    village_id,
-                    account,
-                    status,
-                    reason[:100],
-                    category[:16],
-                    approved_amount,
-                    approved_on,
-                    f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}",
-                )
-            )
-        private = _each(lambda name: bool(PRIVATE_USE.search(name)), values["name"])
-        result.private_use_rows.extend(
-            number
-            for (number, _), row_fine, odd in zip(chunk, fine, private, strict=True)
-            if row_fine and odd
-        )
-        result.private_use_rows.sort()  # the slow path's rows came first
-        total = Counter(
-            amount for amount, row_fine in zip(amounts, fine, strict=True) if row_fine and amount
-        )
-        result.amount += sum((Decimal(text) * times for text, times in total.items()), Decimal(0))
-        return result
-
-    def _slow(self, result: CheckedChunk, number: int, row: list[str]) -> None:
-        outcome = self.check(number, row)
-        if isinstance(outcome, list):
-            result.errors.extend(outcome)
-            result.bad_rows.append([str(number), *row])
-            return
-        result.good.append(outcome.as_clean())
-        result.amount += outcome.amount
-        if outcome.private_use:
-            result.private_use_rows.append(number)
 
     def _errors(
         self, number: int, values: dict[str, str], item_id: int | None, paid_ok: bool

@@ -1,11 +1,16 @@
 """The column-wise check of a chunk gives exactly what the row-by-row check gives."""
 
+import csv
+import io
+from decimal import Decimal
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lianyun.ledger import columnar
 from lianyun.ledger.importer import RowChecker, map_header
-from lianyun.testing import PAYOUT_HEADER, Cast, payout_rows
+from lianyun.testing import PAYOUT_HEADER, Cast, payout_csv, payout_rows
 
 HEADER = [*PAYOUT_HEADER, "业务状态", "失败原因", "保障类别", "应发金额", "审批日期"]
 GOOD = payout_rows(6)
@@ -23,7 +28,19 @@ CELLS = {
         "",
         "abc",
     ],
-    "姓名": ["彭运芳", " 欧阳娜娜 ", "", "王" * 33, "王" * 32, "\ue000王", "王\U0002a6a5"],
+    "姓名": [
+        "彭运芳",
+        " 欧阳娜娜 ",
+        "",
+        "王" * 33,
+        "王" * 32,
+        "\ue000王",
+        "王\U0002a6a5",
+        "\x1c冯用文",
+        "\u3000冯用文\xa0",
+        "冯\t用文",
+        "冯\\N",
+    ],
     "补贴项目": ["低保金", "高龄津贴", " 低保金", "不存在", ""],
     "发放期号": ["202610", "2026-10", "2026-13", "1999-01", "", "２０２６１０", "2026-1"],
     "金额": ["300.50", "1e2", "-5", "0", "1,000.00", "3.555", "abc", "", "NaN", " 7 ", "1E+9"],
@@ -31,7 +48,7 @@ CELLS = {
     "乡镇": ["佛楼镇", "", "不存在镇"],
     "村": ["三官寨村", "", "不存在村"],
     "村代码": ["511923103201", "", "999999999999"],
-    "银行账号": ["6217 0000 1234", "", "abc", "62179000000000001"],
+    "银行账号": ["6217 0000 1234", "", "abc", "62179000000000001", "６２１７1234"],
     "业务状态": ["", "失败", "FAILED", "成功"],
     "失败原因": ["", "账户冻结", "原因" * 60],
     "保障类别": ["", "一类", "类别" * 10],
@@ -54,36 +71,84 @@ ROW = st.builds(_changed, st.integers(0, len(GOOD) - 1), st.lists(CHANGE, max_si
 SHORTENED = st.tuples(ROW, st.integers(0, len(HEADER))).map(lambda pair: pair[0][: pair[1]])
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(ROW, ROW, ROW, SHORTENED), min_size=1, max_size=40))
-def test_a_chunk_checked_at_once_agrees_with_each_row_checked_alone(
-    county: Cast, rows: list[list[str]]
-) -> None:
-    checker = RowChecker(map_header(HEADER))
-    chunk = list(enumerate(rows, start=2))
-    checked = checker.check_chunk(chunk)
-    good, errors, bad_rows, amount, private_use = [], [], [], 0, []
-    for number, row in chunk:
+BLANK = st.sampled_from([[], [""], ["", " "], ["\x1c"], ["\u3000", ""]])
+
+
+def _csv(rows: list[list[str]], *, quoted: bool) -> bytes:
+    """The rows as a file: written by the csv module (quoting what needs it), or, for the
+    Polars path, with no quotes at all (cells that would need them are changed)."""
+    out = io.StringIO()
+    if quoted:
+        csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
+    else:
+        for row in [HEADER, *rows]:
+            out.write(",".join(cell.replace(",", "") for cell in row) + "\r\n")
+    return out.getvalue().encode()
+
+
+def _row_by_row(checker: RowChecker, data: bytes) -> tuple[list[object], ...]:
+    good, errors, bad_rows, private_use = [], [], [], []
+    amount = Decimal(0)
+    rows = list(csv.reader(io.StringIO(data.decode(), newline="")))[1:]
+    for number, row in enumerate(rows, start=2):
+        if not "".join(row).strip():
+            continue
         outcome = checker.check(number, row)
         if isinstance(outcome, list):
             errors.extend(outcome)
             bad_rows.append([str(number), *row])
         else:
-            good.append(outcome.as_clean())
+            good.append((number, *outcome.as_clean()))
             amount += outcome.amount
             if outcome.private_use:
                 private_use.append(number)
-    assert checked.good == good
-    assert checked.errors == errors
-    assert checked.bad_rows == bad_rows
-    assert checked.amount == amount
-    assert checked.private_use_rows == private_use
+    return good, errors, bad_rows, [amount], private_use
+
+
+def _column_wise(checker: RowChecker, data: bytes) -> tuple[list[object], ...]:
+    good, errors, bad_rows, private_use = [], [], [], []
+    amount = Decimal(0)
+    for checked in columnar.Reading(data).checked(checker):
+        good.extend(checked.good.iter_rows())
+        errors.extend(checked.errors)
+        bad_rows.extend(checked.bad_rows)
+        amount += checked.amount
+        private_use.extend(checked.private_use_rows)
+    return good, errors, bad_rows, [amount], private_use
+
+
+def _trimmed(rows: list[list[str]]) -> list[list[str]]:
+    """A row as read, without the empty cells at its end (which a file does not keep apart
+    from missing ones)."""
+    trimmed = []
+    for row in rows:
+        row = list(row)
+        while row and not row[-1]:
+            row.pop()
+        trimmed.append(row)
+    return trimmed
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(ROW, ROW, ROW, SHORTENED, BLANK), min_size=1, max_size=40), st.booleans())
+def test_a_file_checked_column_wise_agrees_with_each_row_checked_alone(
+    county: Cast, rows: list[list[str]], quoted: bool
+) -> None:
+    checker = RowChecker(map_header(HEADER))
+    data = _csv(rows, quoted=quoted)
+    expected = _row_by_row(checker, data)
+    found = _column_wise(checker, data)
+    assert found[0] == expected[0]  # the good rows, as the writer takes them
+    assert found[1] == expected[1]  # every reason, in order
+    assert _trimmed(found[2]) == _trimmed(expected[2])  # the quarantined rows
+    assert found[3:] == expected[3:]  # the money and the rows with private-use characters
 
 
 def test_the_good_rows_of_a_plain_file_take_the_column_wise_path(
     county: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The row-by-row check is only for rows found wrong or unusual (watched, not replaced)."""
+    """The row-by-row check is only for rows found wrong or unusual (watched, not replaced),
+    and a file with no quotes is split by Polars."""
     checker = RowChecker(map_header(PAYOUT_HEADER))
     slow: list[int] = []
     check = checker.check
@@ -95,6 +160,35 @@ def test_the_good_rows_of_a_plain_file_take_the_column_wise_path(
     monkeypatch.setattr(checker, "check", watched)
     rows = payout_rows(30)
     rows[7][5] = "-1"
-    checked = checker.check_chunk(list(enumerate(rows, start=2)))
-    assert len(checked.good) == 29 and len(checked.errors) == 1
+    reading = columnar.Reading(payout_csv(rows))
+    (block,) = reading.blocks()
+    assert block.rows is None
+    (checked,) = reading.checked(checker)
+    assert checked.good.height == 29 and len(checked.errors) == 1
     assert slow == [9]
+
+
+def test_a_file_is_cut_into_blocks_at_record_boundaries(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polars splits blocks cut after a line feed, whatever the block size, until the first
+    quote; the csv module reads the rest. The row numbers run on across all of them."""
+    monkeypatch.setattr(columnar, "BLOCK", 97)
+    monkeypatch.setattr(columnar, "ROWS", 7)
+    rows = payout_rows(40)
+    rows[20][2] = '彭"运,芳\r\n'  # a quoted cell with a line break in it
+    rows[30][5] = "1,000.00"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([PAYOUT_HEADER, *rows])
+    data = out.getvalue().encode("gbk")
+    checker = RowChecker(map_header(PAYOUT_HEADER))
+    blocks = list(columnar.Reading(data).blocks())
+    split_by_polars = [block.rows is None for block in blocks]
+    assert split_by_polars.count(True) > 10 and split_by_polars.count(False) == 3
+    assert split_by_polars == sorted(split_by_polars, reverse=True)
+    numbers = [block.first + index for block in blocks for index in range(block.frame.height)]
+    assert numbers == list(range(2, 42))
+    found = _column_wise(checker, data)
+    assert [row[0] for row in found[0]] == list(range(2, 42)) and not found[1]
+    assert found[0][20][4] == '彭"运,芳'
+    assert found[0][30][7] == "1000.00"

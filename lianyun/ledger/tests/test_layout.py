@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from lianyun.ledger import actions, partitions
+from lianyun.ledger import columnar, partitions
 from lianyun.ledger.actions import import_payouts
 from lianyun.ledger.models import Payout
 from lianyun.ledger.queries import statement, village_board
@@ -73,7 +73,7 @@ def test_a_month_held_takes_a_file_in_chunks_and_resumes_after_a_kill(
     county: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_payouts(data=payout_csv(_month(payout_rows(5), "2026-10")), source="cli")
-    monkeypatch.setattr(actions, "CHUNK", 7)
+    monkeypatch.setattr(columnar, "ROWS", 7)
     rows = _month(payout_rows(30, start=5), "2026-10")
 
     with pytest.raises(Killed):
@@ -101,7 +101,7 @@ def test_the_nightly_housekeeping_drops_month_loads_no_import_will_attach(
 
     from lianyun.ledger.models import BatchStatus, PayoutBatch
 
-    monkeypatch.setattr(actions, "CHUNK", 3)
+    monkeypatch.setattr(columnar, "ROWS", 3)
     with pytest.raises(Killed):  # a new month's load table is left behind
         import_payouts(
             data=payout_csv(_month(payout_rows(9), "2026-12")),
