@@ -253,12 +253,13 @@ def _copy_by_month(
     ours = [rows for (period,), rows in months.items() if period in held]
     written = _copy_rows(pl.concat(ours), batch_id) if ours else 0
     for (period,), rows in months.items():
-        if period in held:
+        month = str(period)
+        if month in held:
             continue
-        if period not in loads:
-            loads[str(period)] = partitions.MonthLoad(str(period), batch_id)
-            loads[str(period)].begin()
-        written += _copy_into(loads[str(period)].table, rows, batch_id)
+        if month not in loads:
+            loads[month] = partitions.MonthLoad(month, batch_id)
+            loads[month].begin()
+        written += _copy_into(loads[month].table, rows, batch_id)
     return written
 
 
@@ -270,15 +271,20 @@ def _escaped(name: str) -> pl.Expr:
     return text
 
 
+def _columns(batch_id: int) -> dict[str, pl.Expr]:
+    """The payout table's columns, in the order of COLUMNS, from a block of finished rows."""
+    columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
+    columns["batch_id"] = pl.lit(batch_id)
+    columns["account_last4"] = pl.col("account").str.slice(-4)
+    return columns
+
+
 def _copy_text(records: pl.DataFrame, batch_id: int, residents: dict[str, int]) -> bytes:
     """The records in COPY's text format, with each payout's resident where known."""
-    columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
-    columns |= {name: _escaped(name) for name in FREE_TEXT}
-    columns["batch_id"] = pl.lit(batch_id)
+    columns = _columns(batch_id) | {name: _escaped(name) for name in FREE_TEXT}
     columns["id_number_encrypted"] = pl.lit("\\\\x") + pl.col("id_number_encrypted").bin.encode(
         "hex"
     )
-    columns["account_last4"] = pl.col("account").str.slice(-4)
     columns["resident_id"] = pl.col("id_number_index").replace_strict(
         list(residents), list(residents.values()), default=None, return_dtype=pl.Int64
     )
@@ -295,10 +301,7 @@ def _insert_rows(records: pl.DataFrame, batch_id: int) -> int:
     table = connection.ops.quote_name(Payout._meta.db_table)
     residents = connection.ops.quote_name(Resident._meta.db_table)
     placeholders = ", ".join(["?"] * len(COLUMNS))
-    columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
-    columns["batch_id"] = pl.lit(batch_id)
-    columns["account_last4"] = pl.col("account").str.slice(-4)
-    columns["person"] = pl.col("id_number_index")
+    columns = _columns(batch_id) | {"person": pl.col("id_number_index")}
     connection.ensure_connection()
     raw = connection.connection
     before = raw.total_changes

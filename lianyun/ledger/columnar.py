@@ -9,7 +9,7 @@ one inside a cell is an ordinary character), and a platform's export has no quot
 XLSX sheet is taken a block of rows at a time. Every record keeps its number in the
 file (the header is row 1), blank ones included, as the row-by-row reader numbers them.
 
-Checking. Each block is a frame of text cells; RowChecker.check_frame gives the same outcome as
+Checking. Each block is a frame of text cells; check_frame gives the same outcome as
 RowChecker.check row by row (a property test holds the two together): columns with few distinct
 values (items, periods, amounts, dates, villages, statuses) are checked once per distinct value
 with the row checker's own functions, ID numbers and names are checked by Polars expressions,
@@ -26,8 +26,9 @@ import io
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -36,6 +37,7 @@ from queue import Full, Queue
 from typing import Any, TypeVar
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from lianyun.core import crypto
 from lianyun.core.idnumbers import birth_ok, well_formed
@@ -43,6 +45,7 @@ from lianyun.core.masking import mask_id_number
 from lianyun.ledger.importer import (
     FIELDS,
     PRIVATE_USE,
+    ZIP_MAGIC,
     ImportRefused,
     RowChecker,
     RowError,
@@ -50,6 +53,7 @@ from lianyun.ledger.importer import (
     _amount_text,
     _iso_date,
     _period,
+    _rows_then_let_go,
     detect_encoding,
     failed_or_paid,
     map_header,
@@ -109,7 +113,7 @@ class Block:
 class Checked:
     """A block after checking: its good rows as a frame, what was wrong with the rest."""
 
-    rows: int = 0  # records read, blank ones included
+    rows: int = 0  # records read, blank ones left out
     good: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLEAN))
     errors: list[RowError] = field(default_factory=list)
     bad_rows: list[list[str]] = field(default_factory=list)
@@ -124,7 +128,7 @@ class Reading:
     def __init__(self, source: Source) -> None:
         self.source = opened(source)
         self.source.seek(0)
-        self.xlsx = self.source.read(4) == b"PK\x03\x04"
+        self.xlsx = self.source.read(4) == ZIP_MAGIC
         if self.xlsx:
             self.encoding, self.codec, self.skip = "XLSX", "", 0
         else:
@@ -140,22 +144,18 @@ class Reading:
             rows = self._sheet_rows()
             header = next(rows, None)
             if header is None:
-                raise ImportRefused(_empty())
+                raise ImportRefused(_("The file is empty."))
             return header, 1
         self.source.seek(self.skip)
         line = self.source.readline(LONGEST_LINE)
         if not line:
-            raise ImportRefused(_empty())
+            raise ImportRefused(_("The file is empty."))
         if _plain(line) and line.endswith(b"\n"):
             header = next(csv.reader([line.decode(self.codec)]), [])
             return header, self.skip + len(line)
         self.source.seek(self.skip)  # the csv module reads the whole file, header included
-        text = io.TextIOWrapper(self.source, encoding=self.codec, newline="")
-        try:
-            header = next(csv.reader(text), [])
-        finally:
-            text.detach()
-        return header, -1
+        with closing(self._csv_module_rows()) as rows:
+            return next(rows, []), -1
 
     def _sheet_rows(self) -> Iterator[list[str]]:
         from lianyun.ledger.xlsx import read_xlsx
@@ -172,11 +172,11 @@ class Reading:
     def _sheet_blocks(self) -> Iterator[Block]:
         rows = self._sheet_rows()
         next(rows, None)
-        number = 2
-        while True:
-            chunk = [row for _, row in zip(range(ROWS), rows, strict=False)]
-            if not chunk:
-                return
+        yield from self._row_blocks(rows, 2)
+
+    def _row_blocks(self, rows: Iterator[list[str]], number: int) -> Iterator[Block]:
+        """Rows read one by one, ROWS to a block, the first of them numbered `number`."""
+        while chunk := list(islice(rows, ROWS)):
             yield self._rows_block(number, chunk)
             number += len(chunk)
 
@@ -212,21 +212,19 @@ class Reading:
                 return
             pending = data[cut:]
 
+    def _csv_module_rows(self) -> Generator[list[str]]:
+        """The csv module's rows from where the file is (which it lets go of, unclosed)."""
+        return _rows_then_let_go(io.TextIOWrapper(self.source, encoding=self.codec, newline=""))
+
     def _csv_module_blocks(self, offset: int, number: int) -> Iterator[Block]:
         """The csv module's rows from offset on, the first of them numbered `number` (1 is the
         header, which is then passed over)."""
         self.source.seek(offset)
-        text = io.TextIOWrapper(self.source, encoding=self.codec, newline="")
-        try:
-            rows = csv.reader(text)
+        with closing(self._csv_module_rows()) as rows:
             if number == 1:
                 next(rows, None)
                 number = 2
-            while chunk := list(islice(rows, ROWS)):
-                yield self._rows_block(number, chunk)
-                number += len(chunk)
-        finally:
-            text.detach()  # the caller opened the file and closes it
+            yield from self._row_blocks(rows, number)
 
     def _text_block(self, first: int, data: bytes) -> Block:
         """Records with no quote and no lone carriage return, split by Polars (by the csv
@@ -262,12 +260,6 @@ class Reading:
             yield check_frame(checker, block)
 
 
-def _empty() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("The file is empty.")
-
-
 def _plain(data: bytes) -> bool:
     """No quote and no carriage return but before a line feed: what Polars splits as the csv
     module would."""
@@ -291,11 +283,10 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
     result = Checked()
     if not frame.height:
         return result
-    raw = pl.concat_str(pl.all(), ignore_nulls=True)
+    raw = pl.concat_str(pl.all().exclude("index"), ignore_nulls=True)
+    odd_cells = pl.any_horizontal(pl.all().exclude("index").str.contains(STRIP_ONLY_IN_PYTHON))
     frame = frame.with_row_index("index").with_columns(
-        odd=pl.any_horizontal(
-            pl.all().exclude("index").str.contains(STRIP_ONLY_IN_PYTHON)
-        ).fill_null(value=False),
+        odd=odd_cells.fill_null(value=False) if block.odd else pl.lit(value=False),
         blank=raw.str.strip_chars() == "",
     )
     text = {name: pl.lit("") for name in FIELDS}
@@ -312,10 +303,8 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
 
     formed = well_formed(pl.col("id_number")).fill_null(value=False)
     births = values.filter(formed).get_column("id_number").str.slice(6, 8)
-    born = mapped(pl.col("id_number").str.slice(6, 8), births, birth_ok)
     villages = pl.concat_str(["village_code", "town", "village"], separator="\x1f")
     village_keys = values.select(villages).to_series()
-    status = mapped(pl.col("status"), column("status"), failed_or_paid)
     checks = values.with_columns(
         item_id=mapped(pl.col("item"), column("item"), checker.items.get).cast(pl.Int64),
         period_=mapped(pl.col("period"), column("period"), _period),
@@ -328,8 +317,8 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
             lambda text: _amount_text(text) or False if text else None,
         ),
         village_id=mapped(villages, village_keys, checker.village_by_key).cast(pl.Int64),
-        status_=status,
-        born_=born,
+        status_=mapped(pl.col("status"), column("status"), failed_or_paid),
+        born_=mapped(pl.col("id_number").str.slice(6, 8), births, birth_ok),
     )
     fine = (
         formed
@@ -424,7 +413,9 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
 
 
 @cache
-def _makers() -> tuple[Callable[[str], bytes], Callable[[str], str], Callable[[str], str], Any]:
+def _makers() -> tuple[
+    Callable[[str], bytes], Callable[[str], str], Callable[[str], str], Callable[[str], str]
+]:
     return (
         crypto.encrypter(PAYOUT_ID_CONTEXT),
         crypto.blind_indexer(PAYOUT_ROW_CONTEXT),
@@ -466,7 +457,7 @@ def finished(blocks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
     """Each block of good rows with its secrets, in order, worked on by a process per core up
     to a few blocks ahead of the consumer."""
     pool: ProcessPoolExecutor | None = None
-    ahead: list[tuple[pl.DataFrame, Future[Secrets] | Secrets]] = []
+    pending: list[tuple[pl.DataFrame, Future[Secrets] | Secrets]] = []
     workers = max(1, os.cpu_count() or 1)
     try:
         for good in blocks:
@@ -476,7 +467,7 @@ def finished(blocks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
                 good.get_column("account").to_list(),
             )
             if good.height < SMALL:
-                ahead.append((good, finish(*columns)))
+                pending.append((good, finish(*columns)))
             else:
                 if pool is None:
                     # fork: the workers share this process's settings and keys without
@@ -484,17 +475,17 @@ def finished(blocks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
                     pool = ProcessPoolExecutor(
                         workers, mp_context=multiprocessing.get_context("fork")
                     )
-                ahead.append((good, pool.submit(finish, *columns)))
-            while len(ahead) > workers:
-                yield _done(*ahead.pop(0))
-        while ahead:
-            yield _done(*ahead.pop(0))
+                pending.append((good, pool.submit(finish, *columns)))
+            while len(pending) > workers:
+                yield _done(*pending.pop(0))
+        while pending:
+            yield _done(*pending.pop(0))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
 
-def _done(good: pl.DataFrame, secrets: "Future[Secrets] | Secrets") -> pl.DataFrame:
+def _done(good: pl.DataFrame, secrets: Future[Secrets] | Secrets) -> pl.DataFrame:
     return with_secrets(good, secrets.result() if isinstance(secrets, Future) else secrets)
 
 

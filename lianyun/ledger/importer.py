@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -64,6 +64,7 @@ class ImportRefused(LocalizedError):
 
 
 BLOCK = 1 << 20
+ZIP_MAGIC = b"PK\x03\x04"  # how an XLSX file (a zip archive) starts
 Source = bytes | IO[bytes]  # a file's bytes, or the file itself (seekable), read in blocks
 
 
@@ -133,7 +134,7 @@ def read_rows(source: Source) -> tuple[str, Iterator[list[str]]]:
     from where it is, in blocks (an XLSX is read whole: calamine needs all of it)."""
     source = opened(source)
     source.seek(0)
-    if source.read(4) == b"PK\x03\x04":
+    if source.read(4) == ZIP_MAGIC:
         from lianyun.ledger.xlsx import read_xlsx
 
         source.seek(0)
@@ -144,7 +145,7 @@ def read_rows(source: Source) -> tuple[str, Iterator[list[str]]]:
     return name, _rows_then_let_go(text)
 
 
-def _rows_then_let_go(text: io.TextIOWrapper) -> Iterator[list[str]]:
+def _rows_then_let_go(text: io.TextIOWrapper) -> Generator[list[str]]:
     """The CSV rows; then the text layer lets go of the file without closing it (the caller
     opened it and closes it)."""
     try:
