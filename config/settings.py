@@ -173,10 +173,27 @@ def _sqlite(name: str) -> dict[str, Any]:
     }
 
 
+def _postgres(parsed: dict[str, Any]) -> dict[str, Any]:
+    """PostgreSQL's settings as DATABASE_URL gives them, with generic plans for prepared
+    statements. Django never prepares its own; the payout lookup is prepared on purpose (a
+    person's year on the month-partitioned ledger planned afresh each time cost more than
+    running it, and its generic plan prunes the months as it runs). Statements in the ledger's
+    trigger functions take no parameters, so their plans are the same either way."""
+    options = dict(parsed.get("OPTIONS", {}))
+    given = str(options.get("options", ""))
+    options["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
+    # Django turns psycopg's prepared statements off; this turns them on only where a statement
+    # asks (prepare=True): no statement is run this often to be prepared by count.
+    options.setdefault("prepare_threshold", 2**31 - 1)
+    return {**parsed, "OPTIONS": options}
+
+
 if _database_url:
     _parsed = dj_database_url.parse(_database_url, conn_max_age=60)
     _is_sqlite = _parsed["ENGINE"] == "django.db.backends.sqlite3"
-    DATABASES = {"default": _sqlite(str(_parsed["NAME"])) if _is_sqlite else dict(_parsed)}
+    DATABASES = {
+        "default": _sqlite(str(_parsed["NAME"])) if _is_sqlite else _postgres(dict(_parsed))
+    }
 else:
     DATABASES = {"default": _sqlite(str(DATA_DIR / "lianyun.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

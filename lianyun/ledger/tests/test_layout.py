@@ -69,6 +69,22 @@ def test_each_month_is_a_partition_made_whole_and_statements_prune_to_it(county:
 
 
 @postgres_only
+def test_the_lookup_runs_from_one_generic_plan_that_prunes_as_it_runs(county: Cast) -> None:
+    for period in ("2025-10", "2026-09", "2026-10"):
+        import_payouts(data=payout_csv(_month(payout_rows(3), period)), source="cli")
+    index = Payout.objects.values_list("id_number_index", flat=True).first()
+    assert index is not None
+    for _ in range(3):
+        assert len(statement(index, 2026).lines) == 2
+        assert len(statement(index, 2025).lines) == 1
+    prepared = run_sql(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+        ["%p.id_number_index = $1%"],
+    )
+    assert prepared == [(6, 0)]  # planned once, run six times, never planned afresh
+
+
+@postgres_only
 def test_a_month_held_takes_a_file_in_chunks_and_resumes_after_a_kill(
     county: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
