@@ -68,7 +68,7 @@ started = time.perf_counter()
 summary = import_payouts(
     data=data,
     source="cli",
-    progress=lambda phase, rows: phase == "checking" and checked.append(time.perf_counter()),
+    progress=lambda phase, rows: phase == "checked" and checked.append(time.perf_counter()),
 )
 elapsed = time.perf_counter() - started
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.

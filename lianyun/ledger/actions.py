@@ -11,7 +11,7 @@ import io
 import json
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -68,7 +68,9 @@ from lianyun.regions.models import Region, RegionKind
 CHUNK = 20000  # payouts read at a time when texting notices
 logger = logging.getLogger(__name__)
 
-# Called with the phase ("checking", then "writing") and how many more rows it has done.
+# Called with a phase and a count of rows: "checking" (so many more rows checked), "writing"
+# (so many more rows written and committed; on PostgreSQL new months' rows are written while
+# the file is still being checked) and, once, "checked" (the check is over: the rows read).
 Progress = Callable[[str, int], None]
 
 
@@ -102,28 +104,100 @@ class ImportSummary:
         return "\ufeff".encode() + out.getvalue().encode()
 
 
+class _Months:
+    """PostgreSQL: where a finished block's rows go, by month (ledger.partitions). Rows of a
+    month the ledger does not hold go into that month's load table as soon as they are
+    finished, while the rest of the file is still being checked: a load table is not the
+    ledger, and it is dropped if the file is refused. Rows of a month the ledger holds wait
+    in the stash until the whole file is known good."""
+
+    def __init__(self, batch: PayoutBatch) -> None:
+        self.batch = batch
+        self.held = partitions.existing()
+        self.loads: dict[str, partitions.MonthLoad] = {}
+
+    def load_new(self, records: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+        """The rows of new months into their load tables, committed with the batch's count;
+        (the rows of months the ledger holds, how many were loaded)."""
+        months = records.partition_by("period", as_dict=True)
+        written = 0
+        with transaction.atomic():
+            for (period,), rows in months.items():
+                month = str(period)
+                if month in self.held:
+                    continue
+                if month not in self.loads:
+                    self.loads[month] = partitions.MonthLoad(month, self.batch.pk)
+                    self.loads[month].begin()
+                written += _copy_into(self.loads[month].table, rows, self.batch.pk)
+            if written:
+                _count_written(self.batch, written)
+        if written == records.height:
+            return records.clear(), written
+        return records.filter(pl.col("period").is_in(list(self.held))), written
+
+    def attach(self) -> None:
+        for load in self.loads.values():
+            load.attach()
+
+    def abandon(self) -> None:
+        """The file was refused: its load tables go."""
+        for load in self.loads.values():
+            load.drop()
+
+
+def _count_written(batch: PayoutBatch, written: int) -> None:
+    PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
+
+
 def _check_all(
     reading: columnar.Reading,
     checker: RowChecker,
     summary: ImportSummary,
     progress: Progress | None,
+    stash: columnar.Stash,
+    months: _Months | None,
 ) -> list[list[str]]:
-    """First reading of the file: every row checked, so that nothing is written to the ledger
-    before the whole file is known good; only what is wrong is kept. Returns the bad rows."""
+    """The one reading of the file: every row checked, so that nothing is written to the
+    ledger before the whole file is known good. A thread reads and checks; the good rows are
+    finished (sealed and blind-indexed) by the worker processes; this thread writes new
+    months' rows to their load tables (PostgreSQL) and stashes the rest. Only what is wrong
+    is kept in the clear. Returns the bad rows."""
     bad_rows: list[list[str]] = []
-    for checked in reading.checked(checker):
-        summary.rows_read += checked.rows
-        if summary.rows_read > MAX_ROWS:
-            raise ImportRefused(
-                _("The file has more than %(max)d rows; split it."), {"max": MAX_ROWS}
-            )
-        summary.errors.extend(checked.errors)
-        summary.rows_rejected += len(checked.bad_rows)
-        summary.amount_total += checked.amount
-        summary.private_use_rows.extend(checked.private_use_rows)
-        bad_rows.extend(checked.bad_rows)
+    checked_rows = [0]  # read here as the thread counts, so that progress is told from here
+
+    def good_blocks() -> Iterator[pl.DataFrame]:
+        for checked in reading.checked(checker):
+            summary.rows_read += checked.rows
+            if summary.rows_read > MAX_ROWS:
+                raise ImportRefused(
+                    _("The file has more than %(max)d rows; split it."), {"max": MAX_ROWS}
+                )
+            summary.errors.extend(checked.errors)
+            summary.rows_rejected += len(checked.bad_rows)
+            summary.amount_total += checked.amount
+            summary.private_use_rows.extend(checked.private_use_rows)
+            bad_rows.extend(checked.bad_rows)
+            checked_rows[0] += checked.rows
+            if checked.good.height:
+                yield checked.good
+
+    told = 0
+    for records in columnar.ahead(columnar.finished(good_blocks())):
         if progress:
-            progress("checking", checked.rows)
+            done = checked_rows[0]
+            progress("checking", done - told)
+            told = done
+        if months is not None:
+            records, written = months.load_new(records)
+            if progress and written:
+                progress("writing", written)
+        if records.height:
+            stash.put(records)
+    if progress:
+        if checked_rows[0] > told:
+            progress("checking", checked_rows[0] - told)
+        progress("checked", checked_rows[0])
     return bad_rows
 
 
@@ -164,26 +238,42 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    with _cycle_collector_paused():
+    with _cycle_collector_paused(), closing(columnar.Stash()) as stash:
         reading = columnar.Reading(data)
         summary.encoding = reading.encoding
         checker = RowChecker(reading.columns, departments=departments)
-        bad_rows = _check_all(reading, checker, summary, progress)
-        if summary.rows_rejected and not accept_valid:
-            summary.refused = True
-            return summary
+        made = batch is None
         if batch is None:
             batch = PayoutBatch.objects.create(
                 sha256=sha, source=source, label=label[:120], encoding=summary.encoding
             )
+        months = _Months(batch) if connection.vendor == "postgresql" else None
+        try:
+            bad_rows = _check_all(reading, checker, summary, progress, stash, months)
+        except ImportRefused:
+            _refused(batch, months, made)
+            raise
+        if summary.rows_rejected and not accept_valid:
+            summary.refused = True
+            _refused(batch, months, made)
+            return summary
         if bad_rows:
             batch.quarantine_encrypted = crypto.encrypt(
                 json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
             )
             batch.save(update_fields=["quarantine_encrypted"])
-        _write(reading, checker, batch, progress)
+        _write(stash, batch, progress, months)
     _reconcile(batch, summary, actor)
     return summary
+
+
+def _refused(batch: PayoutBatch, months: _Months | None, made: bool) -> None:
+    """A refused file leaves nothing: its load tables go, and its batch if this import made
+    it."""
+    if months is not None:
+        months.abandon()
+    if made:
+        batch.delete()
 
 
 # The payout table's columns as the writer fills them, in this order; on PostgreSQL the
@@ -214,53 +304,28 @@ FREE_TEXT = ("serial", "name", "failure_reason", "category")
 
 
 def _write(
-    reading: columnar.Reading, checker: RowChecker, batch: PayoutBatch, progress: Progress | None
+    stash: columnar.Stash, batch: PayoutBatch, progress: Progress | None, months: _Months | None
 ) -> None:
-    """Second reading: the good rows again, a block at a time, finished (encrypted and
-    hashed) by worker processes while the database writes the block before; each block
-    commits with the batch's count.
+    """The stashed blocks, once the whole file is known good, a block at a time (opened in a
+    thread while the database writes the block before); each block commits with the batch's
+    count. Then, on PostgreSQL, each new month's load table is indexed in bulk and attached
+    (ledger.partitions), so that a month appears whole.
 
-    Rows go in with plain SQL (COPY on PostgreSQL), skipping any row whose key is already in
-    the ledger, so that a resumed or repeated import adds nothing twice.
-
-    On PostgreSQL the ledger has a partition per month: rows of a month it holds go into that
-    partition; each month it does not hold yet fills a table of its own, indexed in bulk and
-    attached once the whole file is written (ledger.partitions), so a month appears whole.
+    Rows go in with plain SQL (COPY on PostgreSQL, into the partitions of the months the
+    ledger holds), skipping any row whose key is already in the ledger, so that a resumed or
+    repeated import adds nothing twice.
     """
-    postgres = connection.vendor == "postgresql"
-    held = partitions.existing() if postgres else set()
-    loads: dict[str, partitions.MonthLoad] = {}
-    good = (checked.good for checked in reading.checked(checker) if checked.good.height)
-    for records in columnar.ahead(columnar.finished(good)):
+    for records in columnar.ahead(stash.blocks()):
         with transaction.atomic():
-            if postgres:
-                written = _copy_by_month(records, held, loads, batch.pk)
+            if months is not None:
+                written = _copy_rows(records, batch.pk)
             else:
                 written = _insert_rows(records, batch.pk)
-            PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
+            _count_written(batch, written)
         if progress:
             progress("writing", records.height)
-    for load in loads.values():
-        load.attach()
-
-
-def _copy_by_month(
-    records: pl.DataFrame, held: set[str], loads: dict[str, partitions.MonthLoad], batch_id: int
-) -> int:
-    """PostgreSQL: the rows of months the ledger holds into their partitions; each other
-    month's into its load table, begun the first time the month is seen (in `loads`)."""
-    months = records.partition_by("period", as_dict=True)
-    ours = [rows for (period,), rows in months.items() if period in held]
-    written = _copy_rows(pl.concat(ours), batch_id) if ours else 0
-    for (period,), rows in months.items():
-        month = str(period)
-        if month in held:
-            continue
-        if month not in loads:
-            loads[month] = partitions.MonthLoad(month, batch_id)
-            loads[month].begin()
-        written += _copy_into(loads[month].table, rows, batch_id)
-    return written
+    if months is not None:
+        months.attach()
 
 
 def _escaped(name: str) -> pl.Expr:
@@ -275,7 +340,6 @@ def _columns(batch_id: int) -> dict[str, pl.Expr]:
     """The payout table's columns, in the order of COLUMNS, from a block of finished rows."""
     columns: dict[str, pl.Expr] = {name: pl.col(name) for name in COLUMNS}
     columns["batch_id"] = pl.lit(batch_id)
-    columns["account_last4"] = pl.col("account").str.slice(-4)
     return columns
 
 
@@ -337,13 +401,16 @@ def _copy_into(table: str, records: pl.DataFrame, batch_id: int) -> int:
 
 def _residents(records: pl.DataFrame) -> dict[str, int]:
     """Resident ids by the blind index of their ID number, for those in the records who are
-    known."""
+    known. The indexes go as one array literal (hex digits need no quoting), bound on the
+    server: a list of 16,000 strings bound by the client cost 0.10 s a block, this 0.03 s."""
     residents = connection.ops.quote_name(Resident._meta.db_table)
-    with connection.cursor() as cursor:
+    keys = records.get_column("id_number_index").unique().str.join(",").item()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             f"SELECT id_number_index, id FROM {residents} "  # noqa: S608 - a constant name
-            "WHERE id_number_index = ANY(%s)",
-            [records.get_column("id_number_index").unique().to_list()],
+            "WHERE id_number_index = ANY(%s::text[])",
+            ["{" + keys + "}"],
         )
         return dict(cursor.fetchall())
 
@@ -596,13 +663,14 @@ def _run_upload(upload: PayoutUpload) -> None:
 def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
     rows = PayoutUpload.objects.filter(pk=upload.pk)
     rows.update(status=UploadStatus.CHECKING, rows_done=0)
-    done = {"checking": 0, "writing": 0}
+    done = {"checking": 0, "writing": 0, "checked": 0}
 
     def progress(phase: str, count: int) -> None:
-        if phase == "writing" and not done["writing"]:
-            rows.update(status=UploadStatus.WRITING, rows_expected=done["checking"])
         done[phase] += count
-        rows.update(rows_done=done[phase])
+        if phase == "checked":
+            rows.update(status=UploadStatus.WRITING, rows_expected=count, rows_done=done["writing"])
+        elif phase == "checking" or done["checked"]:
+            rows.update(rows_done=done[phase])
 
     try:
         summary = import_payouts(

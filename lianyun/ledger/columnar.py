@@ -25,6 +25,7 @@ import csv
 import io
 import multiprocessing
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -123,7 +124,7 @@ class Checked:
 
 class Reading:
     """One payout file: its encoding, its header's columns, and its records in blocks, which can
-    be read again from the start (the import reads a file twice: to check it, then to write)."""
+    be read again from the start."""
 
     def __init__(self, source: Source) -> None:
         self.source = opened(source)
@@ -439,7 +440,14 @@ def finish(canonicals: list[str], ids: list[str], accounts: list[str]) -> Secret
     )
 
 
+# What a finished block no longer holds: the ID number and the account in the clear, and the
+# canonical text of the row its key was made from.
+CLEAR = ("canonical", "id_number", "account")
+
+
 def with_secrets(good: pl.DataFrame, secrets: Secrets) -> pl.DataFrame:
+    """The block as it is written: the ID number sealed, masked and blind-indexed, the account
+    blind-indexed with its last four digits, and nothing of either in the clear."""
     row_keys, sealed, persons, masked, account_keys = secrets
     return good.with_columns(
         row_key=pl.Series(row_keys, dtype=pl.String),
@@ -447,7 +455,8 @@ def with_secrets(good: pl.DataFrame, secrets: Secrets) -> pl.DataFrame:
         id_number_index=pl.Series(persons, dtype=pl.String),
         id_number_masked=pl.Series(masked, dtype=pl.String),
         account_index=pl.Series(account_keys, dtype=pl.String),
-    )
+        account_last4=pl.col("account").str.slice(-4),
+    ).drop(CLEAR)
 
 
 SMALL = 4_000  # rows: a block this small is finished here, not sent to a worker
@@ -487,6 +496,41 @@ def finished(blocks: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
 
 def _done(good: pl.DataFrame, secrets: Future[Secrets] | Secrets) -> pl.DataFrame:
     return with_secrets(good, secrets.result() if isinstance(secrets, Future) else secrets)
+
+
+class Stash:
+    """Finished blocks kept between the check and the write, so that the file is read once.
+
+    They are finished, so no ID number or account is in them in the clear. Even so, each
+    block is sealed (AES-256-GCM) under a key that lives only in this object, in a temporary
+    file that has no name: when the import ends, or its process dies, nothing can read them.
+    A block is kept in Arrow's IPC format, which Polars writes and reads without a per-row
+    step.
+    """
+
+    def __init__(self) -> None:
+        self._seal = crypto.OneTimeSeal()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._count = 0
+        self.rows = 0
+
+    def put(self, block: pl.DataFrame) -> None:
+        buffer = io.BytesIO()
+        block.write_ipc(buffer, compression="uncompressed")
+        sealed = self._seal.seal(self._count, buffer.getvalue())
+        self._file.write(len(sealed).to_bytes(8, "big") + sealed)
+        self._count += 1
+        self.rows += block.height
+
+    def blocks(self) -> Iterator[pl.DataFrame]:
+        """The blocks in the order they were put."""
+        self._file.seek(0)
+        for number in range(self._count):
+            size = int.from_bytes(self._file.read(8), "big")
+            yield pl.read_ipc(io.BytesIO(self._seal.open(number, self._file.read(size))))
+
+    def close(self) -> None:
+        self._file.close()
 
 
 T = TypeVar("T")

@@ -71,6 +71,11 @@ class MonthLoad:
                 "EXECUTE FUNCTION ledger_payout_check_references()"
             )
 
+    def drop(self) -> None:
+        """The file was refused: the table goes with its rows."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_quoted(self.table)}")
+
     def attach(self) -> None:
         """Index the month once and attach it; if another import attached the month first,
         its rows go in through the parent instead, skipping those already there."""

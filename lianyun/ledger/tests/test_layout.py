@@ -11,7 +11,7 @@ from django.db import connection
 
 from lianyun.ledger import columnar, partitions
 from lianyun.ledger.actions import import_payouts
-from lianyun.ledger.models import Payout
+from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.ledger.queries import statement, village_board
 from lianyun.testing import (
     Cast,
@@ -98,6 +98,28 @@ def test_a_month_held_takes_a_file_in_chunks_and_resumes_after_a_kill(
     summary = import_payouts(data=payout_csv(rows), source="cli")
     assert summary.rows_written == 30
     assert Payout.objects.count() == 35
+
+
+@postgres_only
+def test_a_new_month_loads_while_checked_and_a_refused_file_leaves_nothing(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(columnar, "BLOCK", 2048)  # bytes of the file at a time
+    rows = _month(payout_rows(60), "2026-11")
+    rows[-1][5] = "-1"  # the last row is bad
+    phases: list[tuple[str, int]] = []
+    summary = import_payouts(
+        data=payout_csv(rows), source="cli", progress=lambda *told: phases.append(told)
+    )
+    assert summary.refused
+    assert phases.index(("checked", 60)) > min(
+        at for at, (phase, _count) in enumerate(phases) if phase == "writing"
+    )  # rows were loaded before the check was over
+    assert run_sql(
+        "SELECT count(*) FROM pg_class WHERE relname LIKE 'ledger\\_payout\\_load%%'"
+    ) == [(0,)]
+    assert "2026-11" not in partitions.existing()
+    assert not PayoutBatch.objects.exists() and not Payout.objects.exists()
 
 
 @postgres_only

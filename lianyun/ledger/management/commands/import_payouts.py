@@ -39,14 +39,20 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 / cannot read {path}: {error}") from None
         quiet = bool(options["json"]) or not sys.stderr.isatty()
         with data, tqdm(unit="行", desc="checking", disable=quiet) as bar:
-            shown = ["checking"]
+            written = [0, False]  # rows written, whether the check is over
 
             def progress(phase: str, rows: int) -> None:
-                if shown[0] != phase:
-                    shown[0] = phase
-                    bar.set_description(phase)
+                if phase == "checked":
+                    written[1] = True
+                    bar.set_description("writing")
                     bar.reset()
-                bar.update(rows)
+                    bar.update(written[0])
+                elif phase == "writing":
+                    written[0] += rows
+                    if written[1]:
+                        bar.update(rows)
+                else:
+                    bar.update(rows)
 
             try:
                 summary = import_payouts(
