@@ -63,8 +63,11 @@ from lianyun.ledger.importer import (
 from lianyun.ledger.models import PAYOUT_ACCOUNT_CONTEXT, PAYOUT_ID_CONTEXT, PAYOUT_ROW_CONTEXT
 from lianyun.people.models import ID_CONTEXT
 
-BLOCK = 1 << 22  # bytes of a CSV read at a time
-ROWS = 65_536  # rows in a block at most (a BLOCK of payouts holds some 40,000)
+# A block's rows are held several times over while the next ones are read and checked and the
+# worker processes finish those before: a 1,000,000-row import peaked at 524 MiB with 4 MiB
+# blocks, 440 MiB with 3 MiB and 355 MiB with 2 MiB, with no difference in time beyond noise.
+BLOCK = 3 << 20  # bytes of a CSV read at a time
+ROWS = 32_768  # rows in a block at most (a BLOCK of payouts holds some 30,000)
 LONGEST_LINE = 1 << 24  # bytes: a "line" longer than this is left to the csv module
 # Python's str.strip() takes these as blanks, Polars' does not: a row holding one is checked
 # row by row (it is never a real payout).
