@@ -74,6 +74,26 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
 
 
+def in_order(show: Progress) -> Progress:
+    """An import's progress as a person follows it: rows checked, "checked", then rows
+    written. Rows written while the check was still going on (new months, on PostgreSQL) are
+    told once it is over."""
+    early = [0]
+    over = [False]
+
+    def progress(phase: str, count: int) -> None:
+        if phase == "writing" and not over[0]:
+            early[0] += count
+            return
+        show(phase, count)
+        if phase == "checked":
+            over[0] = True
+            if early[0]:
+                show("writing", early[0])
+
+    return progress
+
+
 @dataclass
 class ImportSummary:
     sha256: str
@@ -132,8 +152,6 @@ class _Months:
                 written += _copy_into(self.loads[month].table, rows, self.batch.pk)
             if written:
                 _count_written(self.batch, written)
-        if written == records.height:
-            return records.clear(), written
         return records.filter(pl.col("period").is_in(list(self.held))), written
 
     def attach(self) -> None:
@@ -164,7 +182,6 @@ def _check_all(
     months' rows to their load tables (PostgreSQL) and stashes the rest. Only what is wrong
     is kept in the clear. Returns the bad rows."""
     bad_rows: list[list[str]] = []
-    checked_rows = [0]  # read here as the thread counts, so that progress is told from here
 
     def good_blocks() -> Iterator[pl.DataFrame]:
         for checked in reading.checked(checker):
@@ -178,16 +195,14 @@ def _check_all(
             summary.amount_total += checked.amount
             summary.private_use_rows.extend(checked.private_use_rows)
             bad_rows.extend(checked.bad_rows)
-            checked_rows[0] += checked.rows
             if checked.good.height:
                 yield checked.good
 
-    told = 0
+    told = 0  # progress is told from this thread, as the other one counts the rows read
     for records in columnar.ahead(columnar.finished(good_blocks())):
         if progress:
-            done = checked_rows[0]
-            progress("checking", done - told)
-            told = done
+            progress("checking", summary.rows_read - told)
+            told = summary.rows_read
         if months is not None:
             records, written = months.load_new(records)
             if progress and written:
@@ -195,9 +210,9 @@ def _check_all(
         if records.height:
             stash.put(records)
     if progress:
-        if checked_rows[0] > told:
-            progress("checking", checked_rows[0] - told)
-        progress("checked", checked_rows[0])
+        if summary.rows_read > told:
+            progress("checking", summary.rows_read - told)
+        progress("checked", summary.rows_read)
     return bad_rows
 
 
@@ -390,13 +405,18 @@ def _copy_rows(records: pl.DataFrame, batch_id: int) -> int:
 
 def _copy_into(table: str, records: pl.DataFrame, batch_id: int) -> int:
     """COPY the records into a table of the ledger's shape."""
-    payload = _copy_text(records, batch_id, _residents(records))
+    payload = _payload(records, batch_id)
     with connection.cursor() as cursor:
         names = ", ".join(COLUMNS)
         copying = f"COPY {connection.ops.quote_name(table)} ({names}, resident_id) FROM STDIN"
         with cursor.cursor.copy(copying) as copy:
             copy.write(payload)
     return records.height
+
+
+def _payload(records: pl.DataFrame, batch_id: int) -> bytes:
+    """The records as COPY reads them, each with its resident where known."""
+    return _copy_text(records, batch_id, _residents(records))
 
 
 def _residents(records: pl.DataFrame) -> dict[str, int]:
@@ -421,7 +441,7 @@ def _copy_rows_staged(records: pl.DataFrame, batch_id: int) -> int:
     table = connection.ops.quote_name(Payout._meta.db_table)
     names = ", ".join((*COLUMNS, "resident_id"))
     shape = f"SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608 - constant names
-    payload = _copy_text(records, batch_id, _residents(records))
+    payload = _payload(records, batch_id)
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS lianyun_payout_stage ON COMMIT DELETE ROWS AS " + shape
@@ -663,14 +683,16 @@ def _run_upload(upload: PayoutUpload) -> None:
 def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
     rows = PayoutUpload.objects.filter(pk=upload.pk)
     rows.update(status=UploadStatus.CHECKING, rows_done=0)
-    done = {"checking": 0, "writing": 0, "checked": 0}
+    done = {"checking": 0, "writing": 0}
 
-    def progress(phase: str, count: int) -> None:
-        done[phase] += count
+    def show(phase: str, count: int) -> None:
         if phase == "checked":
-            rows.update(status=UploadStatus.WRITING, rows_expected=count, rows_done=done["writing"])
-        elif phase == "checking" or done["checked"]:
-            rows.update(rows_done=done[phase])
+            rows.update(status=UploadStatus.WRITING, rows_expected=count, rows_done=0)
+            return
+        done[phase] += count
+        rows.update(rows_done=done[phase])
+
+    progress = in_order(show)
 
     try:
         summary = import_payouts(

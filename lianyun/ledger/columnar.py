@@ -515,7 +515,6 @@ class Stash:
         self._seal = crypto.OneTimeSeal()
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._count = 0
-        self.rows = 0
 
     def put(self, block: pl.DataFrame) -> None:
         buffer = io.BytesIO()
@@ -523,7 +522,6 @@ class Stash:
         sealed = self._seal.seal(self._count, buffer.getvalue())
         self._file.write(len(sealed).to_bytes(8, "big") + sealed)
         self._count += 1
-        self.rows += block.height
 
     def blocks(self) -> Iterator[pl.DataFrame]:
         """The blocks in the order they were put."""

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from lianyun.ledger import columnar
-from lianyun.ledger.actions import import_payouts
+from lianyun.ledger.actions import import_payouts, in_order
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
 from lianyun.testing import (
@@ -296,3 +296,19 @@ def test_the_checked_rows_wait_on_disk_only_sealed(
     for row in rows:
         for clear in (row[1], row[2], row[10]):  # ID number, name, account
             assert all(clear.encode() not in disk for disk in kept)
+
+
+def test_progress_is_told_in_order_with_early_writes_after_the_check() -> None:
+    told: list[tuple[str, int]] = []
+    progress = in_order(lambda phase, count: told.append((phase, count)))
+    for event in [("checking", 5), ("writing", 3), ("checking", 4), ("writing", 2)]:
+        progress(*event)
+    progress("checked", 9)
+    progress("writing", 4)
+    assert told == [
+        ("checking", 5),
+        ("checking", 4),
+        ("checked", 9),
+        ("writing", 5),
+        ("writing", 4),
+    ]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from lianyun.core.cli import bilingual
-from lianyun.ledger.actions import import_payouts, text_recipients
+from lianyun.ledger.actions import import_payouts, in_order, text_recipients
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import PayoutBatch
 
@@ -39,18 +39,11 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 / cannot read {path}: {error}") from None
         quiet = bool(options["json"]) or not sys.stderr.isatty()
         with data, tqdm(unit="行", desc="checking", disable=quiet) as bar:
-            written = [0, False]  # rows written, whether the check is over
 
-            def progress(phase: str, rows: int) -> None:
+            def show(phase: str, rows: int) -> None:
                 if phase == "checked":
-                    written[1] = True
                     bar.set_description("writing")
                     bar.reset()
-                    bar.update(written[0])
-                elif phase == "writing":
-                    written[0] += rows
-                    if written[1]:
-                        bar.update(rows)
                 else:
                     bar.update(rows)
 
@@ -60,7 +53,7 @@ class Command(BaseCommand):
                     source="cli",
                     label=path.name,
                     accept_valid=bool(options["accept_valid"]),
-                    progress=progress,
+                    progress=in_order(show),
                 )
             except ImportRefused as error:
                 raise CommandError(bilingual(error)) from None
