@@ -22,7 +22,7 @@ from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
 from lianyun.ledger.models import PayoutUpload
-from lianyun.people.models import CARD_CONTEXT, Resident, id_number_index
+from lianyun.people.models import Resident, card_number_index, id_number_index
 from lianyun.people.queries import resident_for_proof
 from lianyun.regions.access import access_region
 from lianyun.regions.models import Region, RegionKind
@@ -49,13 +49,13 @@ def verify_lookup(*, name: str, id_number: str, card_number: str, client: str) -
     """The resident if all three match and no limit is reached; else None, always alike."""
     number = normalise(id_number)
     target = id_number_index(number)
-    card_index = crypto.blind_index("".join(card_number.split()).upper(), context=CARD_CONTEXT)
+    card_index = card_number_index("".join(card_number.split()).upper())
     if _client_spent(client):
         return None
     if limits.is_blocked("lookup_failures_per_target_client", f"{client}|{target}"):
         return None
     resident, name_ok = _named(target, name)
-    expected_card = (resident.card_number_index if resident else None) or "0" * 64
+    expected_card = (resident.card_number_index if resident else None) or "0" * len(card_index)
     card_ok = hmac.compare_digest(expected_card, card_index)
     if resident is not None and card_ok and name_ok:
         return resident

@@ -422,9 +422,9 @@ def _makers() -> tuple[
 ]:
     return (
         crypto.encrypter(PAYOUT_ID_CONTEXT),
-        crypto.blind_indexer(PAYOUT_ROW_CONTEXT),
-        crypto.blind_indexer(ID_CONTEXT),
-        crypto.blind_indexer(PAYOUT_ACCOUNT_CONTEXT),
+        crypto.blind_indexer(PAYOUT_ROW_CONTEXT, size=crypto.KEY_BYTES),
+        crypto.blind_indexer(ID_CONTEXT, size=crypto.KEY_BYTES),
+        crypto.blind_indexer(PAYOUT_ACCOUNT_CONTEXT, size=crypto.KEY_BYTES),
     )
 
 

@@ -67,13 +67,13 @@ class Payout(models.Model):
     # Unique by the constraints below, not unique=True: on PostgreSQL that would add a second,
     # pattern-matching index to each (never used: neither is searched by prefix), and every
     # index is paid for on every imported row.
-    row_key = models.CharField(max_length=64)
+    row_key = models.CharField(max_length=32)
     serial = models.CharField(max_length=64, null=True, blank=True)
     # What `lianyun rotate_data_keys` re-encrypts: each column and its context.
     encrypted_fields: ClassVar[dict[str, str]] = {"id_number_encrypted": PAYOUT_ID_CONTEXT}
     id_number_encrypted = models.BinaryField()
     # Indexed by (id_number_index, period) below; a second index would only slow imports.
-    id_number_index = models.CharField(max_length=64)
+    id_number_index = models.CharField(max_length=32)
     id_number_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     resident = models.ForeignKey(
@@ -93,7 +93,7 @@ class Payout(models.Model):
     account_last4 = models.CharField(max_length=4, blank=True)
     # The receiving account's keyed hash, so the cross-checks can see one account paid for
     # many people without the number being stored.
-    account_index = models.CharField(max_length=64, blank=True)
+    account_index = models.CharField(max_length=32, blank=True)
     approved_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     born_on = models.DateField(null=True, blank=True)  # from the ID number, for age bands

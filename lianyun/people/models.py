@@ -56,7 +56,7 @@ class Resident(models.Model):
         "bank_account_encrypted": BANK_CONTEXT,
     }
     id_number_encrypted = models.BinaryField()
-    id_number_index = models.CharField(max_length=64, unique=True)
+    id_number_index = models.CharField(max_length=32, unique=True)
     id_number_masked = models.CharField(_("ID number"), max_length=18)
     birth_date = models.DateField(_("date of birth"))
     is_male = models.BooleanField(_("male"))
@@ -66,7 +66,7 @@ class Resident(models.Model):
     )
     phone_encrypted = models.BinaryField(null=True, blank=True)
     card_number_encrypted = models.BinaryField(null=True, blank=True)
-    card_number_index = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    card_number_index = models.CharField(max_length=32, null=True, blank=True, unique=True)
     bank_account_encrypted = models.BinaryField(null=True, blank=True)
     death_date = models.DateField(_("date of death"), null=True, blank=True)
 
@@ -88,7 +88,7 @@ class Resident(models.Model):
 
     def set_card_number(self, number: str) -> None:
         self.card_number_encrypted = crypto.encrypt(number, context=CARD_CONTEXT)
-        self.card_number_index = crypto.blind_index(number, context=CARD_CONTEXT)
+        self.card_number_index = card_number_index(number)
 
     def set_bank_account(self, number: str) -> None:
         self.bank_account_encrypted = crypto.encrypt(number, context=BANK_CONTEXT)
@@ -104,7 +104,12 @@ class Resident(models.Model):
 
 
 def id_number_index(number: str) -> str:
-    return crypto.blind_index(number, context=ID_CONTEXT)
+    """The key that finds a person by ID number in every table that holds one."""
+    return crypto.blind_index(number, context=ID_CONTEXT, size=crypto.KEY_BYTES)
+
+
+def card_number_index(number: str) -> str:
+    return crypto.blind_index(number, context=CARD_CONTEXT, size=crypto.KEY_BYTES)
 
 
 class Post(models.Model):

@@ -52,8 +52,8 @@ class RegistryImport(models.Model):
 
 class HouseholdLink(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    head_index = models.CharField(max_length=64)
-    member_index = models.CharField(max_length=64)
+    head_index = models.CharField(max_length=32)
+    member_index = models.CharField(max_length=32)
     relation = models.CharField(max_length=16, blank=True)
 
     class Meta:
@@ -69,7 +69,7 @@ class HouseholdLink(models.Model):
 
 class Death(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    id_index = models.CharField(max_length=64, unique=True)
+    id_index = models.CharField(max_length=32, unique=True)
     id_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     died_on = models.DateField()
@@ -80,7 +80,7 @@ class Death(models.Model):
 
 class PublicEmployee(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    id_index = models.CharField(max_length=64)
+    id_index = models.CharField(max_length=32)
     id_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     unit = models.CharField(max_length=64)
@@ -98,7 +98,7 @@ class PublicEmployee(models.Model):
 
 class CadreTerm(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    id_index = models.CharField(max_length=64)
+    id_index = models.CharField(max_length=32)
     id_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
@@ -117,8 +117,8 @@ class CadreTerm(models.Model):
 
 class RelativeLink(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    cadre_index = models.CharField(max_length=64)
-    relative_index = models.CharField(max_length=64)
+    cadre_index = models.CharField(max_length=32)
+    relative_index = models.CharField(max_length=32)
     relation = models.CharField(max_length=16)
 
     class Meta:
@@ -134,7 +134,7 @@ class RelativeLink(models.Model):
 
 class SeparateFiling(models.Model):
     source = models.ForeignKey(RegistryImport, on_delete=models.CASCADE, related_name="+")
-    id_index = models.CharField(max_length=64)
+    id_index = models.CharField(max_length=32)
     item = models.ForeignKey(SubsidyItem, on_delete=models.PROTECT, related_name="+")
     filed_on = models.DateField()
 
@@ -183,7 +183,7 @@ class Flag(models.Model):
         SubsidyItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     period = models.CharField(max_length=7)
-    id_index = models.CharField(max_length=64)
+    id_index = models.CharField(max_length=32)
     id_masked = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
     resident = models.ForeignKey(

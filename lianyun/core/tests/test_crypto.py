@@ -82,6 +82,9 @@ def test_the_many_values_indexer_gives_the_blind_index(value: str) -> None:
     index = crypto.blind_indexer(CONTEXT)
     assert index(value) == crypto.blind_index(value, context=CONTEXT)
     assert index(value) != crypto.blind_indexer("ledger.Payout.row")(value)
+    short = crypto.blind_indexer(CONTEXT, size=crypto.KEY_BYTES)(value)
+    assert short == crypto.blind_index(value, context=CONTEXT, size=crypto.KEY_BYTES)
+    assert len(short) == 32 and index(value).startswith(short)
 
 
 def test_the_many_values_indexer_follows_the_key_setting() -> None:
