@@ -168,12 +168,83 @@ def _count_written(batch: PayoutBatch, written: int) -> None:
     PayoutBatch.objects.filter(pk=batch.pk).update(rows_written=F("rows_written") + written)
 
 
+class _Stage:
+    """SQLite: the finished blocks kept between the check and the write in a temporary table
+    of this connection, so that writing a block is one INSERT ... SELECT run inside SQLite
+    rather than an `executemany` binding each row from Python. Measured on 100,000 rows
+    (docs/ledger-layout.md): 1.52 s against 2.48 s for the write, the stage's filling (0.48 s)
+    done while the file is still being checked.
+
+    The temporary database belongs to this connection alone, so filling it takes no lock on
+    the ledger and a petition written meanwhile does not wait. Its rows are finished: they
+    hold what the ledger's rows hold, no ID number or account in the clear. The table goes
+    when the import ends, or with the connection if the process dies.
+    """
+
+    TABLE = "lianyun_payout_stage"
+
+    def __init__(self, batch_id: int) -> None:
+        self._batch_id = batch_id
+        self._ends: list[int] = []  # the last rowid of each block
+        connection.ensure_connection()
+        self._raw = connection.connection
+        names = ", ".join(COLUMNS)
+        table = connection.ops.quote_name(Payout._meta.db_table)
+        self._raw.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+        self._raw.execute(
+            f"CREATE TEMP TABLE {self.TABLE} AS SELECT {names} FROM {table} WHERE 0"  # noqa: S608
+        )
+
+    def put(self, records: pl.DataFrame) -> None:
+        placeholders = ", ".join(["?"] * len(COLUMNS))
+        rows = records.select(**_columns(self._batch_id)).iter_rows()
+        own = not connection.in_atomic_block  # a transaction on the temporary database only
+        if own:
+            self._raw.execute("BEGIN DEFERRED")
+        try:
+            self._raw.executemany(
+                f"INSERT INTO temp.{self.TABLE} ({', '.join(COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+                rows,
+            )
+        except BaseException:
+            if own:
+                self._raw.execute("ROLLBACK")
+            raise
+        if own:
+            self._raw.execute("COMMIT")
+        self._ends.append((self._ends[-1] if self._ends else 0) + records.height)
+
+    def write(self, batch: PayoutBatch, progress: Progress | None) -> None:
+        """Each block into the ledger in a transaction of its own, with each payout's resident
+        found by the blind index of its ID number."""
+        names = ", ".join(COLUMNS)
+        table = connection.ops.quote_name(Payout._meta.db_table)
+        residents = connection.ops.quote_name(Resident._meta.db_table)
+        start = 0
+        for end in self._ends:
+            with transaction.atomic():
+                before = self._raw.total_changes
+                self._raw.execute(
+                    f"INSERT OR IGNORE INTO {table} ({names}, resident_id) SELECT {names}, "  # noqa: S608
+                    f"(SELECT r.id FROM {residents} r WHERE r.id_number_index = s.id_number_index) "
+                    f"FROM temp.{self.TABLE} s WHERE s.rowid > ? AND s.rowid <= ?",
+                    [start, end],
+                )
+                _count_written(batch, int(self._raw.total_changes - before))
+            if progress:
+                progress("writing", end - start)
+            start = end
+
+    def close(self) -> None:
+        self._raw.execute(f"DROP TABLE IF EXISTS temp.{self.TABLE}")
+
+
 def _check_all(
     reading: columnar.Reading,
     checker: RowChecker,
     summary: ImportSummary,
     progress: Progress | None,
-    stash: columnar.Stash,
+    stash: columnar.Stash | _Stage,
     months: _Months | None,
 ) -> list[list[str]]:
     """The one reading of the file: every row checked, so that nothing is written to the
@@ -253,7 +324,7 @@ def import_payouts(
         summary.rows_read = batch.rows_read
         summary.amount_total = batch.amount_total
         return summary
-    with _cycle_collector_paused(), closing(columnar.Stash()) as stash:
+    with _cycle_collector_paused():
         reading = columnar.Reading(data)
         summary.encoding = reading.encoding
         checker = RowChecker(reading.columns, departments=departments)
@@ -262,22 +333,24 @@ def import_payouts(
             batch = PayoutBatch.objects.create(
                 sha256=sha, source=source, label=label[:120], encoding=summary.encoding
             )
-        months = _Months(batch) if connection.vendor == "postgresql" else None
-        try:
-            bad_rows = _check_all(reading, checker, summary, progress, stash, months)
-        except ImportRefused:
-            _refused(batch, months, made)
-            raise
-        if summary.rows_rejected and not accept_valid:
-            summary.refused = True
-            _refused(batch, months, made)
-            return summary
-        if bad_rows:
-            batch.quarantine_encrypted = crypto.encrypt(
-                json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
-            )
-            batch.save(update_fields=["quarantine_encrypted"])
-        _write(stash, batch, progress, months)
+        postgres = connection.vendor == "postgresql"
+        months = _Months(batch) if postgres else None
+        with closing(columnar.Stash() if postgres else _Stage(batch.pk)) as stash:
+            try:
+                bad_rows = _check_all(reading, checker, summary, progress, stash, months)
+            except ImportRefused:
+                _refused(batch, months, made)
+                raise
+            if summary.rows_rejected and not accept_valid:
+                summary.refused = True
+                _refused(batch, months, made)
+                return summary
+            if bad_rows:
+                batch.quarantine_encrypted = crypto.encrypt(
+                    json.dumps(bad_rows, ensure_ascii=False), context=QUARANTINE_CONTEXT
+                )
+                batch.save(update_fields=["quarantine_encrypted"])
+            _write(stash, batch, progress, months)
     _reconcile(batch, summary, actor)
     return summary
 
@@ -319,24 +392,27 @@ FREE_TEXT = ("serial", "name", "failure_reason", "category")
 
 
 def _write(
-    stash: columnar.Stash, batch: PayoutBatch, progress: Progress | None, months: _Months | None
+    stash: columnar.Stash | _Stage,
+    batch: PayoutBatch,
+    progress: Progress | None,
+    months: _Months | None,
 ) -> None:
-    """The stashed blocks, once the whole file is known good, a block at a time (opened in a
-    thread while the database writes the block before); each block commits with the batch's
-    count. Then, on PostgreSQL, each new month's load table is indexed in bulk and attached
-    (ledger.partitions), so that a month appears whole.
+    """The kept blocks, once the whole file is known good, a block at a time; each block
+    commits with the batch's count. Then, on PostgreSQL, each new month's load table is
+    indexed in bulk and attached (ledger.partitions), so that a month appears whole.
 
-    Rows go in with plain SQL (COPY on PostgreSQL, into the partitions of the months the
-    ledger holds), skipping any row whose key is already in the ledger, so that a resumed or
-    repeated import adds nothing twice.
+    On PostgreSQL the stashed blocks are opened in a thread while the database writes the
+    block before, and go in by COPY into the partitions of the months the ledger holds; on
+    SQLite each block goes from the stage by one INSERT ... SELECT. Either way a row whose key
+    is already in the ledger is skipped, so that a resumed or repeated import adds nothing
+    twice.
     """
+    if isinstance(stash, _Stage):
+        stash.write(batch, progress)
+        return
     for records in columnar.ahead(stash.blocks()):
         with transaction.atomic():
-            if months is not None:
-                written = _copy_rows(records, batch.pk)
-            else:
-                written = _insert_rows(records, batch.pk)
-            _count_written(batch, written)
+            _count_written(batch, _copy_rows(records, batch.pk))
         if progress:
             progress("writing", records.height)
     if months is not None:
@@ -372,24 +448,6 @@ def _copy_text(records: pl.DataFrame, batch_id: int, residents: dict[str, int]) 
         out, separator="\t", quote_style="never", null_value="\\N", include_header=False
     )
     return out.getvalue()
-
-
-def _insert_rows(records: pl.DataFrame, batch_id: int) -> int:
-    """SQLite: one prepared INSERT OR IGNORE run over the block by the driver itself, each
-    payout with its resident found by the blind index of its ID number."""
-    table = connection.ops.quote_name(Payout._meta.db_table)
-    residents = connection.ops.quote_name(Resident._meta.db_table)
-    placeholders = ", ".join(["?"] * len(COLUMNS))
-    columns = _columns(batch_id) | {"person": pl.col("id_number_index")}
-    connection.ensure_connection()
-    raw = connection.connection
-    before = raw.total_changes
-    raw.executemany(
-        f"INSERT OR IGNORE INTO {table} ({', '.join(COLUMNS)}, resident_id) "  # noqa: S608
-        f"VALUES ({placeholders}, (SELECT id FROM {residents} WHERE id_number_index = ?))",
-        records.select(**columns).iter_rows(),
-    )
-    return int(raw.total_changes - before)
 
 
 def _copy_rows(records: pl.DataFrame, batch_id: int) -> int:

@@ -418,7 +418,10 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
 
 @cache
 def _makers() -> tuple[
-    Callable[[str], bytes], Callable[[str], str], Callable[[str], str], Callable[[str], str]
+    Callable[[list[str]], list[bytes]],
+    Callable[[str], str],
+    Callable[[str], str],
+    Callable[[str], str],
 ]:
     return (
         crypto.encrypter(PAYOUT_ID_CONTEXT),
@@ -436,7 +439,7 @@ def finish(canonicals: list[str], ids: list[str], accounts: list[str]) -> Secret
     seal, row_key, person, account_key = _makers()
     return (
         [row_key(value) for value in canonicals],
-        [seal(value) for value in ids],
+        seal(ids),
         [person(value) for value in ids],
         [mask_id_number(value) for value in ids],
         [account_key(value) if value else "" for value in accounts],

@@ -96,8 +96,11 @@ def test_the_many_values_indexer_follows_the_key_setting() -> None:
 
 def test_the_many_values_encrypter_makes_ordinary_ciphertexts() -> None:
     seal = crypto.encrypter(CONTEXT)
-    first, second = seal("360426199101010071"), seal("360426199101010071")
+    first, second, third = seal(["360426199101010071", "360426199101010071", ""])
+    assert len({first[:14], second[:14], third[:14]}) == 3  # each its own nonce
     assert first != second
+    assert crypto.decrypt(third, context=CONTEXT) == ""
+    assert seal([]) == []
     assert crypto.decrypt(first, context=CONTEXT) == "360426199101010071"
     with pytest.raises(crypto.DecryptionError):
         crypto.decrypt(first, context="ledger.Payout.row")

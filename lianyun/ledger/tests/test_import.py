@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from lianyun.ledger import columnar
+from lianyun.ledger import actions, columnar
 from lianyun.ledger.actions import import_payouts, in_order
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
@@ -271,11 +271,13 @@ def test_an_open_file_is_read_in_blocks_with_the_same_outcome_as_its_bytes(
     assert import_payouts(data=good, source="cli").already_imported
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps them in a stage")
 def test_the_checked_rows_wait_on_disk_only_sealed(
     county: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The file is read once; its finished rows wait for the write in a stash that holds no ID
-    number or account in the clear and is sealed under a key only the import holds."""
+    """PostgreSQL: the file is read once; its finished rows of months the ledger holds wait for
+    the write in a stash that holds no ID number or account in the clear and is sealed under a
+    key only the import holds."""
     import_payouts(data=_csv(_rows(1, start=100)), source="cli")  # PostgreSQL: a month held
     kept: list[bytes] = []
     put = columnar.Stash.put
@@ -296,6 +298,39 @@ def test_the_checked_rows_wait_on_disk_only_sealed(
     for row in rows:
         for clear in (row[1], row[2], row[10]):  # ID number, name, account
             assert all(clear.encode() not in disk for disk in kept)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps them in a stash")
+def test_the_checked_rows_wait_in_the_stage_finished(
+    county: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: the finished rows wait for the write in a temporary table of the importing
+    connection, which holds no ID number or account in the clear and goes with the import."""
+    staged: list[tuple[object, ...]] = []
+    put = actions._Stage.put
+
+    def watched(self: actions._Stage, block: pl.DataFrame) -> None:
+        assert not set(columnar.CLEAR) & set(block.columns)
+        put(self, block)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM temp.{actions._Stage.TABLE}")  # noqa: S608
+            staged.extend(cursor.fetchall())
+
+    monkeypatch.setattr(actions._Stage, "put", watched)
+    monkeypatch.setattr(columnar, "BLOCK", 2048)  # bytes of the file at a time
+    rows = _rows(50)
+    summary = import_payouts(data=_csv(rows), source="cli")
+    assert summary.rows_written == 50 == Payout.objects.count()
+    assert len(staged) > 50  # every block, read back after each was added
+    text = repr(staged)
+    for row in rows:
+        for clear in (row[1], row[10]):  # ID number, account
+            assert clear not in text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_temp_master WHERE name = %s", [actions._Stage.TABLE]
+        )
+        assert cursor.fetchall() == []
 
 
 def test_progress_is_told_in_order_with_early_writes_after_the_check() -> None:
