@@ -84,12 +84,12 @@ def index_parted(conn) -> None:  # type: ignore[no-untyped-def]
     """The same indexes, made on the parent so that every partition has them. A unique index on
     a partitioned table must hold the partition keys: row_key is a keyed hash of the whole row,
     period and village included, so unique per (county, period) is unique everywhere; serials
-    are unique per county and period (see docs/scaling.md)."""
+    are unique per county and period (see docs/scaling.md). One index finds a person and keeps
+    each row once, as ledger.models.Payout's payout_person_row_unique does."""
     psql(conn, "ALTER TABLE parted ADD PRIMARY KEY (county_id, period, id)")
-    psql(conn, "CREATE UNIQUE INDEX ON parted (county_id, period, row_key)")
+    psql(conn, "CREATE UNIQUE INDEX ON parted (id_number_index, period, county_id, row_key)")
     psql(conn, "CREATE UNIQUE INDEX ON parted (county_id, period, serial)")
     psql(conn, "CREATE INDEX ON parted (village_id, period)")
-    psql(conn, "CREATE INDEX ON parted (id_number_index, period)")
     psql(conn, "CREATE INDEX ON parted (resident_id)")
     psql(conn, "CREATE INDEX ON parted (batch_id)")
 

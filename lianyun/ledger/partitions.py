@@ -15,6 +15,8 @@ from django.db.backends.utils import CursorWrapper
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
 
 PARENT = Payout._meta.db_table
+# The ledger's unique constraints (ledger.models.Payout), built on a month before it is attached.
+UNIQUE = (("id_number_index", "period", "row_key"), ("serial", "period"))
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
@@ -89,7 +91,7 @@ class MonthLoad:
                 )
                 cursor.execute(f"DROP TABLE {table}")
                 return
-            for columns in ("row_key", "serial"):
+            for columns in UNIQUE:
                 self._unique(cursor, columns)
             cursor.execute(f"ALTER TABLE {table} RENAME TO {_quoted(self.partition)}")
             partition = _quoted(self.partition)
@@ -102,20 +104,22 @@ class MonthLoad:
                 f"ALTER TABLE {partition} DROP CONSTRAINT {_quoted(self.table + '_period')}"
             )
 
-    def _unique(self, cursor: CursorWrapper, column: str) -> None:
-        """A unique index on (column, period); duplicates (a row sent twice in the file, or
-        written twice by an import that was resumed) are dropped first if building it fails."""
+    def _unique(self, cursor: CursorWrapper, columns: tuple[str, ...]) -> None:
+        """A unique index on the columns; duplicates (a row sent twice in the file, or written
+        twice by an import that was resumed) are dropped first if building it fails."""
         table = _quoted(self.table)
-        index = _quoted(f"{self.partition}_{column}_period_key")
-        build = f"CREATE UNIQUE INDEX {index} ON {table} ({column}, period)"
+        index = _quoted(f"{self.partition}_{columns[0]}_{columns[-1]}_key")
+        listed = ", ".join(columns)
+        build = f"CREATE UNIQUE INDEX {index} ON {table} ({listed})"
         try:
             with transaction.atomic():
                 cursor.execute(build)
         except IntegrityError:
+            present = " AND ".join(f"{column} IS NOT NULL" for column in columns)
             cursor.execute(
                 f"DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, "  # noqa: S608
-                f"row_number() OVER (PARTITION BY {column} ORDER BY id) AS n FROM {table} "
-                f"WHERE {column} IS NOT NULL) AS numbered WHERE n > 1)"
+                f"row_number() OVER (PARTITION BY {listed} ORDER BY id) AS n FROM {table} "
+                f"WHERE {present}) AS numbered WHERE n > 1)"
             )
             cursor.execute(build)
 

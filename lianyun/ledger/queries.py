@@ -63,7 +63,7 @@ def statement(index: str, year: int) -> YearStatement:
     items = quote(SubsidyItem._meta.db_table)
     units = quote(Unit._meta.db_table)
     paid_on = Payout._meta.get_field("paid_on")
-    # A range, not startswith: LIKE cannot use the (id_number_index, period) index.
+    # A range, not startswith: LIKE cannot use the (id_number_index, period, row_key) index.
     sql = (
         "SELECT p.id, i.name, u.name, p.period, p.amount, p.paid_on, p.status, "  # noqa: S608
         f"p.failure_reason, p.account_last4 FROM {payouts} p "
