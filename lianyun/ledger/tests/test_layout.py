@@ -3,6 +3,7 @@ statement at a time by triggers; on SQLite one table with its foreign keys. Eith
 reference written straight in SQL is refused, and so is deleting a row payouts refer to."""
 
 import datetime
+import importlib
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -66,6 +67,48 @@ def test_each_month_is_a_partition_made_whole_and_statements_prune_to_it(county:
     ).query.sql_with_params()
     assert scanned(board_sql, list(board_params)) == {"2026-10"}
     assert len(village_board(village, "2026-10", "2026-10").lines) == 6
+
+
+@postgres_only
+def test_an_attached_month_has_each_of_the_ledgers_indexes_once(county: Cast) -> None:
+    """Every index of a month made by an import is the month's part of one of the ledger's
+    own; none stands beside them, to be built and written for nothing."""
+    import_payouts(data=payout_csv(_month(payout_rows(6), "2026-10")), source="cli")
+    partition = partitions.partition_name("2026-10")
+    own = run_sql(
+        "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)",
+        [partition],
+    )
+    assert own == []
+    counts = run_sql(
+        "SELECT (SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass), "
+        "(SELECT count(*) FROM pg_index WHERE indrelid = 'ledger_payout'::regclass)",
+        [partition],
+    )
+    assert counts[0][0] == counts[0][1]
+
+
+@postgres_only
+def test_the_copies_made_by_earlier_imports_are_dropped(county: Cast) -> None:
+    """ledger 0012: an index of a month that belongs to none of the ledger's own goes."""
+    import_payouts(data=payout_csv(_month(payout_rows(6), "2026-10")), source="cli")
+    partition = partitions.partition_name("2026-10")
+    run_sql(f"CREATE UNIQUE INDEX stray_copy ON {partition} (serial, period)")
+    drop_strays = importlib.import_module(
+        "lianyun.ledger.migrations.0012_drop_duplicate_month_indexes"
+    ).drop_strays
+    with connection.schema_editor() as editor:
+        drop_strays(None, editor)
+    names = {
+        row[0]
+        for row in run_sql("SELECT indexname FROM pg_indexes WHERE tablename = %s", [partition])
+    }
+    assert "stray_copy" not in names
+    assert (
+        len(names)
+        == run_sql("SELECT count(*) FROM pg_index WHERE indrelid = 'ledger_payout'::regclass")[0][0]
+    )
 
 
 @postgres_only
