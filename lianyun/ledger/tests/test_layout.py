@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from lianyun.ledger import columnar, partitions
 from lianyun.ledger.actions import import_payouts
@@ -234,6 +234,29 @@ def test_a_bad_reference_written_straight_in_sql_is_refused(county: Cast) -> Non
         lambda: run_sql("DELETE FROM policies_subsidyitem WHERE id = %s", [payout.item_id])
     )
     assert Payout.objects.filter(batch=payout.batch).count() == 3
+
+
+@postgres_only
+@pytest.mark.parametrize("bad", ["village_id", "item_id", "batch_id", "resident_id"])
+def test_a_month_with_a_bad_reference_is_never_attached(county: Cast, bad: str) -> None:
+    """A new month's load table is checked for its references once, as it is attached: a
+    bad one written straight into the table keeps the month out of the ledger."""
+    import_payouts(data=payout_csv(payout_rows(2)), source="cli")
+    payout = Payout.objects.get(serial="SN00000000")
+    load = partitions.MonthLoad("2027-01", payout.batch_id)
+    load.begin()
+    columns = [f.column for f in Payout._meta.concrete_fields if f.column != "id"]
+    row = {f.column: getattr(payout, f.attname) for f in Payout._meta.concrete_fields}
+    row |= {"period": "2027-01", "row_key": "another", "serial": "another", bad: 987654321}
+    run_sql(
+        f"INSERT INTO {load.table} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})",
+        [row[c] for c in columns],
+    )
+    with pytest.raises(IntegrityError):
+        load.attach()
+    assert "2027-01" not in partitions.existing()
+    load.drop()
 
 
 def test_deleting_a_resident_unlinks_their_payouts(county: Cast) -> None:
