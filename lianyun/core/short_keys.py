@@ -11,7 +11,7 @@ indexes once; SQLite, which does not enforce a varchar's length, updates the row
 from collections.abc import Callable
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 from lianyun.core.crypto import KEY_BYTES
 
@@ -39,14 +39,18 @@ def _shorten(table: str, columns: tuple[str, ...]) -> Callable[[Any, Any], None]
 
 
 def shorten_keys(
-    table: str, columns: tuple[str, ...], fields: list[migrations.AlterField]
+    table: str, model_name: str, **fields: models.CharField
 ) -> migrations.SeparateDatabaseAndState:
-    """The columns' keys cut to WIDTH hex digits in the database; `fields` say so to Django."""
+    """The named key columns of `table` cut to WIDTH hex digits in the database; `fields`, their
+    new definitions, say so to Django's state of `model_name`."""
     return migrations.SeparateDatabaseAndState(
         database_operations=[
             migrations.RunPython(
-                _shorten(table, columns), migrations.RunPython.noop, elidable=False
+                _shorten(table, tuple(fields)), migrations.RunPython.noop, elidable=False
             )
         ],
-        state_operations=fields,
+        state_operations=[
+            migrations.AlterField(model_name=model_name, name=name, field=field)
+            for name, field in fields.items()
+        ],
     )

@@ -15,21 +15,9 @@ class Migration(migrations.Migration):
     operations = [
         shorten_keys(
             "ledger_payout",
-            ("row_key", "id_number_index", "account_index"),
-            [
-                migrations.AlterField(
-                    model_name="payout", name="row_key", field=models.CharField(max_length=32)
-                ),
-                migrations.AlterField(
-                    model_name="payout",
-                    name="id_number_index",
-                    field=models.CharField(max_length=32),
-                ),
-                migrations.AlterField(
-                    model_name="payout",
-                    name="account_index",
-                    field=models.CharField(blank=True, max_length=32),
-                ),
-            ],
+            "payout",
+            row_key=models.CharField(max_length=32),
+            id_number_index=models.CharField(max_length=32),
+            account_index=models.CharField(blank=True, max_length=32),
         )
     ]

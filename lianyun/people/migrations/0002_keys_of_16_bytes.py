@@ -11,18 +11,8 @@ class Migration(migrations.Migration):
     operations = [
         shorten_keys(
             "people_resident",
-            ("id_number_index", "card_number_index"),
-            [
-                migrations.AlterField(
-                    model_name="resident",
-                    name="id_number_index",
-                    field=models.CharField(max_length=32, unique=True),
-                ),
-                migrations.AlterField(
-                    model_name="resident",
-                    name="card_number_index",
-                    field=models.CharField(blank=True, max_length=32, null=True, unique=True),
-                ),
-            ],
+            "resident",
+            id_number_index=models.CharField(max_length=32, unique=True),
+            card_number_index=models.CharField(blank=True, max_length=32, null=True, unique=True),
         )
     ]

@@ -23,92 +23,26 @@ class Migration(migrations.Migration):
     operations = [
         shorten_keys(
             "redflags_householdlink",
-            (
-                "head_index",
-                "member_index",
-            ),
-            [
-                migrations.AlterField(
-                    model_name="householdlink",
-                    name="head_index",
-                    field=models.CharField(max_length=32),
-                ),
-                migrations.AlterField(
-                    model_name="householdlink",
-                    name="member_index",
-                    field=models.CharField(max_length=32),
-                ),
-            ],
+            "householdlink",
+            head_index=models.CharField(max_length=32),
+            member_index=models.CharField(max_length=32),
         ),
         shorten_keys(
-            "redflags_death",
-            ("id_index",),
-            [
-                migrations.AlterField(
-                    model_name="death",
-                    name="id_index",
-                    field=models.CharField(max_length=32, unique=True),
-                ),
-            ],
+            "redflags_death", "death", id_index=models.CharField(max_length=32, unique=True)
         ),
         shorten_keys(
-            "redflags_publicemployee",
-            ("id_index",),
-            [
-                migrations.AlterField(
-                    model_name="publicemployee",
-                    name="id_index",
-                    field=models.CharField(max_length=32),
-                ),
-            ],
+            "redflags_publicemployee", "publicemployee", id_index=models.CharField(max_length=32)
         ),
-        shorten_keys(
-            "redflags_cadreterm",
-            ("id_index",),
-            [
-                migrations.AlterField(
-                    model_name="cadreterm", name="id_index", field=models.CharField(max_length=32)
-                ),
-            ],
-        ),
+        shorten_keys("redflags_cadreterm", "cadreterm", id_index=models.CharField(max_length=32)),
         shorten_keys(
             "redflags_relativelink",
-            (
-                "cadre_index",
-                "relative_index",
-            ),
-            [
-                migrations.AlterField(
-                    model_name="relativelink",
-                    name="cadre_index",
-                    field=models.CharField(max_length=32),
-                ),
-                migrations.AlterField(
-                    model_name="relativelink",
-                    name="relative_index",
-                    field=models.CharField(max_length=32),
-                ),
-            ],
+            "relativelink",
+            cadre_index=models.CharField(max_length=32),
+            relative_index=models.CharField(max_length=32),
         ),
         shorten_keys(
-            "redflags_separatefiling",
-            ("id_index",),
-            [
-                migrations.AlterField(
-                    model_name="separatefiling",
-                    name="id_index",
-                    field=models.CharField(max_length=32),
-                ),
-            ],
+            "redflags_separatefiling", "separatefiling", id_index=models.CharField(max_length=32)
         ),
-        shorten_keys(
-            "redflags_flag",
-            ("id_index",),
-            [
-                migrations.AlterField(
-                    model_name="flag", name="id_index", field=models.CharField(max_length=32)
-                ),
-            ],
-        ),
+        shorten_keys("redflags_flag", "flag", id_index=models.CharField(max_length=32)),
         migrations.RunPython(shorten_evidence, migrations.RunPython.noop, elidable=False),
     ]
