@@ -28,6 +28,7 @@ import argparse
 import csv
 import io
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,9 +62,11 @@ import_catalogue(json.loads(Path("lianyun/policies/data/catalogue.json").read_te
 RUN = """
 import django, re, sys, time
 django.setup()
+from bench.import_payouts import Processors
 from lianyun.ledger.actions import import_payouts
 data = open(sys.argv[1], "rb")  # as `lianyun import_payouts` hands it over: read in blocks
 checked = []
+spent = Processors().__enter__()
 started = time.perf_counter()
 summary = import_payouts(
     data=data,
@@ -71,9 +74,10 @@ summary = import_payouts(
     progress=lambda phase, rows: phase == "checked" and checked.append(time.perf_counter()),
 )
 elapsed = time.perf_counter() - started
+spent.__exit__()
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
 peak = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read()).group(1)
-print(elapsed, summary.rows_written, peak, checked[-1] - started)
+print(elapsed, summary.rows_written, peak, checked[-1] - started, spent.client, spent.database)
 """
 
 # The upload page's and the platform's path: the web process receives the open file and keeps
@@ -294,11 +298,61 @@ def run_upload(env: dict[str, str], path: Path) -> tuple[float, int, int, int]:
     return float(seconds), int(written), int(received_kib), int(worker_kib)
 
 
+class Processors:
+    """Processor seconds spent between two readings: by the importing process itself and the
+    worker processes it forked and waited for, and by a PostgreSQL server on this machine (its
+    live processes, and those its postmaster has reaped). A job's processor seconds over the
+    machine's cores is the least wall time it could take here."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _client_now() -> float:
+        usages = [
+            resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        ]
+        return sum(usage.ru_utime + usage.ru_stime for usage in usages)
+
+    @staticmethod
+    def server() -> float:
+        names, stats = {}, {}
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                names[entry.name] = (entry / "comm").read_text().strip()
+                stats[entry.name] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+        ticks = 0
+        for pid, fields in stats.items():
+            if names[pid] != "postgres":
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if names.get(fields[1]) != "postgres":  # the postmaster: + the backends it reaped
+                ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+        return ticks / Processors.TICK
+
+    def __enter__(self) -> "Processors":
+        self._client, self._server = self._client_now(), self.server()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        time.sleep(0.2)  # for the postmaster to reap a backend that has just ended
+        self.client = self._client_now() - self._client
+        self.database = self.server() - self._server
+
+
 def run_import(env: dict[str, str], path: Path) -> tuple[float, int, int, float]:
     """The file through the importer: (seconds, rows written, peak KiB of the process, seconds
     until every row was checked)."""
     out = python_words(RUN, str(path), env=env)
     return float(out[0]), int(out[1]), int(out[2]), float(out[3])
+
+
+def import_processors(env: dict[str, str], path: Path) -> tuple[float, int, int, float, float]:
+    """The file through the importer: (seconds, rows written, peak KiB, processor seconds of
+    the import's processes, of the database server's), all over the import alone."""
+    out = python_words(RUN, str(path), env=env)
+    return float(out[0]), int(out[1]), int(out[2]), float(out[4]), float(out[5])
 
 
 # --- PostgreSQL: where the limit is (a) – (d) ---------------------------------------------------
@@ -467,18 +521,21 @@ def postgres_limits(options: argparse.Namespace, scratch: Path) -> None:
     filled = float(python_words(PREFILL, ",".join(months), str(per_month), env=env)[0])
     print(f"  the earlier months made, indexed and vacuumed in {filled:.0f} s", flush=True)
     runs: dict[str, list[float]] = {"a": [], "b": [], "c": [], "d": []}
+    processors: dict[str, list[tuple[float, float]]] = {"c": [], "d": []}
     peaks = []
     url = env["DATABASE_URL"]
     for run in range(options.runs):
         runs["a"].append(raw_copy(path, url, logged=True))
         runs["b"].append(float(python_words(SERVER_FLOOR, str(path), env=env)[0]))
-        seconds, written, peak_kib, _checking = run_import(env, path)
+        seconds, written, peak_kib, client, server = import_processors(env, path)
         assert written == options.rows, (written, options.rows)
         runs["c"].append(seconds)
+        processors["c"].append((client, server))
         peaks.append(peak_kib)
-        seconds, written, _peak, _checking = run_import(env, department)
+        seconds, written, _peak, client, server = import_processors(env, department)
         assert written == options.department_rows, (written, options.department_rows)
         runs["d"].append(seconds)
+        processors["d"].append((client, server))
         python_words(FORGET, "2026-10", env=env)
         print(
             f"  run {run + 1}: (a) {runs['a'][-1]:.2f} s  (b) {runs['b'][-1]:.2f} s  "
@@ -501,6 +558,17 @@ def postgres_limits(options: argparse.Namespace, scratch: Path) -> None:
     )
     print(f"(d) time / (c) time = 1/{c / d:.1f} (target: 1/25 or less)")
     print(f"peak memory of the importing process: {max(peaks) / 1024:,.0f} MiB (max of runs)")
+    # The work a job gives the processors bounds its wall time from below: on this machine no
+    # overlap of client and server can finish it sooner than its processor seconds / cores.
+    cores = os.cpu_count() or 1
+    for key, target, what in (("c", 2 * b, "2 x (b)"), ("d", c / 25, "(c) / 25")):
+        client = statistics.median(spent[0] for spent in processors[key])
+        server = statistics.median(spent[1] for spent in processors[key])
+        print(
+            f"({key}) processor seconds: import {client:.2f} s + server {server:.2f} s; "
+            f"over {cores} cores at least {(client + server) / cores:.2f} s of wall time, "
+            f"against the target's {what} = {target:.2f} s"
+        )
     p50, p99, flat50, flat99, prepared50, prepared99 = map(
         float, python_words(LOOKUPS, str(options.probes), str(len(months)), env=env)
     )
