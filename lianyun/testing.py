@@ -16,8 +16,9 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.core.idnumbers import synthetic_id_number
+from lianyun.core.roles import Role
 from lianyun.people.models import Household, Post, Relation, Relative, Resident
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 

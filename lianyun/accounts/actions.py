@@ -19,10 +19,10 @@ from lianyun.accounts.models import (
     TOTP_CONTEXT,
     ApiToken,
     Notification,
-    Role,
     User,
 )
 from lianyun.core import audit, crypto
+from lianyun.core.roles import Role
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 
 

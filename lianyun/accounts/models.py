@@ -9,22 +9,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.core.roles import Role
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, RegionKind, Unit
-
-
-class Role(models.TextChoices):
-    VILLAGER = "villager", _("villager")
-    INTEGRITY_OFFICER = "integrity_officer", _("integrity officer")
-    VILLAGE_CADRE = "village_cadre", _("village cadre")
-    INSPECTOR = "inspector", _("inspector")
-    TOWN_COMMISSION = "town_commission", _("town commission")
-    COUNTY_COMMISSION = "county_commission", _("county commission")
-    COUNTY_DEPARTMENT = "county_department", _("county department")
-    CUSTODIAN = "custodian", _("custodian")
-    AUDITOR = "auditor", _("auditor")
-    ADMINISTRATOR = "administrator", _("administrator")
-
 
 TOTP_CONTEXT = "accounts.User.totp_secret"
 

@@ -5,12 +5,13 @@ from django.http import Http404
 
 from lianyun.cases.models import Lead, RectificationItem
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.people.access import recusal_filter
 from lianyun.regions.access import scope_of
 
-LEAD_ROLES = {"town_commission", "county_commission"}
+LEAD_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 # Who records progress and feedback on rectification items.
-WRITE_ROLES = LEAD_ROLES | {"village_cadre", "county_department", "integrity_officer"}
+WRITE_ROLES = LEAD_ROLES | {Role.VILLAGE_CADRE, Role.COUNTY_DEPARTMENT, Role.INTEGRITY_OFFICER}
 
 
 def require_lead_handler(user: Actor) -> None:
@@ -23,7 +24,7 @@ def visible_leads(user: Actor) -> QuerySet[Lead]:
         return Lead.objects.none()
     scope = scope_of(user)
     leads = Lead.objects.filter(region__code__startswith=scope.scope_prefix)
-    if user.role == "town_commission":
+    if user.role == Role.TOWN_COMMISSION:
         leads = leads.filter(handling_unit__region=scope)
     return leads.exclude(
         recusal_filter(

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianyun.accounts.models import User
 from lianyun.cases.models import (
     PARTY_LEVELS,
     STATE_LEVELS,
@@ -41,7 +42,7 @@ from lianyun.publications.models import EntryKind
 from lianyun.regions.models import Region, Unit
 
 
-def _audit(action: str, actor: Any, obj: Lead | RectificationItem, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Lead | RectificationItem, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -58,7 +59,7 @@ def open_lead(
     subject_unit: Unit | None = None,
     subjects: list[Resident] | None = None,
     amount_involved: Decimal = Decimal("0"),
-    actor: Any = None,
+    actor: User | None = None,
     today: datetime.date | None = None,
 ) -> Lead:
     lead = Lead.objects.create(
@@ -83,7 +84,7 @@ def dispose_lead(
     lead: Lead,
     disposition: str,
     reason: str,
-    actor: Any,
+    actor: User | None,
     review_on: datetime.date | None = None,
     amount_involved: Decimal | None = None,
     today: datetime.date | None = None,
@@ -127,7 +128,7 @@ def record_outcome(
     *,
     lead: Lead,
     kind: str,
-    actor: Any,
+    actor: User,
     person: Resident | None = None,
     level: str = "",
     amount: Decimal = Decimal("0"),
@@ -178,7 +179,7 @@ def record_outcome(
 
 @transaction.atomic
 def conclude_lead(
-    *, lead: Lead, conclusion: str, actor: Any, today: datetime.date | None = None
+    *, lead: Lead, conclusion: str, actor: User | None, today: datetime.date | None = None
 ) -> Lead:
     if lead.status != LeadStatus.DISPOSED:
         raise ValidationError(_("Only a lead being handled can be concluded."))
@@ -205,7 +206,7 @@ def register_rectification(
     owner_unit: Unit,
     responsible: str,
     deadline: datetime.date,
-    actor: Any,
+    actor: User | None,
     measures: str = "",
     raised_by: Any = None,
     needs_confirmation: bool = False,
@@ -258,7 +259,7 @@ def record_milestone(
     item: RectificationItem,
     progress: int,
     note: str,
-    actor: Any,
+    actor: User,
     files: list[UploadedFile] | None = None,
     today: datetime.date | None = None,
 ) -> Milestone:
@@ -302,7 +303,11 @@ def delete_items(items: QuerySet[RectificationItem]) -> int:
 
 @transaction.atomic
 def publish_feedback(
-    *, item: RectificationItem, feedback: str, actor: Any, today: datetime.date | None = None
+    *,
+    item: RectificationItem,
+    feedback: str,
+    actor: User | None,
+    today: datetime.date | None = None,
 ) -> RectificationItem:
     """Public feedback on a finished item; it closes out at once if no villager must confirm."""
     if item.progress < 100:
@@ -323,7 +328,11 @@ def publish_feedback(
 
 @transaction.atomic
 def confirm_rectification(
-    *, item: RectificationItem, satisfied: bool, actor: Any, today: datetime.date | None = None
+    *,
+    item: RectificationItem,
+    satisfied: bool,
+    actor: User | None,
+    today: datetime.date | None = None,
 ) -> RectificationItem:
     """The villager who raised it confirms (销号) or refuses (复号, back to work)."""
     if not item.feedback_on:
@@ -342,7 +351,7 @@ def confirm_rectification(
     return item
 
 
-def _close_out(item: RectificationItem, today: datetime.date, actor: Any) -> None:
+def _close_out(item: RectificationItem, today: datetime.date, actor: User | None) -> None:
     """销号; a public item's result goes into the publication chain, where it cannot be rewritten."""
     item.status = RectificationStatus.CLOSED_OUT
     item.closed_on = today

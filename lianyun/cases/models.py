@@ -20,6 +20,18 @@ from lianyun.people.models import Resident
 from lianyun.regions.models import Region, Unit
 
 
+def source_ref(record: models.Model) -> str:
+    """How a lead or an item names the record it came from: "<app>.<Model>:<id>", the one
+    spelling, made only here."""
+    return f"{record._meta.label}:{record.pk}"
+
+
+def source_of(ref: str) -> tuple[str, str]:
+    """A source reference taken apart: ("<app>.<Model>", "<id>"); the id is for `row_id`."""
+    label, _sep, key = ref.partition(":")
+    return label, key
+
+
 class SourceKind(models.TextChoices):
     PETITION = "petition", _("petition")
     INQUIRY = "inquiry", _("public question")

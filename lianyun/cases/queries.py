@@ -15,6 +15,7 @@ from lianyun.cases.models import (
     RectificationItem,
     RectificationStatus,
 )
+from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionKind
 
 
@@ -106,8 +107,8 @@ def progress_by_town(
     today = today or timezone.localdate()
     rows: dict[str, list[RectificationItem]] = {}
     for item in items:
-        rows.setdefault(item.region.code[:9], []).append(item)
-    towns = {town.code[:9]: town for town in Region.objects.filter(kind=RegionKind.TOWN)}
+        rows.setdefault(town_prefix(item.region.code), []).append(item)
+    towns = {town_prefix(town.code): town for town in Region.objects.filter(kind=RegionKind.TOWN)}
     result = []
     for prefix, group in sorted(rows.items()):
         if prefix not in towns:

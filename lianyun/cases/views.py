@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.cases import actions
 from lianyun.cases.access import (
     access_lead,
@@ -33,9 +34,9 @@ from lianyun.publications.queries import latest_checkpoint
 
 @login_required
 @never_cache
-def lead_list(request: HttpRequest) -> HttpResponse:
-    require_lead_handler(request.user)  # type: ignore[arg-type]
-    leads = visible_leads(request.user).select_related("region", "handling_unit")  # type: ignore[arg-type]
+def lead_list(request: SignedInRequest) -> HttpResponse:
+    require_lead_handler(request.user)
+    leads = visible_leads(request.user).select_related("region", "handling_unit")
     status = request.GET.get("status", "")
     if status:
         leads = leads.filter(status=status)
@@ -46,7 +47,7 @@ def _people(lead: Lead) -> list[tuple[str, str]]:
     return [(str(person.pk), person.name) for person in lead.subjects.all()]
 
 
-def _lead_page(request: HttpRequest, lead: Lead, **forms: Form) -> HttpResponse:
+def _lead_page(request: SignedInRequest, lead: Lead, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         "lead": lead,
         "outcomes": lead.outcomes.select_related("person"),
@@ -65,12 +66,12 @@ def _lead_page(request: HttpRequest, lead: Lead, **forms: Form) -> HttpResponse:
 
 @login_required
 @never_cache
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _lead_page(request, access_lead(request.user, pk))  # type: ignore[arg-type]
+def lead_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _lead_page(request, access_lead(request.user, pk))
 
 
-def _handle(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
-    lead = access_lead(request.user, pk)  # type: ignore[arg-type]
+def _handle(request: SignedInRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
+    lead = access_lead(request.user, pk)
     if run_form(form, lead, run):
         return redirect("cases:lead-detail", pk=lead.pk)
     return _lead_page(request, lead, **{name: form})
@@ -79,7 +80,7 @@ def _handle(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> H
 @login_required
 @require_POST
 @once
-def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_dispose(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -99,8 +100,8 @@ def lead_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def lead_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = access_lead(request.user, pk)  # type: ignore[arg-type]
+def lead_outcome(request: SignedInRequest, pk: int) -> HttpResponse:
+    lead = access_lead(request.user, pk)
 
     def run(lead: Lead, d: dict[str, Any]) -> None:
         person = lead.subjects.filter(pk=d["person"]).first() if d["person"] else None
@@ -123,7 +124,7 @@ def lead_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def lead_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_conclude(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -137,17 +138,17 @@ def lead_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def counter_list(request: HttpRequest) -> HttpResponse:
-    require_lead_handler(request.user)  # type: ignore[arg-type]
-    figures = counters(visible_leads(request.user), visible_rectifications(request.user))  # type: ignore[arg-type]
+def counter_list(request: SignedInRequest) -> HttpResponse:
+    require_lead_handler(request.user)
+    figures = counters(visible_leads(request.user), visible_rectifications(request.user))
     return render(request, "cases/counter_list.html", {"counters": figures})
 
 
 @login_required
 @never_cache
-def rectification_list(request: HttpRequest) -> HttpResponse:
-    require_official(request.user)  # type: ignore[arg-type]
-    items = visible_rectifications(request.user).select_related("region", "owner_unit")  # type: ignore[arg-type]
+def rectification_list(request: SignedInRequest) -> HttpResponse:
+    require_official(request.user)
+    items = visible_rectifications(request.user).select_related("region", "owner_unit")
     towns = progress_by_town(items)
     return render(
         request,
@@ -160,7 +161,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_page(request: HttpRequest, item: RectificationItem, **forms: Form) -> HttpResponse:
+def _item_page(request: SignedInRequest, item: RectificationItem, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         "item": item,
         "milestones": item.milestones.all(),
@@ -178,12 +179,14 @@ def _item_page(request: HttpRequest, item: RectificationItem, **forms: Form) -> 
 
 @login_required
 @never_cache
-def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _item_page(request, access_rectification(request.user, pk))  # type: ignore[arg-type]
+def rectification_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _item_page(request, access_rectification(request.user, pk))
 
 
-def _handle_item(request: HttpRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
-    item = access_rectification(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def _handle_item(
+    request: SignedInRequest, pk: int, name: str, form: Form, run: Any
+) -> HttpResponse:
+    item = access_rectification(request.user, pk, for_write=True)
     if run_form(form, item, run):
         return redirect("cases:rectification-detail", pk=item.pk)
     return _item_page(request, item, **{name: form})
@@ -192,7 +195,7 @@ def _handle_item(request: HttpRequest, pk: int, name: str, form: Form, run: Any)
 @login_required
 @require_POST
 @once
-def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_milestone(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle_item(
         request,
         pk,
@@ -210,8 +213,8 @@ def rectification_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def evidence_detail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
-    item = access_rectification(request.user, pk)  # type: ignore[arg-type]
+def evidence_detail(request: SignedInRequest, pk: int, evidence_id: int) -> HttpResponse:
+    item = access_rectification(request.user, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, milestone__item=item)
     return send_file(
         evidence, actor=request.user, filename=f"evidence-{evidence.pk}.{evidence.extension}"
@@ -221,7 +224,7 @@ def evidence_detail(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
 @login_required
 @require_POST
 @once
-def rectification_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def rectification_feedback(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle_item(
         request,
         pk,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lianyun.core.access import Actor
 from lianyun.core.models import AuditEntry, AuditHead
 
 
@@ -55,7 +56,7 @@ _CHAINED = {"seq", "prev_hash", "entry_hash"}  # what appending decides, not the
 def record(
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor | None = None,
     object_type: str = "",
     object_id: object = "",
     purpose: str = "",

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 
 from lianyun.core import audit, crypto
+from lianyun.core.access import Actor
 from lianyun.core.models import EncryptedFile
 from lianyun.core.uploads import CheckedFile
 
@@ -160,7 +161,7 @@ def inline_response(
     return response
 
 
-def send_file(stored: EncryptedFile, *, actor: Any, filename: str) -> HttpResponse:
+def send_file(stored: EncryptedFile, *, actor: Actor | None, filename: str) -> HttpResponse:
     """Log the read, then hand the file out as a download (never inline)."""
     audit.record(
         action="read:file", actor=actor, object_type=stored._meta.label, object_id=stored.pk

@@ -156,7 +156,3 @@ def load_calendar_file(path: Path) -> CalendarYear:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CalendarFileError(f"cannot read {path.name}: {error}") from None
     return load_calendar_year(data)
-
-
-def load_bundled_calendars() -> list[CalendarYear]:
-    return [load_calendar_file(path) for path in sorted(BUNDLED_CALENDARS.glob("*.json"))]

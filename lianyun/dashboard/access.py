@@ -4,10 +4,11 @@ villages inside); every figure on it is computed over what the viewer may see.""
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.regions.access import access_region, scope_of
 from lianyun.regions.models import Region
 
-DASHBOARD_ROLES = {"town_commission", "county_commission"}
+DASHBOARD_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
 
 def dashboard_region(user: Actor, code: str | None) -> Region:

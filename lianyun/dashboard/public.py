@@ -19,6 +19,7 @@ from lianyun.cases.models import RectificationStatus
 from lianyun.cases.queries import public_rectifications
 from lianyun.inquiries.models import Demand, InquiryMeeting, MeetingStatus
 from lianyun.petitions.queries import monthly_statistics
+from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.models import Survey, SurveyKind
 from lianyun.surveys.queries import closed_figures
@@ -68,11 +69,11 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
     today = today or timezone.localdate()
     first = today.replace(day=1)
     start = (first - datetime.timedelta(days=months * 31)).replace(day=1)
-    towns = {t.code[:9]: t for t in Region.objects.filter(kind=RegionKind.TOWN)}
+    towns = {town_prefix(t.code): t for t in Region.objects.filter(kind=RegionKind.TOWN)}
     raw: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
 
     for row in monthly_statistics(today, months):
-        cell = raw[(row.town.code[:9], row.month)]
+        cell = raw[(town_prefix(row.town.code), row.month)]
         cell["petitions"], cell["accusations"], cell["petitions_ended"] = (
             row.received,
             row.accusations,
@@ -85,7 +86,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
         .values_list("region__code", "m")
         .annotate(n=Count("id"))
     ):
-        raw[(code[:9], f"{month:%Y-%m}")]["items_registered"] += n
+        raw[(town_prefix(code), f"{month:%Y-%m}")]["items_registered"] += n
     closed = public_rectifications().filter(
         status=RectificationStatus.CLOSED_OUT, closed_on__gte=start, closed_on__lt=first
     )
@@ -95,7 +96,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
         .values_list("region__code", "m")
         .annotate(n=Count("id"))
     ):
-        raw[(code[:9], f"{month:%Y-%m}")]["items_closed_out"] += n
+        raw[(town_prefix(code), f"{month:%Y-%m}")]["items_closed_out"] += n
     held = InquiryMeeting.objects.filter(
         status=MeetingStatus.HELD, held_on__gte=start, held_on__lt=first
     )
@@ -105,7 +106,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
         .values_list("village__code", "m")
         .annotate(n=Count("id"))
     ):
-        raw[(code[:9], f"{month:%Y-%m}")]["meetings"] += n
+        raw[(town_prefix(code), f"{month:%Y-%m}")]["meetings"] += n
     demands = Demand.objects.filter(meeting__in=held)
     for code, month, n, solved, funds in (
         demands.annotate(m=TruncMonth("meeting__held_on"))
@@ -117,7 +118,7 @@ def monthly(today: datetime.date | None = None, months: int = 12) -> list[Row]:
             funds=Sum("funds_returned", filter=_solved()),
         )
     ):
-        cell = raw[(code[:9], f"{month:%Y-%m}")]
+        cell = raw[(town_prefix(code), f"{month:%Y-%m}")]
         cell["demands"] += n
         cell["demands_solved"] += solved
         cell["funds_returned"] += Decimal(funds or 0)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.filestore import download_response
 from lianyun.core.forms import PeriodForm
 from lianyun.core.qr import public_url, qr_svg
@@ -27,12 +28,12 @@ MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
 
 @login_required
 @never_cache
-def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    region = dashboard_region(request.user, code)  # type: ignore[arg-type]
+def overview(request: SignedInRequest, code: str | None = None) -> HttpResponse:
+    region = dashboard_region(request.user, code)
     today = timezone.localdate()
     form = PeriodForm(request.GET or None)
     start, end = form.period(today)
-    data = aggregates.overview(request.user, region, start, end, today)  # type: ignore[arg-type]
+    data = aggregates.overview(request.user, region, start, end, today)
     children = region.children.order_by("code") if region.kind != RegionKind.VILLAGE else []
     sections = data.sections
     if request.GET.get("xlsx"):
@@ -70,16 +71,16 @@ def overview(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 @login_required
 @never_cache
-def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
+def drill(request: SignedInRequest, code: str, key: str) -> HttpResponse:
     """The records behind one number of the overview, as the viewer may see them."""
-    region = dashboard_region(request.user, code)  # type: ignore[arg-type]
+    region = dashboard_region(request.user, code)
     if (key not in queries.COUNTERS and key not in queries.LISTS) or (
-        key in queries.FLAG_KEYS and not queries.sees_flags(request.user)  # type: ignore[arg-type]
+        key in queries.FLAG_KEYS and not queries.sees_flags(request.user)
     ):
         raise Http404
     today = timezone.localdate()
     start, end = PeriodForm(request.GET or None).period(today)
-    scope = queries.Scope(request.user, region, start, end, today)  # type: ignore[arg-type]
+    scope = queries.Scope(request.user, region, start, end, today)
     label, entries, value = queries.records(scope, key)
     if request.GET.get("xlsx"):
         return download(
@@ -107,15 +108,15 @@ def drill(request: HttpRequest, code: str, key: str) -> HttpResponse:
 
 @login_required
 @never_cache
-def monthly_report(request: HttpRequest, code: str) -> HttpResponse:
+def monthly_report(request: SignedInRequest, code: str) -> HttpResponse:
     """The month's report (the last full month by default): an A4 page, or DOCX with ?docx=1."""
-    region = dashboard_region(request.user, code)  # type: ignore[arg-type]
+    region = dashboard_region(request.user, code)
     today = timezone.localdate()
     last = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     month = request.GET.get("month", last)
     if not MONTH.fullmatch(month) or month > today.strftime("%Y-%m"):
         month = last
-    built = report.build(request.user, region, month, today)  # type: ignore[arg-type]
+    built = report.build(request.user, region, month, today)
     if request.GET.get("docx"):
         return download_response(
             report.docx(built),

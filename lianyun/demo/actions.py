@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.models import Lead, Outcome, RectificationItem
 from lianyun.core import audit, crypto
 from lianyun.core.append_only import drop_guard, restore_guard
 from lianyun.core.cli import LocalizedError
 from lianyun.core.filestore import delete_files
+from lianyun.core.roles import Role
 from lianyun.demo.cases import seed_cases
 from lianyun.demo.disclosures import seed_disclosures
 from lianyun.demo.exams import seed_exams

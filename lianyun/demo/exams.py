@@ -10,7 +10,8 @@ import random
 
 from django.utils import timezone
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.core.spreadsheet import xlsx
 from lianyun.demo.exam_bank import BANK, BLUEPRINT
 from lianyun.demo.generator import DemoCounty, quiet_official

@@ -29,6 +29,7 @@ from lianyun.people.models import (
     Relative,
     Resident,
 )
+from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 
 BATCH = 5000
@@ -164,7 +165,7 @@ class Generator:
         return made
 
     def villages_of(self, town: Region) -> list[Region]:
-        prefix = town.code[:9]
+        prefix = town_prefix(town.code)
         rows: list[Region] = []
         names: set[str] = set()
         # Towns differ in size: between 60 % and 140 % of the scale's average.

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.actions import publish_feedback, record_milestone
 from lianyun.cases.models import RectificationItem
+from lianyun.core.roles import Role
 from lianyun.demo.generator import DemoCounty, quiet_official
 from lianyun.inspections import actions
 from lianyun.inspections.models import (

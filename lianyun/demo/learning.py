@@ -21,7 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.demo.generator import DemoCounty, quiet_official
 from lianyun.learning import actions as learning
 from lianyun.learning.models import Article, ArticleRead, Category

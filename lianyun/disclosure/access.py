@@ -5,12 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.disclosure.models import Disclosure
 from lianyun.regions.access import access_region
 from lianyun.regions.models import Region, RegionKind
 
-POSTERS = {"village_cadre"}
-WATCHERS = {"town_commission", "county_commission", "inspector"}
+POSTERS = {Role.VILLAGE_CADRE}
+WATCHERS = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION, Role.INSPECTOR}
 
 
 def access_public_village(code: str) -> Region:

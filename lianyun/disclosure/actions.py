@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import re
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianyun.accounts.models import User
 from lianyun.core.filestore import save_files
 from lianyun.core.uploads import CheckedFile, check_upload
 from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind, Objection
@@ -64,7 +64,7 @@ def post_disclosure(
     period: str = "",
     major: bool = False,
     files: list[UploadedFile] | None = None,
-    actor: Any,
+    actor: User | None,
     corrects: Disclosure | None = None,
     today: datetime.date | None = None,
 ) -> Disclosure:

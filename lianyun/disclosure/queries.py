@@ -44,17 +44,6 @@ def due_on(kind: str, today: datetime.date) -> datetime.date:
     return datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, day)
 
 
-def recent_periods(kind: str, today: datetime.date, count: int) -> list[str]:
-    periods: list[str] = []
-    day = today
-    while len(periods) < count:
-        period = period_of(kind, day)
-        if period not in periods:
-            periods.append(period)
-        day -= datetime.timedelta(days=28)
-    return periods
-
-
 def posting_window(disclosure: Disclosure) -> Deadline:
     """The earliest day a notice may come down (≥ 5 days up)."""
     return compute_deadline(RULES["disclosure_posting"], disclosure.posted_on)

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core import pow
+from lianyun.core.access import visitor
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
@@ -53,7 +55,7 @@ def village_list(request: HttpRequest, code: str) -> HttpResponse:
             "disclosures": disclosures[:100],
             "kind": kind,
             "kinds": DisclosureKind.choices,
-            "may_post": may_post(request.user, village),  # type: ignore[arg-type]
+            "may_post": may_post(visitor(request), village),
             "checkpoint": latest_checkpoint(),
         },
     )
@@ -70,7 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disclosure": disclosure,
             "files": list(disclosure.files.all()),
             "matches_record": matches_record(disclosure),
-            "may_post": may_post(request.user, disclosure.village),  # type: ignore[arg-type]
+            "may_post": may_post(visitor(request), disclosure.village),
             "posting": posting_window(disclosure),
             "objection": objection_window(disclosure),
             "can_object": objections_open(disclosure, today),
@@ -139,7 +141,7 @@ def object_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _post(request: HttpRequest, village: Region, corrects: Disclosure | None) -> HttpResponse:
+def _post(request: SignedInRequest, village: Region, corrects: Disclosure | None) -> HttpResponse:
     initial = (
         {
             "kind": corrects.kind,
@@ -179,22 +181,22 @@ def _post(request: HttpRequest, village: Region, corrects: Disclosure | None) ->
 
 @login_required
 @once
-def create(request: HttpRequest, code: str) -> HttpResponse:
-    village = access_poster(request.user, code)  # type: ignore[arg-type]
+def create(request: SignedInRequest, code: str) -> HttpResponse:
+    village = access_poster(request.user, code)
     return _post(request, village, None)
 
 
 @login_required
 @once
-def correct(request: HttpRequest, pk: int) -> HttpResponse:
+def correct(request: SignedInRequest, pk: int) -> HttpResponse:
     disclosure = access_public_disclosure(pk)
-    village = access_poster(request.user, disclosure.village.code)  # type: ignore[arg-type]
+    village = access_poster(request.user, disclosure.village.code)
     return _post(request, village, disclosure)
 
 
 @login_required
-def overview(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_cadence(request.user, code)  # type: ignore[arg-type]
+def overview(request: SignedInRequest, code: str) -> HttpResponse:
+    region = access_cadence(request.user, code)
     today = timezone.localdate()
     if region.kind == RegionKind.TOWN:
         villages = Region.objects.filter(parent=region, kind=RegionKind.VILLAGE)

@@ -3,11 +3,12 @@
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.exams.actions import in_cohort
 from lianyun.exams.models import Attempt, Exam
 
 # The county commission sets exams and reads everyone's results.
-MANAGER_ROLES = {"county_commission"}
+MANAGER_ROLES = {Role.COUNTY_COMMISSION}
 
 
 def require_official(user: Actor) -> None:

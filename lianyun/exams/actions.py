@@ -54,7 +54,7 @@ KIND_NAMES = {
 }
 
 
-def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Any, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -367,12 +367,13 @@ def start_attempt(
 def is_correct(question: ExamQuestion, given: Any) -> bool:
     if given in (None, "", []):
         return False
+    answer: list[str] = question.answer  # a JSON field: a list of strings for every kind
     if question.kind == QuestionKind.MULTIPLE:
-        return sorted(given) == sorted(question.answer)
+        return sorted(given) == sorted(answer)
     if question.kind == QuestionKind.FILL:
         typed = "".join(str(given).split())
-        return any(typed == "".join(a.split()) for a in question.answer)
-    return [given] == question.answer if not isinstance(given, list) else given == question.answer
+        return any(typed == "".join(a.split()) for a in answer)
+    return [given] == answer if not isinstance(given, list) else given == answer
 
 
 @transaction.atomic

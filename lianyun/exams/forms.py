@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianyun.accounts.models import Role
+from lianyun.core.roles import Role
 from lianyun.exams.actions import FALSE, LETTERS, MAX_FILL, TRUE
 from lianyun.exams.models import AttemptAnswer, QuestionKind
 from lianyun.regions.models import Region, RegionKind

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.exams.actions import in_cohort
 from lianyun.exams.models import Attempt, AttemptAnswer, Exam, ExamQuestion
 
@@ -23,7 +24,7 @@ def cohort(exam: Exam) -> list[User]:
     """The officials the exam is assigned to."""
     users = (
         User.objects.filter(is_active=True)
-        .exclude(role="villager")
+        .exclude(role=Role.VILLAGER)
         .select_related("region__parent", "unit")
     )
     if exam.roles:

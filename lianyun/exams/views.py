@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
@@ -33,9 +34,9 @@ from lianyun.exams.models import Attempt, Exam, ExamQuestion
 
 
 def exam_list(request: HttpRequest) -> HttpResponse:
-    if not getattr(request.user, "is_official", False):
+    user = request.user
+    if isinstance(user, AnonymousUser) or not user.is_official:
         return _quiz_hall(request)
-    user: User = request.user  # type: ignore[assignment]
     today = timezone.localdate()
     manager = user.role in MANAGER_ROLES
     mine, managed = [], []
@@ -55,10 +56,10 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = assigned_exam(request.user, pk)  # type: ignore[arg-type]
+def exam_start(request: SignedInRequest, pk: int) -> HttpResponse:
+    exam = assigned_exam(request.user, pk)
     try:
-        attempt = actions.start_attempt(exam=exam, user=request.user)  # type: ignore[arg-type]
+        attempt = actions.start_attempt(exam=exam, user=request.user)
     except ValidationError as error:
         return render(request, "exams/refused.html", {"exam": exam, "reason": error.messages[0]})
     return redirect("exams:attempt-detail", attempt.pk)
@@ -67,8 +68,8 @@ def exam_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @once
-def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+def attempt_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    attempt = own_attempt(request.user, pk)
     if attempt.submitted_at is not None:
         return redirect("exams:attempt-result", attempt.pk)
     rows = list(attempt.answers.select_related("question", "attempt__exam"))
@@ -178,9 +179,9 @@ def quiz_result(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_keep(request: HttpRequest, pk: int) -> JsonResponse:
+def attempt_keep(request: SignedInRequest, pk: int) -> JsonResponse:
     """One answer, sent by the page as it is ticked (so a reload or another device has it)."""
-    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    attempt = own_attempt(request.user, pk)
     rows = list(attempt.answers.select_related("question", "attempt__exam"))
     form = PaperForm(request.POST, rows=rows)
     if not form.is_valid():
@@ -195,8 +196,8 @@ def attempt_keep(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @never_cache
-def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+def attempt_result(request: SignedInRequest, pk: int) -> HttpResponse:
+    attempt = own_attempt(request.user, pk)
     if attempt.submitted_at is None:
         return redirect("exams:attempt-detail", attempt.pk)
     rows = list(attempt.answers.select_related("question"))
@@ -204,8 +205,8 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = managed_exam(request.user, pk)  # type: ignore[arg-type]
+def exam_results(request: SignedInRequest, pk: int) -> HttpResponse:
+    exam = managed_exam(request.user, pk)
     not_taken, not_passed = queries.not_passed(exam)
     return render(
         request,
@@ -222,14 +223,14 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @once
-def exam_create(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)  # type: ignore[arg-type]
+def exam_create(request: SignedInRequest) -> HttpResponse:
+    require_manager(request.user)
     form = ExamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             exam = actions.create_exam(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 title=d["title"],
                 blueprint=d["blueprint"],
                 time_limit=d["time_limit"],
@@ -251,12 +252,12 @@ def exam_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = managed_exam(request.user, pk)  # type: ignore[arg-type]
+def exam_remind(request: SignedInRequest, pk: int) -> HttpResponse:
+    exam = managed_exam(request.user, pk)
     not_taken, not_passed = queries.not_passed(exam)
     sent = actions.remind(
         exam=exam,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         users=[s.user for s in not_taken + not_passed],
     )
     messages.success(request, _("%(n)s officials reminded.") % {"n": sent})
@@ -265,9 +266,9 @@ def exam_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def attempt_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_certificate(request: SignedInRequest, pk: int) -> HttpResponse:
     """A printable certificate for a passed attempt, with a QR code back to the result."""
-    attempt = own_attempt(request.user, pk)  # type: ignore[arg-type]
+    attempt = own_attempt(request.user, pk)
     if not attempt.passed:
         raise Http404
     back = reverse("exams:attempt-result", args=[attempt.pk])
@@ -280,12 +281,12 @@ def attempt_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bank(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)  # type: ignore[arg-type]
+def bank(request: SignedInRequest) -> HttpResponse:
+    require_manager(request.user)
     form = BankForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            added = actions.import_bank(data=form.cleaned_data["file"].read(), actor=request.user)  # type: ignore[arg-type]
+            added = actions.import_bank(data=form.cleaned_data["file"].read(), actor=request.user)
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -1,12 +1,14 @@
 """Who asks, screens, answers and records. Outsiders get 404, as for a missing page."""
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.inquiries.models import Inquiry, InquiryMeeting, InquiryStatus, Questioned
 from lianyun.ledger.access import verified_index
 from lianyun.people.access import recusal_filter
@@ -14,20 +16,26 @@ from lianyun.people.models import Post, Resident
 from lianyun.regions.access import scope_of
 from lianyun.regions.models import Region, RegionKind, Unit
 
-MODERATOR_ROLES = {"county_commission"}
-COMMISSION_ROLES = {"town_commission", "county_commission"}
+MODERATOR_ROLES = {Role.COUNTY_COMMISSION}
+COMMISSION_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 # Roles whose accounts may answer for their own unit (or for themselves, when named).
-ANSWER_ROLES = {"village_cadre", "county_department", "town_commission", "county_commission"}
+ANSWER_ROLES = {
+    Role.VILLAGE_CADRE,
+    Role.COUNTY_DEPARTMENT,
+    Role.TOWN_COMMISSION,
+    Role.COUNTY_COMMISSION,
+}
 # Who schedules meetings and records them on the day.
 ORGANISER_ROLES = COMMISSION_ROLES
-RECORDER_ROLES = COMMISSION_ROLES | {"integrity_officer"}
+RECORDER_ROLES = COMMISSION_ROLES | {Role.INTEGRITY_OFFICER}
 
 
 def asker_of(user: Actor, cookies: Mapping[str, str]) -> Resident | None:
     """The villager asking: a signed-in villager's own person, or the person this browser
     proved to be with a texted code or the card number (the payout lookup's proof)."""
     if user.is_authenticated and not user.is_official and user.resident_id:
-        return user.resident
+        own: Resident = user.resident  # the protocol cannot name Resident
+        return own
     index = verified_index(cookies)
     if index is None:
         return None
@@ -130,7 +138,7 @@ def access_referred(user: Actor, pk: int) -> Inquiry:
     return inquiry
 
 
-def _meetings_for(user: Actor, roles: set[str]) -> QuerySet[InquiryMeeting]:
+def _meetings_for(user: Actor, roles: AbstractSet[str]) -> QuerySet[InquiryMeeting]:
     """Meetings in scope, except those questioning someone this user must recuse from (a
     relative, a colleague of the same unit): they neither record nor vote on them."""
     if not user.is_authenticated or user.role not in roles:

@@ -23,9 +23,10 @@ from lianyun.cases.actions import (
     publish_feedback,
     register_rectification,
 )
-from lianyun.cases.models import SourceKind
+from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core import audit
 from lianyun.core.deadlines import DeadlineRule, PeriodUnit, compute_deadline
+from lianyun.core.roles import Role
 from lianyun.core.sms import send_text
 from lianyun.inquiries.models import (
     OPEN_FOR_ANSWER,
@@ -43,6 +44,7 @@ from lianyun.inquiries.queries import meeting_result_payload
 from lianyun.people.models import Post, Resident
 from lianyun.publications.actions import publish
 from lianyun.publications.models import EntryKind
+from lianyun.regions.codes import county_code, county_prefix
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import commission_of, town_of
 
@@ -65,7 +67,7 @@ def answer_rule() -> DeadlineRule:
     )
 
 
-def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Any, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -115,7 +117,7 @@ def ask(
     """A villager asks in public. It waits for screening before anyone else sees it."""
     now = _now(now)
     today = timezone.localdate(now)
-    if not asker.village.code.startswith(unit.region.code[:6]):
+    if not asker.village.code.startswith(county_prefix(unit.region.code)):
         raise ValidationError(_("You can only ask units of your own county."))
     if category not in Category.values:
         raise ValidationError(_("Choose a category."))
@@ -139,8 +141,8 @@ def ask(
     )
     _audit("ask:inquiry", account, inquiry)
     _notify_roles(
-        ["county_commission"],
-        unit.region.code[:6] + "000000",
+        [Role.COUNTY_COMMISSION],
+        county_code(unit.region.code),
         _("A public question waits for screening."),
         reverse("inquiries:inquiry-screening"),
     )
@@ -153,7 +155,7 @@ def screen(
     inquiry: Inquiry,
     publish_it: bool,
     reason: str = "",
-    actor: Any,
+    actor: User | None,
     now: datetime.datetime | None = None,
 ) -> Inquiry:
     """The county commission's moderator publishes a question or refuses it with a reason."""
@@ -191,7 +193,7 @@ def answer(
     *,
     inquiry: Inquiry,
     text: str,
-    actor: Any,
+    actor: User,
     commitments: list[CommitmentIn] | None = None,
     stated_date: datetime.date | None = None,
     now: datetime.datetime | None = None,
@@ -218,7 +220,7 @@ def answer(
     for commitment in commitments or []:
         item = register_rectification(
             source_kind=SourceKind.INQUIRY,
-            source_ref=f"inquiries.Inquiry:{inquiry.pk}",
+            source_ref=source_ref(inquiry),
             region=inquiry.unit.region,
             title=_text(commitment.action, _("Say what will be done.")),
             owner_unit=inquiry.unit,
@@ -261,7 +263,11 @@ def answer(
 
 @transaction.atomic
 def rate(
-    *, inquiry: Inquiry, satisfied: bool, actor: Any = None, now: datetime.datetime | None = None
+    *,
+    inquiry: Inquiry,
+    satisfied: bool,
+    actor: User | None = None,
+    now: datetime.datetime | None = None,
 ) -> Inquiry:
     """The asker rates the answer. Unsatisfied once: a second answer; twice: the commission."""
     now = _now(now)
@@ -291,7 +297,7 @@ def rate(
 
 @transaction.atomic
 def conclude_referred(
-    *, inquiry: Inquiry, note: str, actor: Any, now: datetime.datetime | None = None
+    *, inquiry: Inquiry, note: str, actor: User | None, now: datetime.datetime | None = None
 ) -> Inquiry:
     """The commission's word on a question that came to it; it is published with the answers."""
     if inquiry.escalated_at is None:
@@ -352,7 +358,7 @@ def _notify_commission(inquiry: Inquiry, text: str) -> None:
     if commission is None:
         return
     _notify_roles(
-        ["town_commission", "county_commission"],
+        [Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION],
         commission.region.code,
         text,
         reverse("inquiries:inquiry-referred"),
@@ -395,7 +401,7 @@ def schedule_meeting(
     place: str,
     panel_size: int,
     officials: list[Post],
-    actor: Any,
+    actor: User,
     panel: str = "",
     observers: str = "",
     threshold: int | None = None,
@@ -479,7 +485,11 @@ def _start_recording(meeting: InquiryMeeting, now: datetime.datetime) -> None:
 
 @transaction.atomic
 def record_statement(
-    *, questioned: Questioned, statement: str, actor: Any, now: datetime.datetime | None = None
+    *,
+    questioned: Questioned,
+    statement: str,
+    actor: User | None,
+    now: datetime.datetime | None = None,
 ) -> Questioned:
     _start_recording(questioned.meeting, _now(now))
     questioned.statement = _text(statement, _("Write down what the official said."))
@@ -495,7 +505,7 @@ def record_vote(
     satisfied: int,
     basic: int,
     unsatisfied: int,
-    actor: Any,
+    actor: User | None,
     now: datetime.datetime | None = None,
 ) -> Questioned:
     """The panel's vote on one official, entered once; below the threshold flags the official."""
@@ -531,7 +541,7 @@ def record_vote(
     )
     if questioned.flagged:
         _notify_roles(
-            ["town_commission", "county_commission"],
+            [Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION],
             meeting.organiser.region.code,
             _("An official fell below the satisfaction threshold at an inquiry meeting."),
             reverse("inquiries:meeting-record", args=[meeting.pk]),
@@ -546,7 +556,7 @@ def record_demand(
     raised_by: str,
     category: str,
     text: str,
-    actor: Any,
+    actor: User | None,
     answered_by: Questioned | None = None,
     reply: str = "",
     promise: str = "",
@@ -598,7 +608,7 @@ def record_demand(
         owner = answered_by.unit if answered_by is not None else meeting.organiser
         demand.item = register_rectification(
             source_kind=SourceKind.INQUIRY_MEETING,
-            source_ref=f"inquiries.Demand:{demand.pk}",
+            source_ref=source_ref(demand),
             region=meeting.village,
             title=f"{meeting.village.name}：{demand.promise}"[:200],
             measures=demand.text,
@@ -612,7 +622,7 @@ def record_demand(
     if misconduct_clue:
         demand.lead = open_lead(
             source_kind=SourceKind.INQUIRY_MEETING,
-            source_ref=f"inquiries.Demand:{demand.pk}",
+            source_ref=source_ref(demand),
             region=meeting.village,
             handling_unit=meeting.organiser,
             summary=demand.text,
@@ -627,7 +637,7 @@ def record_demand(
 
 @transaction.atomic
 def publish_result(
-    *, meeting: InquiryMeeting, actor: Any, now: datetime.datetime | None = None
+    *, meeting: InquiryMeeting, actor: User | None, now: datetime.datetime | None = None
 ) -> InquiryMeeting:
     """The result notice: every vote and every demand with its promise, into the chain."""
     _start_recording(meeting, _now(now))
@@ -653,7 +663,7 @@ def demand_feedback(
     demand: Demand,
     feedback: str,
     funds_returned: Decimal,
-    actor: Any,
+    actor: User | None,
     today: datetime.date | None = None,
 ) -> Demand:
     """The result fed back in public, with any money returned to villagers."""
@@ -670,7 +680,7 @@ def demand_feedback(
 
 @transaction.atomic
 def demand_confirmation(
-    *, demand: Demand, satisfied: bool, actor: Any, today: datetime.date | None = None
+    *, demand: Demand, satisfied: bool, actor: User | None, today: datetime.date | None = None
 ) -> Demand:
     """The villagers' verdict on the feedback (回访): satisfied → 销号, else 复号."""
     if demand.item is None:

@@ -25,6 +25,7 @@ from lianyun.inquiries.models import (
 from lianyun.publications.actions import canonical
 from lianyun.publications.live import Problem
 from lianyun.publications.models import Entry, EntryKind
+from lianyun.regions.codes import town_code
 from lianyun.regions.models import Region
 
 CENTS = Decimal("0.01")
@@ -276,10 +277,10 @@ def counters_by_town(counters: MeetingCounters) -> list[dict[str, object]]:
         names[town.code] = town.name
         rows[town.code]["meetings"] += 1  # type: ignore[operator]
     for demand in counters.demands.select_related("meeting__village"):
-        code = demand.meeting.village.code[:9] + "000"
+        code = town_code(demand.meeting.village.code)
         rows[code]["demands"] += 1  # type: ignore[operator]
     for demand in counters.solved.select_related("meeting__village"):
-        code = demand.meeting.village.code[:9] + "000"
+        code = town_code(demand.meeting.village.code)
         rows[code]["solved"] += 1  # type: ignore[operator]
         rows[code]["funds"] += demand.funds_returned  # type: ignore[operator]
     return [{"code": code, "name": names.get(code, code), **rows[code]} for code in sorted(rows)]

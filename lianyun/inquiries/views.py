@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm
+from lianyun.core.access import visitor
 from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.once import once
 from lianyun.core.params import row_id
@@ -73,12 +75,13 @@ from lianyun.inquiries.queries import (
 )
 from lianyun.people.models import Post
 from lianyun.publications.queries import latest_checkpoint
+from lianyun.regions.codes import county_code, county_prefix
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import region_by_code, towns
 
 
 def _asker(request: HttpRequest) -> Any:
-    return asker_of(request.user, request.COOKIES)  # type: ignore[arg-type]
+    return asker_of(visitor(request), request.COOKIES)
 
 
 def _current_posts(regions: list[Region]) -> list[Post]:
@@ -141,10 +144,14 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     # their county, with that town's and the county's units.
     picked = region_by_code(request.POST.get("region") or request.GET.get("region", ""))
     village = asker.village
-    if picked is not None and picked.code[:6] == village.code[:6] and picked.parent is not None:
+    if (
+        picked is not None
+        and county_prefix(picked.code) == county_prefix(village.code)
+        and picked.parent is not None
+    ):
         village = picked
     places = [village, *([village.parent] if village.kind == RegionKind.VILLAGE else [])]
-    county = Region.objects.filter(kind=RegionKind.COUNTY, code=village.code[:6] + "000000")
+    county = Region.objects.filter(kind=RegionKind.COUNTY, code=county_code(village.code))
     units = list(
         Unit.objects.filter(region__in=[*places, *county])
         .select_related("region")
@@ -195,7 +202,7 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
             "place": village,
             "villages": Region.objects.filter(
                 kind__in=[RegionKind.VILLAGE, RegionKind.TOWN],
-                code__startswith=asker.village.code[:6],
+                code__startswith=county_prefix(asker.village.code),
             ).order_by("code"),
         },
         status=400 if form.errors else 200,
@@ -225,14 +232,14 @@ def _inquiry_page(request: HttpRequest, inquiry: Inquiry, **forms: Form) -> Http
 
 @never_cache
 def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _inquiry_page(request, public_inquiry(pk, _asker(request), request.user))  # type: ignore[arg-type]
+    return _inquiry_page(request, public_inquiry(pk, _asker(request), visitor(request)))
 
 
 @require_POST
 @once
 def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
     asker = _asker(request)
-    inquiry = public_inquiry(pk, asker, request.user)  # type: ignore[arg-type]
+    inquiry = public_inquiry(pk, asker, visitor(request))
     if asker is None or inquiry.asker_id != asker.pk:
         raise Http404
     form = RateForm(request.POST)
@@ -254,7 +261,7 @@ def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
 def inquiry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The asker confirms that a promised action was done (销号) or not (复号)."""
     asker = _asker(request)
-    inquiry = public_inquiry(pk, asker, request.user)  # type: ignore[arg-type]
+    inquiry = public_inquiry(pk, asker, visitor(request))
     if asker is None or inquiry.asker_id != asker.pk:
         raise Http404
     commitment = get_object_or_404(
@@ -426,9 +433,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def _screening_page(
-    request: HttpRequest, form: ScreenForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: ScreenForm | None = None, failed: int | None = None
 ) -> HttpResponse:
-    queue = screening_queue(request.user).select_related("unit", "official", "asker__village")  # type: ignore[arg-type]
+    queue = screening_queue(request.user).select_related("unit", "official", "asker__village")
     return render(
         request,
         "inquiries/screening_list.html",
@@ -445,15 +452,15 @@ def _screening_page(
 
 @login_required
 @never_cache
-def screening(request: HttpRequest) -> HttpResponse:
+def screening(request: SignedInRequest) -> HttpResponse:
     return _screening_page(request)
 
 
 @login_required
 @require_POST
 @once
-def inquiry_screen(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = screening_queue(request.user).filter(pk=pk).first()  # type: ignore[arg-type]
+def inquiry_screen(request: SignedInRequest, pk: int) -> HttpResponse:
+    inquiry = screening_queue(request.user).filter(pk=pk).first()
     if inquiry is None:
         raise Http404
     form = ScreenForm(request.POST)
@@ -470,8 +477,8 @@ def inquiry_screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def answering(request: HttpRequest) -> HttpResponse:
-    queue = answer_queue(request.user).select_related("unit", "official")  # type: ignore[arg-type]
+def answering(request: SignedInRequest) -> HttpResponse:
+    queue = answer_queue(request.user).select_related("unit", "official")
     today = timezone.localdate()
     waiting = [(q, is_overdue(q, today)) for q in queue.filter(status__in=["awaiting", "reopened"])]
     return render(
@@ -496,8 +503,8 @@ def _commitments(data: dict[str, Any]) -> list[actions.CommitmentIn]:
 @login_required
 @never_cache
 @once
-def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = access_answerable(request.user, pk)  # type: ignore[arg-type]
+def inquiry_answer(request: SignedInRequest, pk: int) -> HttpResponse:
+    inquiry = access_answerable(request.user, pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and run_form(
         form,
@@ -521,9 +528,9 @@ def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _referred_page(
-    request: HttpRequest, form: ConcludeForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: ConcludeForm | None = None, failed: int | None = None
 ) -> HttpResponse:
-    queue = commission_queue(request.user).select_related("unit", "official")  # type: ignore[arg-type]
+    queue = commission_queue(request.user).select_related("unit", "official")
     return render(
         request,
         "inquiries/referred_list.html",
@@ -539,15 +546,15 @@ def _referred_page(
 
 @login_required
 @never_cache
-def referred(request: HttpRequest) -> HttpResponse:
+def referred(request: SignedInRequest) -> HttpResponse:
     return _referred_page(request)
 
 
 @login_required
 @require_POST
 @once
-def inquiry_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = access_referred(request.user, pk)  # type: ignore[arg-type]
+def inquiry_conclude(request: SignedInRequest, pk: int) -> HttpResponse:
+    inquiry = access_referred(request.user, pk)
     form = ConcludeForm(request.POST)
     if run_form(
         form,
@@ -561,15 +568,15 @@ def inquiry_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @once
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: SignedInRequest) -> HttpResponse:
     """Commissions schedule meetings here; they and integrity officers find the meetings
     they record."""
-    meetings = organised_meetings(request.user)  # type: ignore[arg-type]
-    if not may_organise(request.user):  # type: ignore[arg-type]
+    meetings = organised_meetings(request.user)
+    if not may_organise(request.user):
         if request.method == "POST":
             raise Http404
         return render(request, "inquiries/meeting_form.html", {"meetings": meetings[:50]})
-    villages = list(organiser_villages(request.user).select_related("parent"))  # type: ignore[arg-type]
+    villages = list(organiser_villages(request.user).select_related("parent"))
     code = request.POST.get("village") or request.GET.get("village", "")
     village = next((v for v in villages if v.code == code), None)
     posts = _current_posts([village, village.parent]) if village and village.parent else []
@@ -607,7 +614,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _record_page(request: HttpRequest, meeting: InquiryMeeting, **forms: Any) -> HttpResponse:
+def _record_page(request: SignedInRequest, meeting: InquiryMeeting, **forms: Any) -> HttpResponse:
     officials = list(meeting.officials.select_related("person", "unit"))
     choices = [(str(q.pk), f"{q.person.name}（{q.title}）") for q in officials]
     context: dict[str, Any] = {
@@ -630,8 +637,8 @@ def _record_page(request: HttpRequest, meeting: InquiryMeeting, **forms: Any) ->
 
 @login_required
 @never_cache
-def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
-    return _record_page(request, access_meeting_record(request.user, pk))  # type: ignore[arg-type]
+def meeting_record(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _record_page(request, access_meeting_record(request.user, pk))
 
 
 def _questioned(meeting: InquiryMeeting, qid: int) -> Questioned:
@@ -641,8 +648,8 @@ def _questioned(meeting: InquiryMeeting, qid: int) -> Questioned:
 @login_required
 @require_POST
 @once
-def meeting_statement(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
-    meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
+def meeting_statement(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
+    meeting = access_meeting_record(request.user, pk)
     questioned = _questioned(meeting, qid)
     form = StatementForm(request.POST)
     if run_form(
@@ -659,8 +666,8 @@ def meeting_statement(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def meeting_vote(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
-    meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
+def meeting_vote(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
+    meeting = access_meeting_record(request.user, pk)
     questioned = _questioned(meeting, qid)
     form = VoteForm(request.POST)
     if run_form(
@@ -681,8 +688,8 @@ def meeting_vote(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def meeting_demand(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
+def meeting_demand(request: SignedInRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting_record(request.user, pk)
     officials = {str(q.pk): q for q in meeting.officials.select_related("person", "unit")}
     form = DemandForm(
         request.POST, officials=[(k, f"{q.person.name}（{q.title}）") for k, q in officials.items()]
@@ -713,8 +720,8 @@ def meeting_demand(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = access_meeting_record(request.user, pk)  # type: ignore[arg-type]
+def meeting_publish(request: SignedInRequest, pk: int) -> HttpResponse:
+    meeting = access_meeting_record(request.user, pk)
     try:
         actions.publish_result(meeting=meeting, actor=request.user)
     except ValidationError as error:
@@ -725,13 +732,13 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inquiries:meeting-record", pk=meeting.pk)
 
 
-def _managed_demand(request: HttpRequest, pk: int) -> Demand:
+def _managed_demand(request: SignedInRequest, pk: int) -> Demand:
     demand = get_object_or_404(Demand.objects.select_related("meeting", "item"), pk=pk)
-    access_meeting_record(request.user, demand.meeting_id)  # type: ignore[arg-type]
+    access_meeting_record(request.user, demand.meeting_id)
     return demand
 
 
-def _demand_page(request: HttpRequest, demand: Demand, **forms: Form) -> HttpResponse:
+def _demand_page(request: SignedInRequest, demand: Demand, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         "demand": demand,
         "feedback_form": DemandFeedbackForm(),
@@ -748,14 +755,14 @@ def _demand_page(request: HttpRequest, demand: Demand, **forms: Form) -> HttpRes
 
 @login_required
 @never_cache
-def demand_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_manage(request: SignedInRequest, pk: int) -> HttpResponse:
     return _demand_page(request, _managed_demand(request, pk))
 
 
 @login_required
 @require_POST
 @once
-def demand_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_feedback(request: SignedInRequest, pk: int) -> HttpResponse:
     demand = _managed_demand(request, pk)
     form = DemandFeedbackForm(request.POST)
     if run_form(
@@ -775,7 +782,7 @@ def demand_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def demand_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     demand = _managed_demand(request, pk)
     form = DemandConfirmForm(request.POST)
     if run_form(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.inspections.models import Finding, InspectionGroup, MonthlyReport, Visit
 from lianyun.people.access import recusal_filter
 from lianyun.people.models import Post, Resident
@@ -16,7 +17,7 @@ from lianyun.people.queries import recused_resident_ids
 from lianyun.regions.access import scope_of
 from lianyun.regions.models import Region
 
-REVIEWER_ROLES = {"town_commission", "county_commission"}
+REVIEWER_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
 
 def conflict_reason(
@@ -130,12 +131,13 @@ def require_reviewer(user: Actor) -> Region:
 
 def require_county(user: Actor) -> None:
     """The county commission: checklists and the assessment's weights."""
-    if not user.is_authenticated or user.role != "county_commission":
+    if not user.is_authenticated or user.role != Role.COUNTY_COMMISSION:
         raise Http404
 
 
 def cadre_village(user: Actor) -> Region:
     """The village whose expenditures a village cadre records."""
-    if not user.is_authenticated or user.role != "village_cadre" or user.region is None:
+    region: Region | None = user.region  # the protocol cannot name Region
+    if not user.is_authenticated or user.role != Role.VILLAGE_CADRE or region is None:
         raise Http404
-    return user.region
+    return region

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.accounts.actions import notify
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.actions import open_lead, register_rectification
-from lianyun.cases.models import SourceKind
+from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core import audit
 from lianyun.core.filestore import save_files
 from lianyun.core.masking import mask_name
+from lianyun.core.roles import Role
 from lianyun.core.uploads import check_upload
 from lianyun.inspections.access import conflict_reason
 from lianyun.inspections.models import (
@@ -52,7 +53,7 @@ CHECK_ANSWERS = {"ok", "problem", "n/a"}
 MAX_PHOTOS = 10
 
 
-def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Any, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -67,7 +68,7 @@ def form_group(
     leader: User,
     members: list[User],
     villages: list[Region],
-    actor: Any,
+    actor: User | None,
 ) -> InspectionGroup:
     """A town commission forms a group: a leader, members (inspectors of the town) and the
     villages it covers."""
@@ -251,7 +252,7 @@ def review_finding(
         _audit("return:finding", actor, finding)
         return finding
     finding.status = FindingStatus.ACCEPTED
-    ref = f"inspections.Finding:{finding.pk}"
+    ref = source_ref(finding)
     if finding.finding_class == FindingClass.LIVING:
         assert deadline is not None  # noqa: S101 - checked above
         owner = _village_committee(finding.village) or finding.visit.group.commission
@@ -471,7 +472,7 @@ def report_figures(group: InspectionGroup, month: str) -> dict[str, Any]:
 
 @transaction.atomic
 def compile_report(
-    *, group: InspectionGroup, month: str, actor: Any, now: datetime.datetime | None = None
+    *, group: InspectionGroup, month: str, actor: User | None, now: datetime.datetime | None = None
 ) -> MonthlyReport:
     """Compile (or compile again, until it is signed) a group's report for a month that is over."""
     now = now or timezone.now()

@@ -17,11 +17,14 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
+from lianyun.core.access import visitor
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
+from lianyun.core.roles import Role
 from lianyun.core.spreadsheet import download, xlsx
 from lianyun.core.views import add_errors, run_form
 from lianyun.inspections import actions
@@ -74,9 +77,9 @@ from lianyun.regions.models import Region, RegionKind
 
 @login_required
 @never_cache
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: SignedInRequest) -> HttpResponse:
     groups = (
-        visible_groups(request.user)  # type: ignore[arg-type]
+        visible_groups(request.user)
         .select_related("town")
         .prefetch_related("villages", "members__user")
     )
@@ -85,8 +88,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = access_group(request.user, pk)  # type: ignore[arg-type]
+def group_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    group = access_group(request.user, pk)
     villages = list(group.villages.order_by("code"))
     members = []
     for membership in group.members.select_related("user__resident"):
@@ -105,7 +108,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "villages": villages,
             "members": members,
             "visits": group.visits.select_related("village")[:50],
-            "member": is_member(request.user, group),  # type: ignore[arg-type]
+            "member": is_member(request.user, group),
         },
     )
 
@@ -117,10 +120,10 @@ def _checklist() -> list[tuple[int, str, str]]:
 @login_required
 @never_cache
 @once
-def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_create(request: SignedInRequest, pk: int) -> HttpResponse:
     """The visit log, made for a phone in a weak network (the form keeps what was typed)."""
-    group = access_group(request.user, pk)  # type: ignore[arg-type]
-    if not is_member(request.user, group):  # type: ignore[arg-type]
+    group = access_group(request.user, pk)
+    if not is_member(request.user, group):
         return redirect("inspections:group-detail", pk=group.pk)
     villages = {v.code: v for v in group.villages.order_by("code")}
     form = VisitForm(
@@ -144,7 +147,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
                 checklist=form.answers(),
                 files=data["photos"],
                 client_key=data["client_key"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -159,7 +162,7 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visit_page(request: HttpRequest, visit: Visit, **forms: Form) -> HttpResponse:
+def _visit_page(request: SignedInRequest, visit: Visit, **forms: Form) -> HttpResponse:
     answers = {str(k): v for k, v in visit.checklist.items()}
     checklist = [
         (item.text, answers[str(item.pk)])
@@ -171,7 +174,7 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms: Form) -> HttpRespon
         "photos": visit.photos.all(),
         "findings": visit.findings.select_related("item", "lead"),
         "sample": visit.sample.all(),
-        "member": is_member(request.user, visit.group),  # type: ignore[arg-type]
+        "member": is_member(request.user, visit.group),
         "finding_form": FindingForm(),
         "sample_form": SampleForm(),
         "check_form": SampleCheckForm(),
@@ -187,15 +190,15 @@ def _visit_page(request: HttpRequest, visit: Visit, **forms: Form) -> HttpRespon
 
 @login_required
 @never_cache
-def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _visit_page(request, access_visit(request.user, pk))  # type: ignore[arg-type]
+def visit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _visit_page(request, access_visit(request.user, pk))
 
 
 @login_required
 @require_POST
 @once
-def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+def visit_finding(request: SignedInRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)
     form = FindingForm(request.POST)
     if run_form(
         form,
@@ -205,7 +208,7 @@ def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
             village=v.village,
             finding_class=d["finding_class"],
             summary=d["summary"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         ),
     ):
         return redirect("inspections:visit-detail", pk=visit.pk)
@@ -215,13 +218,13 @@ def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+def visit_sample(request: SignedInRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)
     form = SampleForm(request.POST)
     if run_form(
         form,
         visit,
-        lambda v, d: actions.draw_sample(visit=v, month=d["month"], actor=request.user),  # type: ignore[arg-type]
+        lambda v, d: actions.draw_sample(visit=v, month=d["month"], actor=request.user),
     ):
         return redirect("inspections:visit-detail", pk=visit.pk)
     return _visit_page(request, visit, sample_form=form)
@@ -230,8 +233,8 @@ def visit_sample(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = access_visit(request.user, pk, member=True)  # type: ignore[arg-type]
+def visit_sample_check(request: SignedInRequest, pk: int) -> HttpResponse:
+    visit = access_visit(request.user, pk, member=True)
     form = SampleCheckForm(request.POST)
     item_id = row_id(request.POST.get("item"))
     if form.is_valid() and item_id is not None:
@@ -241,7 +244,7 @@ def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
                 item=item,
                 verified=form.cleaned_data["verified"],
                 note=form.cleaned_data["note"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -252,8 +255,8 @@ def visit_sample_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
-    visit = access_visit(request.user, pk)  # type: ignore[arg-type]
+def visit_photo(request: SignedInRequest, pk: int, photo_id: int) -> HttpResponse:
+    visit = access_visit(request.user, pk)
     photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
     return send_file(
         photo, actor=request.user, filename=f"visit-{visit.pk}-{photo.pk}.{photo.extension}"
@@ -261,9 +264,9 @@ def visit_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
 
 
 def _findings_page(
-    request: HttpRequest, form: ReviewForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: ReviewForm | None = None, failed: int | None = None
 ) -> HttpResponse:
-    findings = reviewable_findings(request.user).select_related(  # type: ignore[arg-type]
+    findings = reviewable_findings(request.user).select_related(
         "village", "visit__group", "item", "lead"
     )
     return render(
@@ -282,15 +285,15 @@ def _findings_page(
 
 @login_required
 @never_cache
-def finding_list(request: HttpRequest) -> HttpResponse:
+def finding_list(request: SignedInRequest) -> HttpResponse:
     return _findings_page(request)
 
 
 @login_required
 @require_POST
 @once
-def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = access_finding(request.user, pk)  # type: ignore[arg-type]
+def finding_review(request: SignedInRequest, pk: int) -> HttpResponse:
+    finding = access_finding(request.user, pk)
     form = ReviewForm(request.POST)
     if run_form(
         form,
@@ -301,7 +304,7 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
             comment=d["comment"],
             responsible=d["responsible"],
             deadline=d["deadline"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         ),
     ):
         return redirect("inspections:finding-list")
@@ -318,10 +321,10 @@ def _last_month() -> str:
 
 @login_required
 @never_cache
-def report_list(request: HttpRequest, pk: int) -> HttpResponse:
-    group = access_group(request.user, pk)  # type: ignore[arg-type]
+def report_list(request: SignedInRequest, pk: int) -> HttpResponse:
+    group = access_group(request.user, pk)
     form = MonthForm(request.POST or None, initial={"month": _last_month()})
-    leader = is_leader(request.user, group)  # type: ignore[arg-type]
+    leader = is_leader(request.user, group)
     if request.method == "POST":
         if not leader:
             raise Http404
@@ -342,13 +345,13 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access_report(request.user, pk)  # type: ignore[arg-type]
+def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    report = access_report(request.user, pk)
     form = SignForm(request.POST or None)
     if request.method == "POST" and run_form(
         form,
         report,
-        lambda r, d: actions.sign_report(report=r, comment=d["comment"], actor=request.user),  # type: ignore[arg-type]
+        lambda r, d: actions.sign_report(report=r, comment=d["comment"], actor=request.user),
     ):
         return redirect("inspections:report-detail", pk=report.pk)
     return render(
@@ -358,7 +361,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "figures": report.figures,
             "form": form,
-            "leader": is_leader(request.user, report.group),  # type: ignore[arg-type]
+            "leader": is_leader(request.user, report.group),
             "late": report.signed_at is not None
             and timezone.localdate(report.signed_at) > report.due_on,
         },
@@ -395,7 +398,7 @@ def _report_rows(report: MonthlyReport) -> list[tuple[str, object]]:
 
 
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access_report(request.user, pk)  # type: ignore[arg-type]
+    report = access_report(visitor(request), pk)
     back = reverse("inspections:report-detail", args=[report.pk])
     url = public_url(request, back)
     return render(
@@ -412,7 +415,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_export(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access_report(request.user, pk)  # type: ignore[arg-type]
+    report = access_report(visitor(request), pk)
     data = xlsx(
         f"{report.group.town.name} {report.group.name} {report.month}",
         [_("Report item"), _("Figure")],
@@ -424,9 +427,9 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def summary_list(request: HttpRequest) -> HttpResponse:
+def summary_list(request: SignedInRequest) -> HttpResponse:
     """A town commission sends its month; the county sees which towns are complete and late."""
-    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    region = require_reviewer(request.user)
     month = request.GET.get("month") or request.POST.get("month") or _last_month()
     month_form = MonthForm({"month": month})
     if not month_form.is_valid():
@@ -447,7 +450,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
                 town=town,
                 month=d["month"],
                 comment=d["comment"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             ),
         ):
             return redirect(f"{reverse('inspections:summary-list')}?month={month}")
@@ -493,9 +496,9 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.d
 
 @login_required
 @never_cache
-def assessment(request: HttpRequest) -> HttpResponse:
+def assessment(request: SignedInRequest) -> HttpResponse:
     """The ranking of towns, each score with its formula and every indicator's figures."""
-    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    region = require_reviewer(request.user)
     form, start, end = _period(request)
     towns = (
         [region]
@@ -514,7 +517,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
             "scores": scores,
             "indicators": Indicator.choices,
             "weight_rows": [(label, weights()[code]) for code, label in Indicator.choices],
-            "weight_form": weight_form if request.user.role == "county_commission" else None,  # type: ignore[union-attr]
+            "weight_form": weight_form if request.user.role == Role.COUNTY_COMMISSION else None,
             "changes": WeightChange.objects.select_related("changed_by")[:20],
             "query": request.GET.urlencode(),
         },
@@ -524,9 +527,9 @@ def assessment(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def assessment_town(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
+def assessment_town(request: SignedInRequest, code: str, indicator: str) -> HttpResponse:
     """The records behind one indicator of one town, and the town's score month by month."""
-    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    region = require_reviewer(request.user)
     town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
     if town is None or not region.contains(town) or indicator not in Indicator.values:
         raise Http404
@@ -557,8 +560,8 @@ def assessment_town(request: HttpRequest, code: str, indicator: str) -> HttpResp
 @login_required
 @require_POST
 @once
-def assessment_weight(request: HttpRequest) -> HttpResponse:
-    require_reviewer(request.user)  # type: ignore[arg-type]
+def assessment_weight(request: SignedInRequest) -> HttpResponse:
+    require_reviewer(request.user)
     form = WeightForm(
         request.POST, indicators=[(code, str(label)) for code, label in Indicator.choices]
     )
@@ -569,7 +572,7 @@ def assessment_weight(request: HttpRequest) -> HttpResponse:
             indicator=d["indicator"],
             weight=d["weight"],
             reason=d["reason"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         ),
     ):
         messages.success(request, _("The weight is changed; the change is kept with its reason."))
@@ -583,9 +586,9 @@ def assessment_weight(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @once
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: SignedInRequest) -> HttpResponse:
     """A town commission forms a group from its town's inspectors and villages."""
-    region = require_reviewer(request.user)  # type: ignore[arg-type]
+    region = require_reviewer(request.user)
     if region.kind != RegionKind.TOWN:
         raise Http404
     inspectors = {
@@ -627,15 +630,15 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def checklist_list(request: HttpRequest) -> HttpResponse:
+def checklist_list(request: SignedInRequest) -> HttpResponse:
     """The county's checklists for each kind of visit: add a point, retire one."""
-    require_county(request.user)  # type: ignore[arg-type]
+    require_county(request.user)
     form = ChecklistForm(request.POST or None)
     if request.method == "POST":
         retire = row_id(request.POST.get("retire"))
         if retire is not None:
             item = get_object_or_404(ChecklistItem, pk=retire, active=True)
-            actions.retire_checklist_item(item=item, actor=request.user)  # type: ignore[arg-type]
+            actions.retire_checklist_item(item=item, actor=request.user)
             return redirect("inspections:checklist-list")
         if run_form(
             form,
@@ -643,7 +646,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
             lambda _t, d: actions.add_checklist_item(
                 kind=d["kind"],
                 text=d["text"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             ),
         ):
             return redirect("inspections:checklist-list")
@@ -657,10 +660,10 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def expenditure_list(request: HttpRequest) -> HttpResponse:
+def expenditure_list(request: SignedInRequest) -> HttpResponse:
     """A village cadre records the village's expenditures (村级报账), which account checks
     sample; nothing recorded can be changed here."""
-    village = cadre_village(request.user)  # type: ignore[arg-type]
+    village = cadre_village(request.user)
     form = ExpenditureForm(request.POST or None, initial={"spent_on": timezone.localdate()})
     if request.method == "POST" and run_form(
         form,
@@ -689,8 +692,8 @@ def expenditure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _summary(request: HttpRequest, pk: int) -> TownSummary:
-    region = require_reviewer(request.user)  # type: ignore[arg-type]
+def _summary(request: SignedInRequest, pk: int) -> TownSummary:
+    region = require_reviewer(request.user)
     summary = (
         TownSummary.objects.filter(pk=pk, sent_at__isnull=False).select_related("town").first()
     )
@@ -718,7 +721,7 @@ SUMMARY_HEADER = [
 
 
 @login_required
-def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_print(request: SignedInRequest, pk: int) -> HttpResponse:
     summary = _summary(request, pk)
     back = f"{reverse('inspections:summary-list')}?month={summary.month}"
     url = public_url(request, back)
@@ -737,7 +740,7 @@ def summary_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def summary_export(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_export(request: SignedInRequest, pk: int) -> HttpResponse:
     summary = _summary(request, pk)
     data = xlsx(
         f"{summary.town.name} {summary.month}",

@@ -23,10 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.accounts.models import OFFICIAL_ROLES, Role, User
+from lianyun.accounts.models import OFFICIAL_ROLES, User
 from lianyun.accounts.queries import in_audience as audience
 from lianyun.core import audit
 from lianyun.core.filestore import read_file, save_files
+from lianyun.core.roles import Role
 from lianyun.core.uploads import IMAGE_TYPES, CheckedFile, check_upload
 from lianyun.learning.models import Article, ArticleRead, ArticleStatus, Category, Media, MediaKind
 from lianyun.publications.actions import publish
@@ -101,7 +102,7 @@ def in_audience(article: Article, user: Any) -> bool:
     return audience(user, article.roles, article.regions.all())
 
 
-def _audit(action: str, actor: Any, article: Article, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, article: Article, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type="learning.Article", object_id=article.pk,
         detail=detail,

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianyun.accounts.models import Role
 from lianyun.core.forms import MultipleFileField, MultipleFileInput
+from lianyun.core.roles import Role
 from lianyun.learning.models import Category
 from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region, RegionKind

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.learning.actions import article_payload, in_audience
 from lianyun.learning.models import Article, ArticleRead, ArticleStatus
 from lianyun.publications.actions import canonical
@@ -26,7 +27,7 @@ def search(articles: QuerySet[Article], words: str) -> QuerySet[Article]:
 
 def audience(article: Article) -> list[User]:
     """The officials a required notice binds."""
-    users = User.objects.filter(is_active=True).exclude(role="villager").select_related("region")
+    users = User.objects.filter(is_active=True).exclude(role=Role.VILLAGER).select_related("region")
     if article.roles:
         users = users.filter(role__in=article.roles)
     return [u for u in users.order_by("region__code", "username") if in_audience(article, u)]

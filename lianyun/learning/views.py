@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
+from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
 from lianyun.core.views import add_errors
@@ -31,7 +33,7 @@ from lianyun.policies.models import SubsidyItem
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = readable_articles(request.user)  # type: ignore[arg-type]
+    articles = readable_articles(visitor(request))
     category = request.GET.get("category", "")
     if category in Category.values:
         articles = articles.filter(category=category)
@@ -58,7 +60,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_for(request.user, pk)  # type: ignore[arg-type]
+    article = article_for(visitor(request), pk)
     actions.record_read(article=article, user=request.user)
     return render(
         request,
@@ -68,10 +70,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "media": list(article.media.all()),
             "items": list(article.policy_items.all()),
             "entry": actions.chain_entry(article),
-            "editable": may_edit(request.user, article),  # type: ignore[arg-type]
-            "reviewable": may_review(request.user, article)  # type: ignore[arg-type]
+            "editable": may_edit(visitor(request), article),
+            "reviewable": may_review(visitor(request), article)
             and article.status == ArticleStatus.REVIEW,
-            "withdrawable": may_review(request.user, article)  # type: ignore[arg-type]
+            "withdrawable": may_review(visitor(request), article)
             and article.status == ArticleStatus.PUBLISHED,
             "review_form": ReviewForm(),
             "withdraw_form": WithdrawForm(),
@@ -82,15 +84,15 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def media(request: HttpRequest, pk: int) -> HttpResponse:
     """A picture, recording or video, inline so the page can show and play it; nothing in it
     can run (sandbox, no sniffing)."""
-    return inline_response(media_for(request.user, pk), request=request, max_age=86400)  # type: ignore[arg-type]
+    return inline_response(media_for(visitor(request), pk), request=request, max_age=86400)
 
 
-def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> Article | None:
+def _save(request: SignedInRequest, form: ArticleForm, article: Article | None) -> Article | None:
     d = form.cleaned_data
     try:
         checked = [actions.check_media(f) for f in d["uploads"]]
         return actions.save_article(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             article=article,
             title=d["title"],
             category=d["category"],
@@ -109,8 +111,8 @@ def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> A
 
 @login_required
 @once
-def article_create(request: HttpRequest) -> HttpResponse:
-    require_editor(request.user)  # type: ignore[arg-type]
+def article_create(request: SignedInRequest) -> HttpResponse:
+    require_editor(request.user)
     form = ArticleForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         article = _save(request, form, None)
@@ -120,9 +122,9 @@ def article_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_for(request.user, pk)  # type: ignore[arg-type]
-    if not may_edit(request.user, article):  # type: ignore[arg-type]
+def article_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    article = article_for(request.user, pk)
+    if not may_edit(request.user, article):
         return redirect("learning:article-detail", article.pk)
     initial = {
         "title": article.title,
@@ -142,10 +144,10 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_for(request.user, pk)  # type: ignore[arg-type]
+def article_submit(request: SignedInRequest, pk: int) -> HttpResponse:
+    article = article_for(request.user, pk)
     try:
-        actions.submit_for_review(article=article, actor=request.user)  # type: ignore[arg-type]
+        actions.submit_for_review(article=article, actor=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -155,14 +157,14 @@ def article_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_review(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_for(request.user, pk)  # type: ignore[arg-type]
+def article_review(request: SignedInRequest, pk: int) -> HttpResponse:
+    article = article_for(request.user, pk)
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
         actions.review(
             article=article,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             approve=request.POST.get("decision") == "publish",
             note=form.cleaned_data.get("note", ""),
         )
@@ -173,13 +175,13 @@ def article_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def article_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    article = article_for(request.user, pk)  # type: ignore[arg-type]
+def article_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
+    article = article_for(request.user, pk)
     form = WithdrawForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the article is withdrawn."))
-        actions.withdraw(article=article, actor=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        actions.withdraw(article=article, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("learning:article-detail", article.pk)
@@ -187,10 +189,10 @@ def article_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: SignedInRequest) -> HttpResponse:
     """An editor's drafts and articles; for the county commission, the review queue too."""
-    require_editor(request.user)  # type: ignore[arg-type]
-    user: User = request.user  # type: ignore[assignment]
+    require_editor(request.user)
+    user: User = request.user
     mine = Article.objects.filter(author=user).order_by("-updated_at")
     queue = (
         Article.objects.filter(status=ArticleStatus.REVIEW).exclude(author=user)
@@ -208,8 +210,8 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def article_reads(request: HttpRequest, pk: int) -> HttpResponse:
-    article = read_status_for(request.user, pk)  # type: ignore[arg-type]
+def article_reads(request: SignedInRequest, pk: int) -> HttpResponse:
+    article = read_status_for(request.user, pk)
     return render(
         request,
         "learning/article_reads.html",

@@ -21,6 +21,7 @@ from django.http import Http404
 from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
+from lianyun.core.roles import Role
 from lianyun.ledger.models import PayoutUpload
 from lianyun.people.models import Resident, card_number_index, id_number_index
 from lianyun.people.queries import resident_for_proof
@@ -149,7 +150,12 @@ def verified_index(cookies: Mapping[str, str]) -> str | None:
     return index if int(until) >= time.time() else None
 
 
-PUBLISHERS = {"village_cadre", "integrity_officer", "town_commission", "county_commission"}
+PUBLISHERS = {
+    Role.VILLAGE_CADRE,
+    Role.INTEGRITY_OFFICER,
+    Role.TOWN_COMMISSION,
+    Role.COUNTY_COMMISSION,
+}
 
 
 def access_board_village(code: str) -> Region:
@@ -175,10 +181,10 @@ def access_payout_importer(user: Actor) -> set[int] | None:
     (who runs the payment platform's push account) every department's. Others get 404."""
     if not user.is_authenticated:
         raise Http404
-    if user.role == "administrator":
+    if user.role == Role.ADMINISTRATOR:
         return None
     unit_id = getattr(user, "unit_id", None)
-    if user.role == "county_department" and unit_id is not None:
+    if user.role == Role.COUNTY_DEPARTMENT and unit_id is not None:
         return {unit_id}
     raise Http404
 

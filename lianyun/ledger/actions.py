@@ -316,7 +316,7 @@ def import_payouts(
     label: str = "",
     accept_valid: bool = False,
     progress: Progress | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     departments: set[int] | None = None,
 ) -> ImportSummary:
     """Import one file, given as its bytes or as the file itself, opened for reading in binary
@@ -523,7 +523,7 @@ def _copy_rows_staged(records: pl.DataFrame, batch_id: int) -> int:
 
 
 @transaction.atomic
-def _reconcile(batch: PayoutBatch, summary: ImportSummary, actor: Any) -> None:
+def _reconcile(batch: PayoutBatch, summary: ImportSummary, actor: User | None) -> None:
     """Complete only when the counts and the money add up."""
     written = Payout.objects.filter(batch=batch).aggregate(n=Count("id"), total=Sum("amount"))
     good = summary.rows_read - summary.rows_rejected
@@ -591,7 +591,7 @@ def record_lookup(*, resident: Resident | None) -> None:
 
 
 def _publish_page(
-    *, kind: EntryKind, subject: str, title: str, payload: dict[str, Any], actor: Any
+    *, kind: EntryKind, subject: str, title: str, payload: dict[str, Any], actor: User | None
 ) -> tuple[Entry, bool]:
     """Put a public page into the publication chain. (entry, new?)
 
@@ -608,7 +608,7 @@ def _publish_page(
 
 
 @transaction.atomic
-def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
+def publish_board(*, board: Board, actor: User | None) -> tuple[Entry, bool]:
     """A village's payout board for its periods, names masked."""
     return _publish_page(
         kind=EntryKind.VILLAGE_BOARD,
@@ -620,7 +620,9 @@ def publish_board(*, board: Board, actor: Any) -> tuple[Entry, bool]:
     )
 
 
-def publish_boards(*, villages: list[Region], first: str, last: str, actor: Any) -> tuple[int, int]:
+def publish_boards(
+    *, villages: list[Region], first: str, last: str, actor: User | None
+) -> tuple[int, int]:
     """Every village's whole board for the periods, under one signed checkpoint (a month's
     boards for a town's or the county's villages). (published, unchanged)"""
     published = unchanged = 0
@@ -632,7 +634,7 @@ def publish_boards(*, villages: list[Region], first: str, last: str, actor: Any)
 
 
 @transaction.atomic
-def publish_dibao(*, village: Region, period: str, actor: Any) -> tuple[Entry, bool]:
+def publish_dibao(*, village: Region, period: str, actor: User | None) -> tuple[Entry, bool]:
     """A village's 低保 list for a month: masked name, household size, amount, category."""
     return _publish_page(
         kind=EntryKind.DIBAO_LIST,

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import psycopg
 from django.db import connection
-from django.db.models import QuerySet
 
 from lianyun.core.masking import mask_name
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch, PayoutStatus
@@ -101,10 +100,6 @@ def statement(index: str, year: int) -> YearStatement:
     ]
     total = sum((line.amount for line in lines if line.status == "paid"), Decimal("0"))
     return YearStatement(year=year, lines=lines, total=total)
-
-
-def payouts_of(index: str) -> QuerySet[Payout]:
-    return Payout.objects.filter(id_number_index=index)
 
 
 RANGES = ("this_month", "last_month", "last_quarter", "this_year", "last_year")

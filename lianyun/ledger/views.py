@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core import pow
 from lianyun.core.filestore import download_response
 from lianyun.core.limits import client_address
@@ -416,8 +417,8 @@ def board_export(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def board_publish(request: HttpRequest, code: str) -> HttpResponse:
-    village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
+def board_publish(request: SignedInRequest, code: str) -> HttpResponse:
+    village = access_board_publisher(request.user, code)
     # The record holds the whole board for the periods, whatever the page was filtered by.
     _name, first, last, _item, _department = _board_args(request)
     entry, new = publish_board(board=village_board(village, first, last), actor=request.user)
@@ -473,8 +474,8 @@ def dibao_print(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def dibao_publish(request: HttpRequest, code: str) -> HttpResponse:
-    village = access_board_publisher(request.user, code)  # type: ignore[arg-type]
+def dibao_publish(request: SignedInRequest, code: str) -> HttpResponse:
+    village = access_board_publisher(request.user, code)
     period = _dibao_period(request)
     entry, new = publish_dibao(village=village, period=period, actor=request.user)
     _say_published(request, entry.index, new)
@@ -507,14 +508,14 @@ def board_pick(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def uploads(request: HttpRequest) -> HttpResponse:
+def uploads(request: SignedInRequest) -> HttpResponse:
     """A department hands over a payout file; the task queue imports it."""
-    access_payout_importer(request.user)  # type: ignore[arg-type]
+    access_payout_importer(request.user)
     form = PayoutUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         handed = form.cleaned_data["file"]
         upload, _new = receive_upload(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             data=handed,
             label=handed.name or "",
             source="upload",
@@ -525,20 +526,20 @@ def uploads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/upload_list.html",
-        {"form": form, "uploads": visible_uploads(request.user)[:50]},  # type: ignore[arg-type]
+        {"form": form, "uploads": visible_uploads(request.user)[:50]},
     )
 
 
 @login_required
 @never_cache
-def upload_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    upload = access_upload(request.user, public_id)  # type: ignore[arg-type]
+def upload_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
+    upload = access_upload(request.user, public_id)
     return render(request, "ledger/upload_detail.html", {"upload": upload})
 
 
 @login_required
-def upload_errors(request: HttpRequest, public_id: str) -> HttpResponse:
-    upload = access_upload(request.user, public_id)  # type: ignore[arg-type]
+def upload_errors(request: SignedInRequest, public_id: str) -> HttpResponse:
+    upload = access_upload(request.user, public_id)
     report = error_report(upload)
     if report is None:
         raise Http404

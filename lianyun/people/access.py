@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.people.models import Post, Resident
 from lianyun.people.queries import current_unit_ids, recused_resident_ids, resident_by_id_number
 from lianyun.regions.access import access_region, scope_of
@@ -15,7 +16,13 @@ from lianyun.regions.models import Region
 # import matches ID numbers itself), the auditor reads the audit log, the IT operator runs the
 # system: none of them browses or searches residents.
 REGISTER_ROLES = frozenset(
-    {"village_cadre", "integrity_officer", "inspector", "town_commission", "county_commission"}
+    {
+        Role.VILLAGE_CADRE,
+        Role.INTEGRITY_OFFICER,
+        Role.INSPECTOR,
+        Role.TOWN_COMMISSION,
+        Role.COUNTY_COMMISSION,
+    }
 )
 
 
@@ -44,16 +51,6 @@ def access_resident_by_id_number(user: Actor, number: str) -> Resident | None:
         return None
     if not scope.contains(resident.village):
         return None
-    return resident
-
-
-def access_resident(user: Actor, resident_id: int) -> Resident:
-    scope = scope_of(user)
-    resident = Resident.objects.select_related("village").filter(pk=resident_id).first()
-    if resident is None:
-        raise Http404
-    if not scope.contains(resident.village):
-        raise Http404
     return resident
 
 

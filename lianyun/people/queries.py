@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lianyun.people.models import Cadre, Household, Post, Relative, Resident, id_number_index
+from lianyun.people.models import Household, Post, Relative, Resident, id_number_index
 from lianyun.regions.models import Region, Unit, UnitKind
 
 
@@ -51,10 +51,6 @@ def residents_within(region: Region) -> QuerySet[Resident]:
 
 def households_within(region: Region) -> QuerySet[Household]:
     return Household.objects.filter(village__code__startswith=region.scope_prefix)
-
-
-def cadres_within(region: Region) -> QuerySet[Cadre]:
-    return Cadre.objects.filter(village__code__startswith=region.scope_prefix)
 
 
 def is_village_cadre(person: Resident, on: datetime.date | None = None) -> bool:

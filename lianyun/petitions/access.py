@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from django.db.models import QuerySet
 from django.http import Http404
 
-from lianyun.cases.models import RectificationItem, SourceKind
+from lianyun.cases.models import RectificationItem, SourceKind, source_ref
 from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.ledger.access import verified_index
 from lianyun.ledger.models import Payout
 from lianyun.people.access import recusal_filter
@@ -24,19 +25,19 @@ from lianyun.petitions import receipts
 from lianyun.petitions.models import OPEN_STATUSES, IdentityRequest, IdentityRequestStatus, Petition
 from lianyun.regions.access import scope_of
 
-HANDLER_ROLES = {"town_commission", "county_commission"}
+HANDLER_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
 
 def visible_petitions(user: Actor) -> QuerySet[Petition]:
     """Every petition this user may see: the base of queues, counts and badges."""
-    if not user.is_authenticated or user.role not in HANDLER_ROLES | {"custodian"}:
+    if not user.is_authenticated or user.role not in HANDLER_ROLES | {Role.CUSTODIAN}:
         return Petition.objects.none()
     scope = scope_of(user)
     petitions = Petition.objects.filter(region__code__startswith=scope.scope_prefix)
-    if user.role == "custodian":
+    if user.role == Role.CUSTODIAN:
         # A custodian sees a petition only to decide a request to unmask its petitioner.
         petitions = petitions.filter(identity_requests__isnull=False).distinct()
-    if user.role == "town_commission":
+    if user.role == Role.TOWN_COMMISSION:
         petitions = petitions.filter(handling_unit__region=scope)
     return petitions.exclude(
         recusal_filter(
@@ -52,7 +53,7 @@ def require_handler(user: Actor) -> None:
 
 
 def require_custodian(user: Actor) -> None:
-    if not user.is_authenticated or user.role != "custodian":
+    if not user.is_authenticated or user.role != Role.CUSTODIAN:
         raise Http404
 
 
@@ -72,7 +73,7 @@ def access_petition(user: Actor, petition_id: int, *, for_write: bool = False) -
 
 def access_identity_request(user: Actor, request_id: int) -> IdentityRequest:
     """Only a custodian decides, and only for petitions the custodian is not recused from."""
-    if not user.is_authenticated or user.role != "custodian":
+    if not user.is_authenticated or user.role != Role.CUSTODIAN:
         raise Http404
     request = (
         IdentityRequest.objects.filter(
@@ -171,7 +172,7 @@ def access_tracked_rectification(session: object, item_id: int) -> Rectification
     if petition is None:
         raise Http404
     item = RectificationItem.objects.filter(
-        pk=item_id, source_kind=SourceKind.PETITION, source_ref=f"petitions.Petition:{petition.pk}"
+        pk=item_id, source_kind=SourceKind.PETITION, source_ref=source_ref(petition)
     ).first()
     if item is None:
         raise Http404

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
 from lianyun.cases.actions import delete_items, open_lead, register_rectification
-from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind
+from lianyun.cases.models import LeadStatus, RectificationItem, SourceKind, source_ref
 from lianyun.core import audit, crypto
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Extension, PeriodUnit, compute_deadline
@@ -55,6 +55,7 @@ from lianyun.petitions.models import (
     PetitionStatus,
 )
 from lianyun.petitions.queries import VERY_OVERDUE_DAYS
+from lianyun.regions.codes import county_code, town_code
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import commission_of, county_commission
 
@@ -70,7 +71,12 @@ class Submitted:
 
 
 def _event(
-    petition: Petition, kind: EventKind, actor: Any = None, note: str = "", *, visible: bool = True
+    petition: Petition,
+    kind: EventKind,
+    actor: User | None = None,
+    note: str = "",
+    *,
+    visible: bool = True,
 ) -> None:
     PetitionEvent.objects.create(
         petition=petition,
@@ -82,7 +88,7 @@ def _event(
     )
 
 
-def _audit(action: str, actor: Any, petition: Petition, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, petition: Petition, **detail: Any) -> None:
     audit.record(
         action=action,
         actor=actor,
@@ -290,7 +296,7 @@ def _require_reason(reason: str) -> str:
 
 @transaction.atomic
 def accept_petition(
-    *, petition: Petition, actor: Any, today: datetime.date | None = None
+    *, petition: Petition, actor: User | None, today: datetime.date | None = None
 ) -> Petition:
     """受理: the 60-day clock starts; an accusation becomes a lead of the handling commission."""
     _require(petition, PetitionStatus.REGISTERED)
@@ -306,7 +312,7 @@ def accept_petition(
     elif petition.kind == PetitionKind.ACCUSATION and petition.lead is None:
         petition.lead = open_lead(
             source_kind=SourceKind.PETITION,
-            source_ref=f"petitions.Petition:{petition.pk}",
+            source_ref=source_ref(petition),
             region=petition.region,
             handling_unit=petition.handling_unit,
             summary=petition.subject_text
@@ -336,7 +342,7 @@ def forward_petition(
     petition: Petition,
     to_unit: Unit,
     reason: str,
-    actor: Any,
+    actor: User | None,
     today: datetime.date | None = None,
 ) -> Petition:
     """转办: to another commission, which must accept or pass it on within 5 working days."""
@@ -360,7 +366,7 @@ def forward_petition(
 
 
 @transaction.atomic
-def confirm_subject(*, petition: Petition, person: Resident | None, actor: Any) -> Petition:
+def confirm_subject(*, petition: Petition, person: Resident | None, actor: User | None) -> Petition:
     """A commission says whom a petition that named officials in its own words is about: one of
     the people it named, or none of them. The named stay recused either way. If the subject
     sits in the handling commission, the petition goes one level up."""
@@ -383,7 +389,7 @@ def confirm_subject(*, petition: Petition, person: Resident | None, actor: Any) 
 
 
 @transaction.atomic
-def refuse_petition(*, petition: Petition, reason: str, actor: Any) -> Petition:
+def refuse_petition(*, petition: Petition, reason: str, actor: User | None) -> Petition:
     """不予受理, with the reason and where to turn instead."""
     _require(petition, PetitionStatus.REGISTERED)
     reason = _require_reason(reason)
@@ -398,7 +404,7 @@ def refuse_petition(*, petition: Petition, reason: str, actor: Any) -> Petition:
 
 
 @transaction.atomic
-def extend_petition(*, petition: Petition, days: int, reason: str, actor: Any) -> Petition:
+def extend_petition(*, petition: Petition, days: int, reason: str, actor: User | None) -> Petition:
     """Once, by at most 30 days, approved with a reason the petitioner sees (art. 34)."""
     _require(petition, PetitionStatus.ACCEPTED)
     reason = _require_reason(reason)
@@ -439,7 +445,7 @@ def answer_petition(
     petition: Petition,
     decision: str,
     answer: str,
-    actor: Any,
+    actor: User | None,
     today: datetime.date | None = None,
 ) -> Petition:
     """The written answer (意见书): support, explain or not support, with its reasons.
@@ -581,7 +587,7 @@ def read_message(message: PetitionMessage) -> str:
 
 
 @transaction.atomic
-def request_identity(*, petition: Petition, actor: Any, reason: str) -> IdentityRequest:
+def request_identity(*, petition: Petition, actor: User, reason: str) -> IdentityRequest:
     if petition.is_anonymous:
         raise ValidationError(_("This petition is anonymous: there is no identity to request."))
     reason = _require_reason(reason)
@@ -592,7 +598,7 @@ def request_identity(*, petition: Petition, actor: Any, reason: str) -> Identity
 
 @transaction.atomic
 def decide_identity_request(
-    *, request: IdentityRequest, approve: bool, actor: Any
+    *, request: IdentityRequest, approve: bool, actor: User
 ) -> IdentityRequest:
     if request.status != IdentityRequestStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -614,7 +620,7 @@ class ReporterIdentity:
 
 
 @transaction.atomic
-def reveal_reporter(*, petition: Petition, actor: Any) -> ReporterIdentity:
+def reveal_reporter(*, petition: Petition, actor: User | None) -> ReporterIdentity:
     """Decrypt a named petitioner's identity for a handler whose request a custodian approved.
 
     Every view writes one audit row and one event the petitioner can see.
@@ -649,10 +655,6 @@ def reveal_reporter(*, petition: Petition, actor: Any) -> ReporterIdentity:
     return identity
 
 
-def petition_ref(petition: Petition) -> str:
-    return f"petitions.Petition:{petition.pk}"
-
-
 @transaction.atomic
 def register_petition_rectification(
     *,
@@ -661,7 +663,7 @@ def register_petition_rectification(
     owner_unit: Unit,
     responsible: str,
     deadline: datetime.date,
-    actor: Any,
+    actor: User | None,
     measures: str = "",
 ) -> RectificationItem:
     """A problem a petition raised goes on the rectification list; the petitioner confirms it.
@@ -672,7 +674,7 @@ def register_petition_rectification(
         raise ValidationError(_("Accept the petition before putting its problem on the list."))
     item = register_rectification(
         source_kind=SourceKind.PETITION,
-        source_ref=petition_ref(petition),
+        source_ref=source_ref(petition),
         region=petition.region,
         title=title,
         owner_unit=owner_unit,
@@ -691,7 +693,7 @@ def register_petition_rectification(
 
 def rectifications_of(petition: Petition) -> QuerySet[RectificationItem]:
     return RectificationItem.objects.filter(
-        source_kind=SourceKind.PETITION, source_ref=petition_ref(petition)
+        source_kind=SourceKind.PETITION, source_ref=source_ref(petition)
     )
 
 
@@ -709,7 +711,7 @@ def purge_expired_petitions(*, today: datetime.date | None = None) -> int:
     names = list(
         Attachment.objects.filter(petition_id__in=expired).values_list("stored_name", flat=True)
     )
-    refs = [f"petitions.Petition:{pk}" for pk in expired]
+    refs = [source_ref(Petition(pk=pk)) for pk in expired]
     confidential = RectificationItem.objects.filter(
         source_kind=SourceKind.PETITION, source_ref__in=refs, confidential=True
     )
@@ -760,9 +762,9 @@ def _queue_text(petition: Petition, event: str) -> None:
 
 def notify_handlers(petition: Petition, *, county_only: bool = False) -> int:
     """Tell every official who may see this petition that it waits; recusal decides who."""
-    regions = [petition.region.code[:6] + "000000"]
+    regions = [county_code(petition.region.code)]
     if not county_only:
-        regions.append(petition.region.code[:9] + "000")
+        regions.append(town_code(petition.region.code))
     candidates = User.objects.filter(
         role__in=HANDLER_ROLES, is_active=True, region__code__in=regions
     )
@@ -813,7 +815,7 @@ def daily_housekeeping() -> None:
 
 
 @transaction.atomic
-def assign_petitions(*, petitions: list[Petition], assignee: Any, actor: Any) -> int:
+def assign_petitions(*, petitions: list[Petition], assignee: Any, actor: User | None) -> int:
     """Give petitions to one handler, who must be allowed to see each of them (recusal)."""
     allowed = set(
         visible_petitions(assignee)

@@ -11,6 +11,7 @@ from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
 from lianyun.people.models import Resident
 from lianyun.petitions.models import Petition, PetitionEvent, PetitionKind, PetitionStatus
+from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import units_of_region
 
@@ -109,10 +110,10 @@ def monthly_statistics(today: datetime.date | None = None, months: int = 12) -> 
     petitions = Petition.objects.filter(
         received_on__gte=start, received_on__lt=first_of_month, repeat_of__isnull=True
     ).values_list("region__code", "received_on", "kind", "ended_on")
-    towns = {town.code[:9]: town for town in Region.objects.filter(kind=RegionKind.TOWN)}
+    towns = {town_prefix(town.code): town for town in Region.objects.filter(kind=RegionKind.TOWN)}
     counts: dict[tuple[str, str], list[int]] = {}
     for code, received, kind, ended in petitions:
-        key = (code[:9], f"{received:%Y-%m}")
+        key = (town_prefix(code), f"{received:%Y-%m}")
         row = counts.setdefault(key, [0, 0, 0])
         row[0] += 1
         row[1] += kind == "accusation"

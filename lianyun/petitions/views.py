@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit, pow
@@ -24,6 +25,7 @@ from lianyun.core.filestore import send_file
 from lianyun.core.limits import client_address
 from lianyun.core.once import once
 from lianyun.core.params import row_id
+from lianyun.core.roles import Role
 from lianyun.core.views import add_errors, run_form
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
@@ -255,13 +257,13 @@ def tracked(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """A villager with an account follows their named petitions without the receipt."""
     if request.method == "POST":
-        petition = access_own_petition(request.user, int(request.POST.get("petition", 0) or 0))  # type: ignore[arg-type]
+        petition = access_own_petition(request.user, int(request.POST.get("petition", 0) or 0))
         remember_tracked(request.session, petition)
         return redirect("petitions:petition-tracked")
-    petitions = own_petitions(request.user).order_by("-received_on")  # type: ignore[arg-type]
+    petitions = own_petitions(request.user).order_by("-received_on")
     return render(request, "petitions/petition_mine.html", {"petitions": petitions})
 
 
@@ -272,7 +274,7 @@ def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
     payout = access_own_payout(request.COOKIES, payout_id)
     form = ReasonForm(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
-        villager = request.user if getattr(request.user, "role", "") == "villager" else None
+        villager = request.user if getattr(request.user, "role", "") == Role.VILLAGER else None
         submitted = actions.dispute_payout(
             payout=payout, reason=form.cleaned_data["reason"], account=villager
         )
@@ -287,9 +289,9 @@ def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def queue(request: HttpRequest) -> HttpResponse:
-    require_handler(request.user)  # type: ignore[arg-type]
-    petitions = visible_petitions(request.user).select_related("region", "handling_unit")  # type: ignore[arg-type]
+def queue(request: SignedInRequest) -> HttpResponse:
+    require_handler(request.user)
+    petitions = visible_petitions(request.user).select_related("region", "handling_unit")
     status = request.GET.get("status", "open")
     if status == "open":
         petitions = petitions.filter(
@@ -323,7 +325,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "statuses": PetitionStatus.choices,
             "kinds": PetitionKind.choices,
-            "colleagues": colleagues(request.user),  # type: ignore[arg-type]
+            "colleagues": colleagues(request.user),
             "light": request.GET.get("light", ""),
         },
     )
@@ -336,12 +338,12 @@ def _forward_units(petition: Petition) -> list[tuple[str, str]]:
 
 @login_required
 @never_cache
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = access_petition(request.user, pk)  # type: ignore[arg-type]
+def detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk)
     return _detail_page(request, petition)
 
 
-def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> HttpResponse:
+def _detail_page(request: SignedInRequest, petition: Petition, **forms: Form) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - behind access_petition
     audit.record(
@@ -381,8 +383,10 @@ def _detail_page(request: HttpRequest, petition: Petition, **forms: Form) -> Htt
     )
 
 
-def _handle(request: HttpRequest, pk: int, form_name: str, form: Form, run: Any) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def _handle(
+    request: SignedInRequest, pk: int, form_name: str, form: Form, run: Any
+) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)
     if run_form(form, petition, run):
         return redirect("petitions:petition-detail", pk=petition.pk)
     return _detail_page(request, petition, **{form_name: form})
@@ -397,8 +401,8 @@ def _named_people(petition: Petition) -> list[tuple[str, str]]:
 
 @login_required
 @require_POST
-def confirm_subject(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def confirm_subject(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)
     form = SubjectForm(request.POST, people=_named_people(petition))
 
     def run(target: Petition, data: dict[str, Any]) -> None:
@@ -432,8 +436,8 @@ def _owner_units(petition: Petition) -> list[tuple[str, str]]:
 @login_required
 @require_POST
 @once
-def rectify(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def rectify(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)
 
     def run(p: Petition, d: dict[str, Any]) -> None:
         unit = get_object_or_404(Unit, pk=d["owner_unit"])
@@ -458,12 +462,12 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: SignedInRequest) -> HttpResponse:
     """Bulk assignment from the queue."""
-    require_handler(request.user)  # type: ignore[arg-type]
+    require_handler(request.user)
     ids = [key for key in map(row_id, request.POST.getlist("petition")) if key is not None]
-    petitions = list(visible_petitions(request.user).filter(pk__in=ids))  # type: ignore[arg-type]
-    assignee = colleagues(request.user).filter(pk=request.POST.get("assignee") or 0).first()  # type: ignore[arg-type]
+    petitions = list(visible_petitions(request.user).filter(pk__in=ids))
+    assignee = colleagues(request.user).filter(pk=request.POST.get("assignee") or 0).first()
     if assignee is None or not petitions:
         messages.error(request, _("Choose petitions and a colleague."))
     else:
@@ -492,9 +496,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment(request: SignedInRequest, pk: int, attachment_id: int) -> HttpResponse:
     """Never inline: always a download, sniffing off, sandboxed, and logged."""
-    petition = access_petition(request.user, pk)  # type: ignore[arg-type]
+    petition = access_petition(request.user, pk)
     item = get_object_or_404(Attachment, pk=attachment_id, petition=petition)
     return send_file(
         item, actor=request.user, filename=f"{petition.number}-{item.pk}.{item.extension}"
@@ -504,7 +508,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
 @login_required
 @require_POST
 @once
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -517,7 +521,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def refuse(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -530,8 +534,8 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def forward(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def forward(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)
     form = ForwardForm(request.POST, units=_forward_units(petition))
 
     def run(p: Petition, d: dict[str, Any]) -> None:
@@ -544,7 +548,7 @@ def forward(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def extend(request: HttpRequest, pk: int) -> HttpResponse:
+def extend(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -559,7 +563,7 @@ def extend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -574,7 +578,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def message(request: HttpRequest, pk: int) -> HttpResponse:
+def message(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -589,7 +593,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def identity_request(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_request(request: SignedInRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
         pk,
@@ -602,8 +606,8 @@ def identity_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
-def identity(request: HttpRequest, pk: int) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)  # type: ignore[arg-type]
+def identity(request: SignedInRequest, pk: int) -> HttpResponse:
+    petition = access_petition(request.user, pk, for_write=True)
     try:
         revealed = actions.reveal_reporter(petition=petition, actor=request.user)
     except ValidationError as error:
@@ -621,19 +625,19 @@ def identity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def identity_requests(request: HttpRequest) -> HttpResponse:
-    require_custodian(request.user)  # type: ignore[arg-type]
+def identity_requests(request: SignedInRequest) -> HttpResponse:
+    require_custodian(request.user)
     pending = IdentityRequest.objects.filter(
         status=IdentityRequestStatus.PENDING,
-        petition__in=visible_petitions(request.user),  # type: ignore[arg-type]
+        petition__in=visible_petitions(request.user),
     ).select_related("petition", "requested_by")
     return render(request, "petitions/identityrequest_list.html", {"requests": pending})
 
 
 @login_required
 @require_POST
-def identity_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    identity_request_ = access_identity_request(request.user, pk)  # type: ignore[arg-type]
+def identity_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    identity_request_ = access_identity_request(request.user, pk)
     actions.decide_identity_request(
         request=identity_request_, approve=request.POST.get("approve") == "1", actor=request.user
     )

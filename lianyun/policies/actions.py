@@ -10,6 +10,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from lianyun.accounts.models import User
 from lianyun.core import audit
 from lianyun.core.cli import LocalizedError
 from lianyun.policies.models import Frequency, PolicyCategory, SubsidyItem, SubsidyItemVersion
@@ -106,7 +107,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def update_item(*, item: SubsidyItem, changes: dict[str, Any], actor: Any) -> SubsidyItem:
+def update_item(*, item: SubsidyItem, changes: dict[str, Any], actor: User | None) -> SubsidyItem:
     """Edit an item; the version before the edit is kept with who changed it."""
     values = {field: getattr(item, field) for field in EDITABLE}
     values.update({key: value for key, value in changes.items() if key in EDITABLE})
@@ -137,7 +138,7 @@ def update_item(*, item: SubsidyItem, changes: dict[str, Any], actor: Any) -> Su
 
 
 @transaction.atomic
-def import_catalogue(data: Any, *, actor: Any = None) -> ImportResult:
+def import_catalogue(data: Any, *, actor: User | None = None) -> ImportResult:
     """Categories and items from a catalogue file; all or nothing.
 
     An item is matched to an existing one by its name or any alias (a department's file may

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.views import run_form
 from lianyun.policies import actions
 from lianyun.policies.access import access_item_for_edit
@@ -44,8 +45,8 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = access_item_for_edit(request.user, pk)  # type: ignore[arg-type]
+def item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    item = access_item_for_edit(request.user, pk)
     form = ItemForm(
         request.POST or None, initial={field: getattr(item, field) for field in EDITABLE}
     )

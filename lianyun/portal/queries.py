@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lianyun.accounts.models import User
-from lianyun.cases.models import Confirmation, RectificationItem, RectificationStatus
+from lianyun.cases.models import Confirmation, RectificationItem, RectificationStatus, source_of
 from lianyun.core.params import row_id
 from lianyun.inquiries.access import own_inquiries
 from lianyun.inquiries.models import InquiryMeeting, MeetingStatus
@@ -35,7 +35,7 @@ class VillagerHome:
 def _confirmed_at(item: RectificationItem) -> str:
     """The page where the villager who raised the item confirms it: a promise answering their
     public question is confirmed on the question's page."""
-    kind, _sep, pk = item.source_ref.partition(":")
+    kind, pk = source_of(item.source_ref)
     if kind == "inquiries.Inquiry" and row_id(pk) is not None:
         return reverse("inquiries:inquiry-detail", args=[row_id(pk)])
     return reverse("portal:mine")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.portal.functions import FUNCTIONS
 from lianyun.portal.queries import villager_home
 
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: SignedInRequest) -> HttpResponse:
     """我的: a signed-in villager's own petitions, questions, surveys, meetings and notices.
     Officials have their workspace instead."""
     user = request.user

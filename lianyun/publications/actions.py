@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lianyun.accounts.models import User
 from lianyun.core import audit, merkle
 from lianyun.publications import signing
 from lianyun.publications.models import (
@@ -85,7 +86,7 @@ def publish(
     subject: str,
     title: str,
     payload: dict[str, Any],
-    actor: Any = None,
+    actor: User | None = None,
     corrects: Entry | None = None,
 ) -> Entry:
     """Append one entry. The payload must already be what may be public (masked)."""

@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -617,7 +617,13 @@ def latest_cosignatures() -> list[Cosignature]:
     return sorted(latest.values(), key=lambda c: c.witness)
 
 
-class RecordPaginator(Paginator):
+if TYPE_CHECKING:
+    _EntryPaginator = Paginator[Entry]
+else:  # Django's Paginator takes no type argument at run time
+    _EntryPaginator = Paginator
+
+
+class RecordPaginator(_EntryPaginator):
     """Pages of the record, newest first, found by index: indexes run 0 .. size - 1 without a
     gap, so neither a count nor an OFFSET is needed, whatever the record's size."""
 
@@ -629,7 +635,7 @@ class RecordPaginator(Paginator):
     def count(self) -> int:
         return self.tree_size
 
-    def page(self, number: int | str) -> Page:
+    def page(self, number: int | str) -> Page[Entry]:
         number = self.validate_number(number)
         top = self.tree_size - (number - 1) * self.per_page
         entries = Entry.objects.filter(index__lt=top, index__gte=max(0, top - self.per_page))

@@ -6,10 +6,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.people.access import recusal_filter
 from lianyun.redflags.models import Flag, FlagStatus
 
-REVIEWER_ROLES = {"town_commission", "county_commission"}
+REVIEWER_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
 
 def require_reviewer(user: Actor) -> None:
@@ -42,7 +43,7 @@ def flag_for(user: Actor, pk: int) -> Flag:
 
 def request_for(user: Actor, pk: int) -> Flag:
     """A question the commission asked a village: for that village's cadres only."""
-    if not getattr(user, "is_authenticated", False) or user.role != "village_cadre":
+    if not getattr(user, "is_authenticated", False) or user.role != Role.VILLAGE_CADRE:
         raise Http404
     flag = (
         Flag.objects.select_related("village")

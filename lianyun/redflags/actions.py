@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianyun.accounts.actions import notify
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.actions import open_lead
-from lianyun.cases.models import SourceKind
+from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core import audit, crypto
+from lianyun.core.roles import Role
 from lianyun.ledger.importer import RowError
 from lianyun.ledger.models import PAYOUT_ID_CONTEXT, Payout
 from lianyun.people.models import Post, Resident
@@ -141,7 +142,7 @@ def import_registry(
     kind: str,
     data: bytes,
     label: str = "",
-    actor: Any = None,
+    actor: User | None = None,
     now: datetime.datetime | None = None,
 ) -> RegistrySummary:
     """All rows or none: a file with a bad row writes nothing and says which rows; the same file
@@ -346,7 +347,7 @@ def _keep(run: Run, findings: pl.DataFrame, now: datetime.datetime) -> int:
     return len(flags)
 
 
-def export(flags: list[Flag], path: Path, actor: Any = None) -> int:
+def export(flags: list[Flag], path: Path, actor: User | None = None) -> int:
     """One JSON object per flag, for the commission's own analysts; the full ID number is in
     it, so the export is written to the audit log."""
     with path.open("w", encoding="utf-8") as out:
@@ -396,7 +397,7 @@ def _locked(flag: Flag, *states: str) -> Flag:
     return locked
 
 
-def _audit(action: str, actor: Any, flag: Flag, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, flag: Flag, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type="redflags.Flag", object_id=flag.pk, detail=detail
     )
@@ -415,7 +416,7 @@ def confirm(*, flag: Flag, actor: User, now: datetime.datetime | None = None) ->
             summary += f" {locked.item.name} {locked.period}"
     locked.lead = open_lead(
         source_kind=SourceKind.FLAG,
-        source_ref=f"F{locked.pk}",
+        source_ref=source_ref(locked),
         region=locked.village,
         handling_unit=handler,
         summary=summary,

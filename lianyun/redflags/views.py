@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.forms import PeriodForm
 from lianyun.core.views import add_errors
 from lianyun.redflags import actions, evidence, queries
@@ -23,8 +24,8 @@ from lianyun.redflags.rules import RULES
 
 @login_required
 @never_cache
-def flag_list(request: HttpRequest) -> HttpResponse:
-    flags = visible_flags(request.user).select_related("village__parent", "item")  # type: ignore[arg-type]
+def flag_list(request: SignedInRequest) -> HttpResponse:
+    flags = visible_flags(request.user).select_related("village__parent", "item")
     status = request.GET.get("status", FlagStatus.OPEN)
     rule = request.GET.get("rule", "")
     town = request.GET.get("town", "")
@@ -42,7 +43,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(flags.order_by("-stake", "pk"), 50).get_page(request.GET.get("page"))
     for flag in page:
         flag.rule_label = actions.rule_name(flag.rule)  # type: ignore[attr-defined]
-    totals = queries.by_rule(visible_flags(request.user).filter(status=status))  # type: ignore[arg-type]
+    totals = queries.by_rule(visible_flags(request.user).filter(status=status))
     return render(
         request,
         "redflags/flag_list.html",
@@ -65,8 +66,8 @@ def _without_page(request: HttpRequest) -> str:
 
 @login_required
 @never_cache
-def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = flag_for(request.user, pk)  # type: ignore[arg-type]
+def flag_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    flag = flag_for(request.user, pk)
     return render(
         request,
         "redflags/flag_detail.html",
@@ -84,21 +85,21 @@ def flag_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, form_class: type | None, action: str) -> HttpResponse:
-    flag = flag_for(request.user, pk)  # type: ignore[arg-type]
+def _act(request: SignedInRequest, pk: int, form_class: type | None, action: str) -> HttpResponse:
+    flag = flag_for(request.user, pk)
     form = form_class(request.POST) if form_class else None
     try:
         if form is not None and not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         data = form.cleaned_data if form is not None else {}
         if action == "confirm":
-            flag = actions.confirm(flag=flag, actor=request.user)  # type: ignore[arg-type]
+            flag = actions.confirm(flag=flag, actor=request.user)
         elif action == "dismiss":
-            actions.dismiss(flag=flag, actor=request.user, reason=data["reason"])  # type: ignore[arg-type]
+            actions.dismiss(flag=flag, actor=request.user, reason=data["reason"])
         else:
             actions.ask_village(
                 flag=flag,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 question=data["question"],
                 due=data["due"],
             )
@@ -109,29 +110,29 @@ def _act(request: HttpRequest, pk: int, form_class: type | None, action: str) ->
 
 @login_required
 @require_POST
-def flag_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(request, pk, None, "confirm")
 
 
 @login_required
 @require_POST
-def flag_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_dismiss(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(request, pk, DismissForm, "dismiss")
 
 
 @login_required
 @require_POST
-def flag_ask(request: HttpRequest, pk: int) -> HttpResponse:
+def flag_ask(request: SignedInRequest, pk: int) -> HttpResponse:
     return _act(request, pk, AskForm, "ask")
 
 
 @login_required
 @never_cache
-def risk(request: HttpRequest) -> HttpResponse:
-    flags = visible_flags(request.user)  # type: ignore[arg-type]
+def risk(request: SignedInRequest) -> HttpResponse:
+    flags = visible_flags(request.user)
     form = PeriodForm(request.GET or None)
     start, end = form.period(timezone.localdate())
-    villages = queries.risk_list(request.user, flags, start, end)  # type: ignore[arg-type]
+    villages = queries.risk_list(request.user, flags, start, end)
     return render(
         request,
         "redflags/risk.html",
@@ -148,14 +149,14 @@ def risk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = request_for(request.user, pk)  # type: ignore[arg-type]
+def request_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    flag = request_for(request.user, pk)
     form = ExplainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.explain(
                 flag=flag,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 explanation=form.cleaned_data["explanation"],
             )
         except ValidationError as error:

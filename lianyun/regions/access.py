@@ -13,9 +13,10 @@ def scope_of(user: Actor) -> Region:
         raise Http404
     if not user.is_official:
         raise Http404
-    if user.region is None:
+    region: Region | None = user.region  # the protocol cannot name Region
+    if region is None:
         raise Http404
-    return user.region
+    return region
 
 
 def access_region(user: Actor, code: str) -> Region:

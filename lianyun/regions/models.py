@@ -8,6 +8,8 @@ Scope checks compare code prefixes, so "is this village in my town" needs no joi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.regions.codes import CODE_DIGITS, COUNTY_DIGITS, TOWN_DIGITS
+
 
 class RegionKind(models.TextChoices):
     COUNTY = "county", _("county")
@@ -26,7 +28,11 @@ class RegionForm(models.TextChoices):
     COMMUNITY = "community", _("community (社区)")
 
 
-PREFIX_LENGTH = {RegionKind.COUNTY: 6, RegionKind.TOWN: 9, RegionKind.VILLAGE: 12}
+PREFIX_LENGTH = {
+    RegionKind.COUNTY: COUNTY_DIGITS,
+    RegionKind.TOWN: TOWN_DIGITS,
+    RegionKind.VILLAGE: CODE_DIGITS,
+}
 
 
 class Region(models.Model):

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from lianyun.regions.codes import county_code
 from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 
 
@@ -20,12 +21,6 @@ def towns() -> QuerySet[Region]:
     return Region.objects.filter(kind=RegionKind.TOWN)
 
 
-def units_within(region: Region) -> QuerySet[Unit]:
-    return Unit.objects.filter(region__code__startswith=region.scope_prefix).select_related(
-        "region"
-    )
-
-
 def town_of(region: Region) -> Region | None:
     if region.kind == RegionKind.TOWN:
         return region
@@ -36,7 +31,7 @@ def town_of(region: Region) -> Region | None:
 
 def county_of(region: Region) -> Region:
     """The county a region lies in (its code's first six digits, then zeros)."""
-    return Region.objects.get(code=region.code[:6] + "000000")
+    return Region.objects.get(code=county_code(region.code))
 
 
 def commission_of(region: Region) -> Unit | None:

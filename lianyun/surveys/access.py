@@ -6,14 +6,15 @@ import uuid
 from django.http import Http404
 
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.regions.access import scope_of
 from lianyun.regions.models import Region
 from lianyun.surveys.models import Answer, Survey
 
 # The county commission builds and launches surveys, draws samples and moderates texts.
-MANAGER_ROLES = {"county_commission"}
+MANAGER_ROLES = {Role.COUNTY_COMMISSION}
 # Officials in the field print ballot sheets and enter paper and telephone answers.
-FIELD_ROLES = {"integrity_officer", "town_commission", "county_commission"}
+FIELD_ROLES = {Role.INTEGRITY_OFFICER, Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
 
 def is_manager(user: Actor) -> bool:

@@ -25,6 +25,7 @@ from lianyun.core import audit, crypto
 from lianyun.core.sms import send_text
 from lianyun.inquiries.models import InquiryMeeting, MeetingStatus
 from lianyun.people.models import Post, Resident
+from lianyun.regions.codes import county_code, town_code
 from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import county_of
 from lianyun.surveys import catalogue
@@ -58,7 +59,7 @@ BAD_TOKEN = gettext_lazy("This ballot code is not valid for this survey.")
 AnswerSet = dict[int, dict[int, Any]]  # target id → question id → score, choice(s) or text
 
 
-def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Any, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -568,14 +569,6 @@ def token_for(survey: Survey, raw: str) -> BallotToken:
 # --- answering -------------------------------------------------------------------------------
 
 
-def is_open(survey: Survey, today: datetime.date) -> bool:
-    return (
-        survey.launched_at is not None
-        and survey.closed_at is None
-        and survey.opens_on <= today <= survey.closes_on
-    )
-
-
 def check_open(survey: Survey, today: datetime.date) -> None:
     if survey.launched_at is None or today < survey.opens_on:
         raise ValidationError(
@@ -591,7 +584,7 @@ def targets_for(survey: Survey, village: Region, person: Resident | None = None)
     """The targets a villager of this village rates (never themselves): those whose area is
     the village, its town or its county (their codes are the village's with zeros)."""
     code = village.code
-    around = {code, code[:9] + "000", code[:6] + "000000"}
+    around = {code, town_code(code), county_code(code)}
     targets = survey.targets.select_related("area").filter(area__code__in=around)
     return [t for t in targets if person is None or t.official_id != person.pk]
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count
 
 from lianyun.people.models import Resident
+from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys import catalogue
 from lianyun.surveys.models import (
@@ -116,19 +117,19 @@ def participation(survey: Survey) -> list[tuple[Region, int, int, int]]:
         .values_list("town", "n")
     )
     answered = Counter(
-        code[:9]
+        town_prefix(code)
         for code in Participation.objects.filter(survey=survey).values_list(
             "resident__village__code", flat=True
         )
     )
     spent = Counter(
-        code[:9]
+        town_prefix(code)
         for code in BallotToken.objects.filter(survey=survey, used=True).values_list(
             "village__code", flat=True
         )
     )
     return [
-        (t, invited.get(t.pk, 0), answered[t.code[:9]], spent[t.code[:9]])
+        (t, invited.get(t.pk, 0), answered[town_prefix(t.code)], spent[town_prefix(t.code)])
         for t in Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN)
     ]
 
@@ -169,7 +170,10 @@ class CountyIndex:
 
 def town_populations(county: Region) -> dict[int, int]:
     """Registered living residents per town (the code's first nine digits)."""
-    towns = {t.code[:9]: t.pk for t in Region.objects.filter(parent=county, kind=RegionKind.TOWN)}
+    towns = {
+        town_prefix(t.code): t.pk
+        for t in Region.objects.filter(parent=county, kind=RegionKind.TOWN)
+    }
     counts: Counter[int] = Counter()
     rows = (
         Resident.objects.filter(
@@ -180,8 +184,8 @@ def town_populations(county: Region) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     for code, n in rows:
-        if code[:9] in towns:
-            counts[towns[code[:9]]] += n
+        if town_prefix(code) in towns:
+            counts[towns[town_prefix(code)]] += n
     return dict(counts)
 
 
@@ -277,7 +281,7 @@ def closed_figures(survey: Survey) -> tuple[dict[int, float | None], float | Non
     key = (
         f"surveys:index:{survey.pk}:{survey.created_at.timestamp()}:{survey.closed_at.timestamp()}"
     )
-    figures = cache.get(key)
+    figures: tuple[dict[int, float | None], float | None] | None = cache.get(key)
     if figures is None:
         index = social_index(survey)
         figures = ({t.town.pk: t.index for t in index.towns}, index.index)

@@ -22,7 +22,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.core import pow
+from lianyun.core.access import visitor
 from lianyun.core.limits import client_address, is_blocked, record_failure
 from lianyun.core.masking import mask_name
 from lianyun.core.once import once
@@ -145,7 +147,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "surveys/closed.html", {"survey": survey, "reason": error.messages[0]}
         )
-    resident = asker_of(request.user, request.COOKIES)  # type: ignore[arg-type]
+    resident = asker_of(visitor(request), request.COOKIES)
     if resident is None:
         return render(request, "surveys/identify.html", {"survey": survey})
     try:
@@ -385,11 +387,11 @@ def evaluation_index_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @once
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: SignedInRequest) -> HttpResponse:
     """The county commission's surveys (build, launch, sample, moderate); officials in the field
     see the open surveys of their region, to print ballots and enter answers."""
-    scope = field_scope(request.user)  # type: ignore[arg-type]
-    manager = is_manager(request.user)  # type: ignore[arg-type]
+    scope = field_scope(request.user)
+    manager = is_manager(request.user)
     listed = (
         Survey.objects.all()
         if manager
@@ -423,7 +425,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 def _create(
-    request: HttpRequest,
+    request: SignedInRequest,
     county: Region,
     survey_form: SurveyForm | None,
     satisfaction_form: SatisfactionForm | None,
@@ -433,7 +435,7 @@ def _create(
         if op == "create" and survey_form is not None and survey_form.is_valid():
             data = survey_form.cleaned_data
             return actions.create_survey(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 county=county,
                 kind=data["kind"],
                 title=data["title"],
@@ -448,7 +450,7 @@ def _create(
             data = satisfaction_form.cleaned_data
             item, meeting = data["item"], data["meeting"]
             return actions.satisfaction_survey(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 item=item,
                 meeting=None if item else meeting,
                 days=data["days"],
@@ -459,9 +461,9 @@ def _create(
 
 
 @login_required
-def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """The builder: questions, targets and launch, while the survey is a draft."""
-    survey = managed_survey(request.user, pk)  # type: ignore[arg-type]
+    survey = managed_survey(request.user, pk)
     op = request.POST.get("op")
     question_form = QuestionForm(request.POST if op == "question" else None, survey=survey)
     target_form = TargetForm(request.POST if op == "target" else None, county=survey.county)
@@ -472,7 +474,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 d = question_form.cleaned_data
                 actions.add_question(
                     survey=survey,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     kind=d["kind"],
                     text=d["text"],
                     choices=d["choices"],
@@ -485,7 +487,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 d = target_form.cleaned_data
                 actions.add_target(
                     survey=survey,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     kind=d["kind"],
                     town=d["town"],
                     unit=d["unit"],
@@ -496,15 +498,15 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if op == "remove-question":
                 question = survey.questions.filter(pk=request.POST.get("id") or 0).first()
                 if question is not None:
-                    actions.remove_question(question=question, actor=request.user)  # type: ignore[arg-type]
+                    actions.remove_question(question=question, actor=request.user)
                 return redirect("surveys:survey-edit", survey.pk)
             if op == "remove-target":
                 target = survey.targets.filter(pk=request.POST.get("id") or 0).first()
                 if target is not None:
-                    actions.remove_target(target=target, actor=request.user)  # type: ignore[arg-type]
+                    actions.remove_target(target=target, actor=request.user)
                 return redirect("surveys:survey-edit", survey.pk)
             if op == "launch":
-                actions.launch(survey=survey, actor=request.user)  # type: ignore[arg-type]
+                actions.launch(survey=survey, actor=request.user)
                 messages.success(request, _("The survey is launched."))
                 return redirect("surveys:survey-edit", survey.pk)
         except ValidationError as error:
@@ -532,9 +534,9 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def sample(request: HttpRequest, pk: int) -> HttpResponse:
+def sample(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each town's quota by population and its draw; a seed redraws the same residents."""
-    survey = managed_survey(request.user, pk)  # type: ignore[arg-type]
+    survey = managed_survey(request.user, pk)
     drawn = {d.town_id: d for d in survey.draws.all()}
     towns = Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN)
     form = DrawForm(request.POST or None, towns=towns.exclude(pk__in=list(drawn)))
@@ -543,7 +545,7 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
             actions.draw_sample(
                 survey=survey,
                 town=form.cleaned_data["town"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 seed=form.cleaned_data["seed"].strip(),
                 text=form.cleaned_data["text"],
             )
@@ -569,10 +571,10 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def invited(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def invited(request: SignedInRequest, pk: int, code: str) -> HttpResponse:
     """A town's drawn residents, masked, for telephone interviews (whether each answered is not
     shown: the interviewer learns it only by trying)."""
-    survey, scope = field_survey(request.user, pk)  # type: ignore[arg-type]
+    survey, scope = field_survey(request.user, pk)
     town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
     if town is None or not (scope.contains(town) or town.contains(scope)):
         raise Http404
@@ -589,9 +591,9 @@ def invited(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @once
-def sheets(request: HttpRequest, pk: int) -> HttpResponse:
+def sheets(request: SignedInRequest, pk: int) -> HttpResponse:
     """Ballot sheets for villagers without phones, printed by officials of the area."""
-    survey, scope = field_survey(request.user, pk)  # type: ignore[arg-type]
+    survey, scope = field_survey(request.user, pk)
     villages = Region.objects.filter(kind=RegionKind.VILLAGE, code__startswith=scope.scope_prefix)
     form = SheetForm(request.POST or None, villages=villages)
     if request.method == "POST" and form.is_valid():
@@ -600,7 +602,7 @@ def sheets(request: HttpRequest, pk: int) -> HttpResponse:
                 survey=survey,
                 village=form.cleaned_data["village"],
                 count=form.cleaned_data["count"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -614,13 +616,13 @@ def sheets(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def sheet_print(request: HttpRequest, pk: int) -> HttpResponse:
+def sheet_print(request: SignedInRequest, pk: int) -> HttpResponse:
     """One A4 sheet of ballots to cut apart: each a QR code that opens the ballot on a phone,
     and the same code in letters to type in."""
     sheet = TokenSheet.objects.select_related("survey", "village").filter(pk=pk).first()
     if sheet is None:
         raise Http404
-    _survey, scope = field_survey(request.user, sheet.survey_id)  # type: ignore[arg-type]
+    _survey, scope = field_survey(request.user, sheet.survey_id)
     if not scope.contains(sheet.village):
         raise Http404
     ballot_url = public_url(request, reverse("surveys:ballot"))
@@ -645,10 +647,10 @@ def sheet_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 @once
-def enter(request: HttpRequest, pk: int) -> HttpResponse:
+def enter(request: SignedInRequest, pk: int) -> HttpResponse:
     """An official enters a paper form (by the ballot code on it) or a telephone interview with
     a drawn resident, into the same data set, marked as such."""
-    survey, scope = field_survey(request.user, pk)  # type: ignore[arg-type]
+    survey, scope = field_survey(request.user, pk)
     channel = request.POST.get("channel") or request.GET.get("channel") or Channel.PAPER
     if channel not in (Channel.PAPER, Channel.PHONE):
         raise Http404
@@ -673,7 +675,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "GET":
             context["phone"] = actions.interview_phone(
                 invitation=invitation,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
             )
     else:
         code_form = CodeForm(request.POST or None)
@@ -700,7 +702,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
                 channel=channel,
                 resident=invitation.resident if invitation else None,
                 token_code=code,
-                entered_by=request.user,  # type: ignore[arg-type]
+                entered_by=request.user,
             )
         except ValidationError as error:
             add_errors(form, error)
@@ -716,9 +718,9 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
     """Free texts wait here until the county commission approves them for the results page."""
-    survey = managed_survey(request.user, pk)  # type: ignore[arg-type]
+    survey = managed_survey(request.user, pk)
     pending = Answer.objects.filter(
         response__survey=survey, text_status=TextStatus.PENDING
     ).select_related("question", "response__target")
@@ -731,12 +733,12 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = moderated_answer(request.user, pk, request.POST.get("answer", ""))  # type: ignore[arg-type]
+def moderate(request: SignedInRequest, pk: int) -> HttpResponse:
+    answer = moderated_answer(request.user, pk, request.POST.get("answer", ""))
     try:
         actions.moderate(
             answer=answer,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             approve=request.POST.get("approve") == "1",
         )
     except ValidationError as error:

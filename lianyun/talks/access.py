@@ -7,6 +7,7 @@ from django.http import Http404
 
 from lianyun.accounts.models import User
 from lianyun.core.access import Actor
+from lianyun.core.roles import Role
 from lianyun.people.access import recusal_filter
 from lianyun.talks.actions import ORGANISER_ROLES, in_audience
 from lianyun.talks.models import ReminderTalk, Talk, TalkQuestion
@@ -25,7 +26,7 @@ def require_organiser(user: Actor) -> None:
 def may_organise(user: Actor, talk: Talk) -> bool:
     """Its organiser, and the county commission over every talk."""
     return getattr(user, "is_authenticated", False) and (
-        talk.created_by_id == user.pk or user.role == "county_commission"
+        talk.created_by_id == user.pk or user.role == Role.COUNTY_COMMISSION
     )
 
 
@@ -74,7 +75,7 @@ def officials_in_scope(user: Actor) -> QuerySet[User]:
         raise Http404
     officials = (
         User.objects.filter(is_active=True)
-        .exclude(role="villager")
+        .exclude(role=Role.VILLAGER)
         .select_related("region", "unit", "resident")
     )
     officials = officials.filter(region__code__startswith=user.region.scope_prefix)

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.accounts.queries import in_audience as audience
 from lianyun.cases.actions import register_rectification
-from lianyun.cases.models import SourceKind
+from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core import audit
 from lianyun.core.filestore import save_files
+from lianyun.core.roles import Role
 from lianyun.core.uploads import CheckedFile
 from lianyun.people.access import recusal_filter
 from lianyun.people.queries import current_unit_ids
@@ -38,7 +39,7 @@ HEARTBEAT_SECONDS = 30
 HEARTBEAT_MAX_SECONDS = 60
 
 
-def _audit(action: str, actor: Any, obj: Any, **detail: Any) -> None:
+def _audit(action: str, actor: User | None, obj: Any, **detail: Any) -> None:
     audit.record(
         action=action, actor=actor, object_type=obj._meta.label, object_id=obj.pk, detail=detail
     )
@@ -244,7 +245,7 @@ def record_reminder_talk(
         talk.items.set(
             register_rectification(
                 source_kind=SourceKind.REMINDER_TALK,
-                source_ref=f"R{talk.pk}",
+                source_ref=source_ref(talk),
                 region=official.region,
                 title=text[:200],
                 owner_unit=unit,

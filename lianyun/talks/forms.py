@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.core.forms import MultipleFileField, MultipleFileInput
+from lianyun.core.roles import Role
 from lianyun.regions.models import Region, RegionKind
 from lianyun.talks.models import TalkKind
 

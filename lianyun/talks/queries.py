@@ -5,6 +5,7 @@ from typing import Any
 
 from lianyun.accounts.models import User
 from lianyun.cases.models import Lead, Outcome, RectificationItem
+from lianyun.core.roles import Role
 from lianyun.exams.models import Attempt
 from lianyun.inquiries.models import Questioned
 from lianyun.talks.actions import in_audience
@@ -22,7 +23,7 @@ class TalkAttendance:
 def attendance(talk: Talk) -> TalkAttendance:
     users = (
         User.objects.filter(is_active=True)
-        .exclude(role="villager")
+        .exclude(role=Role.VILLAGER)
         .select_related("region")
         .order_by("region__code", "username")
     )

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianyun.accounts.requests import SignedInRequest
+from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
 from lianyun.core.views import add_errors
@@ -73,15 +75,15 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @once
-def talk_create(request: HttpRequest) -> HttpResponse:
-    require_organiser(request.user)  # type: ignore[arg-type]
+def talk_create(request: SignedInRequest) -> HttpResponse:
+    require_organiser(request.user)
     form = TalkForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             recording = check_media(d["recording"][0])[0] if d["recording"] else None
             talk = actions.create_talk(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 title=d["title"],
                 kind=d["kind"],
                 public=d["public"],
@@ -104,7 +106,7 @@ def talk_create(request: HttpRequest) -> HttpResponse:
 
 @once
 def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = seen_talk(request.user, pk)  # type: ignore[arg-type]
+    talk = seen_talk(visitor(request), pk)
     user = request.user
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and not user.is_authenticated:
@@ -147,10 +149,10 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def talk_register(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = talk_for(request.user, pk)  # type: ignore[arg-type]
+def talk_register(request: SignedInRequest, pk: int) -> HttpResponse:
+    talk = talk_for(request.user, pk)
     try:
-        actions.register(talk=talk, user=request.user)  # type: ignore[arg-type]
+        actions.register(talk=talk, user=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("talks:talk-detail", talk.pk)
@@ -158,17 +160,17 @@ def talk_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def talk_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = talk_for(request.user, pk)  # type: ignore[arg-type]
+def talk_heartbeat(request: SignedInRequest, pk: int) -> HttpResponse:
+    talk = talk_for(request.user, pk)
     try:
-        row = actions.heartbeat(talk=talk, user=request.user)  # type: ignore[arg-type]
+        row = actions.heartbeat(talk=talk, user=request.user)
     except ValidationError as error:
         return JsonResponse({"error": error.messages[0]}, status=409)
     return JsonResponse({"seconds": row.seconds, "attended": row.attended_at is not None})
 
 
 def recording(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = seen_talk(request.user, pk)  # type: ignore[arg-type]
+    talk = seen_talk(visitor(request), pk)
     stored = Recording.objects.filter(talk=talk).first()
     if stored is None:
         return redirect("talks:talk-detail", talk.pk)
@@ -176,14 +178,14 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def talk_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = organised_talk(request.user, pk)  # type: ignore[arg-type]
+def talk_manage(request: SignedInRequest, pk: int) -> HttpResponse:
+    talk = organised_talk(request.user, pk)
     form = MinutesForm(request.POST or None, initial={"minutes": talk.minutes})
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_minutes(
                 talk=talk,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 minutes=form.cleaned_data["minutes"],
             )
         except ValidationError as error:
@@ -206,13 +208,13 @@ def talk_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @once
-def question_moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    question = organised_question(request.user, pk)  # type: ignore[arg-type]
+def question_moderate(request: SignedInRequest, pk: int) -> HttpResponse:
+    question = organised_question(request.user, pk)
     form = ModerateForm(request.POST)
     form.is_valid()
     actions.moderate(
         question=question,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         approve=request.POST.get("decision") == "show",
         answer=form.cleaned_data.get("answer", ""),
     )
@@ -220,8 +222,8 @@ def question_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reminder_list(request: HttpRequest) -> HttpResponse:
-    reminders = visible_reminders(request.user).select_related("official", "official__region")  # type: ignore[arg-type]
+def reminder_list(request: SignedInRequest) -> HttpResponse:
+    reminders = visible_reminders(request.user).select_related("official", "official__region")
     return render(
         request,
         "talks/reminder_list.html",
@@ -234,14 +236,14 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @once
-def reminder_create(request: HttpRequest) -> HttpResponse:
-    officials = officials_in_scope(request.user).order_by("region__code", "username")  # type: ignore[arg-type]
+def reminder_create(request: SignedInRequest) -> HttpResponse:
+    officials = officials_in_scope(request.user).order_by("region__code", "username")
     form = ReminderForm(request.POST or None, officials=officials)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             talk = actions.record_reminder_talk(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 official=d["official"],
                 held_on=d["held_on"],
                 topics=d["topics"],
@@ -256,8 +258,8 @@ def reminder_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = reminder_for(request.user, pk)  # type: ignore[arg-type]
+def reminder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    talk = reminder_for(request.user, pk)
     return render(
         request,
         "talks/reminder_detail.html",
@@ -271,18 +273,18 @@ def reminder_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reminder_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    talk = reminder_for(request.user, pk)  # type: ignore[arg-type]
+def reminder_acknowledge(request: SignedInRequest, pk: int) -> HttpResponse:
+    talk = reminder_for(request.user, pk)
     try:
-        actions.acknowledge(talk=talk, user=request.user)  # type: ignore[arg-type]
+        actions.acknowledge(talk=talk, user=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("talks:reminder-detail", talk.pk)
 
 
 @login_required
-def record_list(request: HttpRequest) -> HttpResponse:
-    officials = officials_in_scope(request.user)  # type: ignore[arg-type]
+def record_list(request: SignedInRequest) -> HttpResponse:
+    officials = officials_in_scope(request.user)
     words = request.GET.get("q", "").strip()[:40]
     if words:
         officials = officials.filter(
@@ -298,8 +300,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    official = official_for(request.user, pk)  # type: ignore[arg-type]
+def record_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    official = official_for(request.user, pk)
     return render(
         request, "talks/record_detail.html", {"record": queries.integrity_record(official)}
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lianyun.core.cli import LocalizedError
 from lianyun.ledger.importer import read_rows
 from lianyun.ledger.xlsx import check_zip
+from lianyun.regions.codes import county_prefix, parent_code, town_number, village_number
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 
 CODE_HEADERS = ("统计用区划代码", "区划代码", "代码", "code")
@@ -42,7 +43,7 @@ class RegionImport:
 
 
 def _kind_and_form(code: str) -> tuple[RegionKind, RegionForm] | None:
-    town, village = int(code[6:9]), int(code[9:])
+    town, village = town_number(code), village_number(code)
     if town == 0 and village == 0:
         return RegionKind.COUNTY, RegionForm.COUNTY
     if village == 0:
@@ -53,15 +54,6 @@ def _kind_and_form(code: str) -> tuple[RegionKind, RegionForm] | None:
         return RegionKind.VILLAGE, RegionForm.COMMUNITY
     if 200 <= village < 400:
         return RegionKind.VILLAGE, RegionForm.VILLAGE
-    return None
-
-
-def _parent_code(code: str) -> str | None:
-    """The code of the region above: a village's town, a town's county; None for a county."""
-    if code[9:] != "000":
-        return code[:9] + "000"
-    if code[6:9] != "000":
-        return code[:6] + "000000"
     return None
 
 
@@ -132,7 +124,7 @@ def import_regions(data: bytes, *, departments: list[str] | None = None) -> Regi
     rows, problems = _rows(data)
     existing = {r.code: r for r in Region.objects.all()}
     seen: dict[str, int] = {}
-    counties = {code[:6] for code, r in existing.items() if r.kind == RegionKind.COUNTY}
+    counties = {county_prefix(code) for code, r in existing.items() if r.kind == RegionKind.COUNTY}
     for row in rows:
         if row.code in seen:
             problems.append(
@@ -143,14 +135,14 @@ def import_regions(data: bytes, *, departments: list[str] | None = None) -> Regi
             )
         seen[row.code] = row.number
         if row.kind == RegionKind.COUNTY:
-            counties.add(row.code[:6])
+            counties.add(county_prefix(row.code))
     if len(counties) != 1:
         problems.append(
             LocalizedError(_("The file and the installation must name exactly one county."))
         )
     codes = set(seen) | set(existing)
     for row in rows:
-        above = _parent_code(row.code)
+        above = parent_code(row.code)
         if above is not None and above not in codes:
             problems.append(
                 LocalizedError(
@@ -167,7 +159,7 @@ def import_regions(data: bytes, *, departments: list[str] | None = None) -> Regi
         for _number, code, name, kind, form in sorted(rows, key=lambda r: LEVEL[r.kind]):
             found = regions.get(code)
             if found is None:
-                above = _parent_code(code)
+                above = parent_code(code)
                 regions[code] = Region.objects.create(
                     code=code,
                     name=name,

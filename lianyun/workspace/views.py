@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from lianyun.accounts.actions import mark_notifications_read
 from lianyun.accounts.models import User
+from lianyun.accounts.requests import SignedInRequest
 from lianyun.learning.queries import unread_required
 from lianyun.people.access import (
     REGISTER_ROLES,
@@ -25,16 +26,16 @@ from lianyun.workspace.queries import child_rows
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     if not getattr(request.user, "is_official", False):
         return redirect("portal:mine")  # a villager's home is 我的, not a 404
-    scope = scope_of(request.user)  # type: ignore[arg-type]
+    scope = scope_of(request.user)
     context = _region_context(scope, request.user)
-    context["open_petitions"] = open_petition_count(request.user)  # type: ignore[arg-type]
-    context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()  # type: ignore[union-attr]
-    context["unread_required"] = len(unread_required(request.user))  # type: ignore[arg-type]
-    if request.user.role in REVIEWER_ROLES:  # type: ignore[union-attr]
-        context["open_flags"] = visible_flags(request.user).filter(status="open").count()  # type: ignore[arg-type]
+    context["open_petitions"] = open_petition_count(request.user)
+    context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()
+    context["unread_required"] = len(unread_required(request.user))
+    if request.user.role in REVIEWER_ROLES:
+        context["open_flags"] = visible_flags(request.user).filter(status="open").count()
     context["unacknowledged_reminders"] = ReminderTalk.objects.filter(
         official_id=request.user.pk, acknowledged_at__isnull=True
     ).count()
@@ -42,8 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def region_detail(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_region(request.user, code)  # type: ignore[arg-type]
+def region_detail(request: SignedInRequest, code: str) -> HttpResponse:
+    region = access_region(request.user, code)
     return render(request, "workspace/region_detail.html", _region_context(region, request.user))
 
 
@@ -62,8 +63,8 @@ def _region_context(region: Region, user: object) -> dict[str, object]:
 
 @login_required
 @never_cache
-def resident_list(request: HttpRequest, code: str) -> HttpResponse:
-    region = access_register_region(request.user, code)  # type: ignore[arg-type]
+def resident_list(request: SignedInRequest, code: str) -> HttpResponse:
+    region = access_register_region(request.user, code)
     residents = (
         residents_within(region).select_related("household").order_by("household__number", "id")
     )
@@ -74,15 +75,15 @@ def resident_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @never_cache
-def resident_lookup(request: HttpRequest) -> HttpResponse:
+def resident_lookup(request: SignedInRequest) -> HttpResponse:
     """Find a resident by ID number; the number travels only in the POST body."""
-    scope = register_scope(request.user)  # type: ignore[arg-type]
+    scope = register_scope(request.user)
     form = ResidentLookupForm(request.POST or None)
     searched = False
     resident = None
     if request.method == "POST" and form.is_valid():
         searched = True
-        resident = access_resident_by_id_number(request.user, form.cleaned_data["id_number"])  # type: ignore[arg-type]
+        resident = access_resident_by_id_number(request.user, form.cleaned_data["id_number"])
         record_resident_lookup(
             actor=request.user, resident=resident, purpose=form.cleaned_data["purpose"]
         )
@@ -97,8 +98,8 @@ def resident_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def notification_list(request: HttpRequest) -> HttpResponse:
-    scope_of(request.user)  # type: ignore[arg-type]  # officials only
+def notification_list(request: SignedInRequest) -> HttpResponse:
+    scope_of(request.user)  # officials only
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - scope_of admits officials only
     notifications = list(user.notifications.all()[:100])

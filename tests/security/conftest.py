@@ -7,9 +7,10 @@ from django.test import Client
 from django.utils import timezone
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.actions import record_milestone, register_rectification
 from lianyun.cases.models import Evidence, Lead, RectificationItem, SourceKind
+from lianyun.core.roles import Role
 from lianyun.disclosure.actions import post_disclosure
 from lianyun.disclosure.models import Disclosure
 from lianyun.inquiries.actions import ask, escalate_overdue, record_demand, schedule_meeting, screen

@@ -147,7 +147,7 @@ def test_confidential_items_are_hidden_from_the_village_and_from_the_recused(
     assert not visible_rectifications(cast.village_cadre.user).filter(pk=secret.pk).exists()
     assert visible_rectifications(cast.town_secretary.user).filter(pk=secret.pk).exists()
     from lianyun.accounts.actions import create_account
-    from lianyun.accounts.models import Role
+    from lianyun.core.roles import Role
 
     spouse = create_account(
         username="sp", password="x" * 12, role=Role.TOWN_COMMISSION, region=cast.town_a

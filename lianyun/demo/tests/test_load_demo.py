@@ -5,7 +5,8 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 
-from lianyun.accounts.models import OFFICIAL_ROLES, Role, User
+from lianyun.accounts.models import OFFICIAL_ROLES, User
+from lianyun.core.roles import Role
 from lianyun.demo.actions import DemoError, load_demo
 from lianyun.demo.county import NAMED_VILLAGES, TOWNS
 from lianyun.inspections.models import InspectionGroup, MonthlyReport, TownSummary, Visit
@@ -100,7 +101,9 @@ def test_the_standard_scale_covers_the_whole_county(time_machine) -> None:  # ty
     assert {"deceased_paid", "duplicate_payout", "shared_account", "short_paid"} <= rules
     assert all(f.stake > 0 for f in Flag.objects.all())
     confirmed = Flag.objects.get(status="confirmed")
-    assert confirmed.lead is not None and confirmed.lead.source_ref == f"F{confirmed.pk}"
+    assert (
+        confirmed.lead is not None and confirmed.lead.source_ref == f"redflags.Flag:{confirmed.pk}"
+    )
     assert Flag.objects.filter(status="dismissed").count() == 1
     assert Flag.objects.filter(status="asked").count() == 1
 

@@ -9,7 +9,8 @@ import xlsxwriter
 from django.core.exceptions import ValidationError
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.exams import actions, queries
 from lianyun.exams.models import AttemptAnswer, Exam, ExamQuestion
 from lianyun.testing import PASSWORD, Cast

@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.core.idnumbers import synthetic_id_number
+from lianyun.core.roles import Role
 from lianyun.people.models import Household, Post, Resident
 from lianyun.regions.models import Region, RegionForm, RegionKind, Unit, UnitKind
 from lianyun.testing import Cast

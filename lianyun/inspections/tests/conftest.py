@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.inspections import actions
 from lianyun.inspections.models import InspectionGroup, Visit
 from lianyun.people.models import Resident

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
+from lianyun.core.roles import Role
 from lianyun.learning import actions, queries
 from lianyun.learning.models import Article, ArticleRead, ArticleStatus, Category, Media
 from lianyun.policies.models import SubsidyItem

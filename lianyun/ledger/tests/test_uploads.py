@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from lianyun.accounts.actions import create_account, issue_api_token
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.core import crypto
+from lianyun.core.roles import Role
 from lianyun.core.sms import MemoryBackend
 from lianyun.ledger.actions import payment_notice
 from lianyun.ledger.models import Payout, PayoutUpload, UploadStatus

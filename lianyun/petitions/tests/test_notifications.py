@@ -1,7 +1,8 @@
 import pytest
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Notification, Role
+from lianyun.accounts.models import Notification
+from lianyun.core.roles import Role
 from lianyun.core.sms import ConsoleBackend, MemoryBackend
 from lianyun.petitions import actions
 from lianyun.petitions.models import Decision, PetitionKind

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role
+from lianyun.core.roles import Role
 from lianyun.petitions import actions
 from lianyun.petitions.models import Petition, PetitionKind
 from lianyun.petitions.queries import monthly_statistics

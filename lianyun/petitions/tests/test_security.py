@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role
 from lianyun.core.models import AuditEntry
+from lianyun.core.roles import Role
 from lianyun.petitions import actions, receipts
 from lianyun.petitions.access import petition_by_receipt, visible_petitions
 from lianyun.petitions.models import EventKind, PetitionKind

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role
+from lianyun.core.roles import Role
 from lianyun.policies.actions import import_catalogue, update_item
 from lianyun.policies.models import PolicyCategory, SubsidyItem
 from lianyun.policies.queries import find_item, search_items

@@ -241,7 +241,7 @@ def test_review_dismissal_sticks_and_confirmation_opens_a_lead(county: Cast) -> 
     actions.explain(flag=asked, user=county.village_cadre.user, explanation="家属未及时报告死亡")
     confirmed = actions.confirm(flag=asked, actor=reviewer)
     lead = Lead.objects.get()
-    assert confirmed.lead == lead and lead.source_ref == f"F{confirmed.pk}"
+    assert confirmed.lead == lead and lead.source_ref == f"redflags.Flag:{confirmed.pk}"
     assert lead.amount_involved == Decimal("400.00") and "死亡" in lead.summary
     assert Death.objects.count() == 2
 

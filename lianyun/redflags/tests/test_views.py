@@ -79,5 +79,8 @@ def test_the_village_answers_the_question_and_the_commission_confirms(county: Ca
     assert "系统重复推送" in detail
     town.post(reverse("redflags:flag-confirm", args=[a.pk]))
     lead = Lead.objects.get()
-    assert lead.source_ref == f"F{a.pk}" and lead.handling_unit.region.code == "511923103000"
+    assert (
+        lead.source_ref == f"redflags.Flag:{a.pk}"
+        and lead.handling_unit.region.code == "511923103000"
+    )
     assert Flag.objects.get(pk=a.pk).status == "confirmed"

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from lianyun.accounts.models import Role, User
+from lianyun.accounts.models import User
 from lianyun.cases.models import RectificationItem
+from lianyun.core.roles import Role
 from lianyun.talks import actions, queries
 from lianyun.talks.models import Attendance, ReminderTalk, TalkKind, TalkQuestion
 from lianyun.testing import Cast
@@ -128,7 +129,11 @@ def test_a_reminder_talk_is_for_the_commission_and_the_official_only(county: Cas
         now=NOW,
     )
     item = RectificationItem.objects.get()
-    assert item.source_ref == f"R{talk.pk}" and item.confidential and not item.is_public
+    assert (
+        item.source_ref == f"talks.ReminderTalk:{talk.pk}"
+        and item.confidential
+        and not item.is_public
+    )
     assert talk.commitments == ["补齐公示"]
     page = reverse("talks:reminder-detail", args=[talk.pk])
     assert _client(county.villager.user).get(page).status_code == 404

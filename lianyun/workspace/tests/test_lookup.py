@@ -78,7 +78,7 @@ def test_only_roles_whose_work_needs_the_register_may_browse_or_search_it(cast: 
     county's resident register and looked people up by ID number (an outside probe). Their
     work needs neither; the register answers them like a missing page."""
     from lianyun.accounts.actions import create_account
-    from lianyun.accounts.models import Role
+    from lianyun.core.roles import Role
     from lianyun.regions.models import Unit
     from lianyun.testing import PASSWORD, commissions
 

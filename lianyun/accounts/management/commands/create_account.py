@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext_lazy as _
 
 from lianyun.accounts.actions import create_account
-from lianyun.accounts.models import Role
 from lianyun.core.cli import LocalizedError, bilingual
+from lianyun.core.roles import Role
 from lianyun.regions.models import Unit
 from lianyun.regions.queries import region_by_code
 
