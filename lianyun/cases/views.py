@@ -4,7 +4,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ from lianyun.cases.queries import (
 )
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
-from lianyun.core.views import run_form
+from lianyun.core.views import post_form
 from lianyun.publications.queries import latest_checkpoint
 
 
@@ -70,23 +71,14 @@ def lead_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _lead_page(request, access_lead(request.user, pk))
 
 
-def _handle(request: SignedInRequest, pk: int, name: str, form: Form, run: Any) -> HttpResponse:
-    lead = access_lead(request.user, pk)
-    if run_form(form, lead, run):
-        return redirect("cases:lead-detail", pk=lead.pk)
-    return _lead_page(request, lead, **{name: form})
-
-
 @login_required
 @require_POST
 @once
 def lead_dispose(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "dispose_form",
+    lead = access_lead(request.user, pk)
+    return post_form(
         DisposeForm(request.POST),
-        lambda lead, d: actions.dispose_lead(
+        lambda d: actions.dispose_lead(
             lead=lead,
             disposition=d["disposition"],
             reason=d["reason"],
@@ -94,6 +86,8 @@ def lead_dispose(request: SignedInRequest, pk: int) -> HttpResponse:
             amount_involved=d["amount_involved"],
             actor=request.user,
         ),
+        done=reverse("cases:lead-detail", args=[lead.pk]),
+        again=lambda form: _lead_page(request, lead, dispose_form=form),
     )
 
 
@@ -103,7 +97,7 @@ def lead_dispose(request: SignedInRequest, pk: int) -> HttpResponse:
 def lead_outcome(request: SignedInRequest, pk: int) -> HttpResponse:
     lead = access_lead(request.user, pk)
 
-    def run(lead: Lead, d: dict[str, Any]) -> None:
+    def run(d: dict[str, Any]) -> None:
         person = lead.subjects.filter(pk=d["person"]).first() if d["person"] else None
         actions.record_outcome(
             lead=lead,
@@ -116,8 +110,11 @@ def lead_outcome(request: SignedInRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
 
-    return _handle(
-        request, pk, "outcome_form", OutcomeForm(request.POST, people=_people(lead)), run
+    return post_form(
+        OutcomeForm(request.POST, people=_people(lead)),
+        run,
+        done=reverse("cases:lead-detail", args=[lead.pk]),
+        again=lambda form: _lead_page(request, lead, outcome_form=form),
     )
 
 
@@ -125,14 +122,12 @@ def lead_outcome(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def lead_conclude(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "conclude_form",
+    lead = access_lead(request.user, pk)
+    return post_form(
         ConcludeForm(request.POST),
-        lambda lead, d: actions.conclude_lead(
-            lead=lead, conclusion=d["conclusion"], actor=request.user
-        ),
+        lambda d: actions.conclude_lead(lead=lead, conclusion=d["conclusion"], actor=request.user),
+        done=reverse("cases:lead-detail", args=[lead.pk]),
+        again=lambda form: _lead_page(request, lead, conclude_form=form),
     )
 
 
@@ -183,31 +178,22 @@ def rectification_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return _item_page(request, access_rectification(request.user, pk))
 
 
-def _handle_item(
-    request: SignedInRequest, pk: int, name: str, form: Form, run: Any
-) -> HttpResponse:
-    item = access_rectification(request.user, pk, for_write=True)
-    if run_form(form, item, run):
-        return redirect("cases:rectification-detail", pk=item.pk)
-    return _item_page(request, item, **{name: form})
-
-
 @login_required
 @require_POST
 @once
 def rectification_milestone(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle_item(
-        request,
-        pk,
-        "milestone_form",
+    item = access_rectification(request.user, pk, for_write=True)
+    return post_form(
         MilestoneForm(request.POST, request.FILES),
-        lambda item, d: actions.record_milestone(
+        lambda d: actions.record_milestone(
             item=item,
             progress=d["progress"],
             note=d["note"],
             files=d["evidence"],
             actor=request.user,
         ),
+        done=reverse("cases:rectification-detail", args=[item.pk]),
+        again=lambda form: _item_page(request, item, milestone_form=form),
     )
 
 
@@ -225,14 +211,12 @@ def evidence_detail(request: SignedInRequest, pk: int, evidence_id: int) -> Http
 @require_POST
 @once
 def rectification_feedback(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle_item(
-        request,
-        pk,
-        "feedback_form",
+    item = access_rectification(request.user, pk, for_write=True)
+    return post_form(
         FeedbackForm(request.POST),
-        lambda item, d: actions.publish_feedback(
-            item=item, feedback=d["feedback"], actor=request.user
-        ),
+        lambda d: actions.publish_feedback(item=item, feedback=d["feedback"], actor=request.user),
+        done=reverse("cases:rectification-detail", args=[item.pk]),
+        again=lambda form: _item_page(request, item, feedback_form=form),
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import altcha
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
@@ -103,6 +104,12 @@ MISSING = gettext_lazy(
     "The page has not yet checked that a person is sending this. Wait a moment until it says "
     "so, then send again."
 )
+
+
+def require(request: HttpRequest, purpose: str) -> None:
+    """solved(), or a refusal with the reason, raised before anything is written."""
+    if not solved(request, purpose):
+        raise ValidationError(MISSING)
 
 
 def check(request: HttpRequest, purpose: str, form: Form) -> bool:

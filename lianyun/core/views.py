@@ -6,12 +6,13 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from lianyun.core import pow
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def add_errors(form: Form, error: ValidationError) -> None:
@@ -33,6 +34,27 @@ def run_form(form: Form, target: T, run: Callable[[T, dict[str, Any]], object]) 
         add_errors(form, error)
         return False
     return True
+
+
+def post_form(
+    form: Form,
+    run: Callable[[dict[str, Any]], R],
+    *,
+    done: str | Callable[[R], str],
+    again: Callable[[Form], HttpResponse],
+) -> HttpResponse:
+    """An officials' form post, declared in one call: check the form, run the one action with
+    its data, and go on to `done` (post/redirect/get: a URL, or a URL made from what the
+    action returned). When the form or the action refuses, `again(form)` shows the page once
+    more, the form holding what was typed and the reasons (the page answers 400)."""
+    if not form.is_valid():
+        return again(form)
+    try:
+        result = run(form.cleaned_data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return again(form)
+    return redirect(done(result) if callable(done) else done)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

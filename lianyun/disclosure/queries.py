@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, compute_deadline
-from lianyun.disclosure.models import Disclosure, DisclosureKind
+from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind
 from lianyun.publications.actions import canonical
 from lianyun.publications.live import Problem
 from lianyun.regions.models import Region, RegionKind
@@ -176,3 +176,19 @@ def difference(disclosure: Disclosure) -> list[tuple[str, str]]:
             continue
         lines.append((line[0], line[2:]))
     return lines
+
+
+def disclosures_of_kind(disclosures: QuerySet[Disclosure], kind: str) -> QuerySet[Disclosure]:
+    return disclosures.filter(kind=kind) if kind else disclosures
+
+
+def files_of(disclosure: Disclosure) -> list[DisclosureFile]:
+    return list(disclosure.files.all())
+
+
+def file_of(disclosure: Disclosure, pk: int) -> DisclosureFile | None:
+    return DisclosureFile.objects.filter(disclosure=disclosure, pk=pk).first()
+
+
+def villages_of(town: Region) -> QuerySet[Region]:
+    return Region.objects.filter(parent=town, kind=RegionKind.VILLAGE)

@@ -1,21 +1,23 @@
 """三务公开 pages: a village's notices (public), one notice with its record and objection form,
 posting and correcting (village cadres), and the overdue overview (town and county)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from lianyun.accounts.requests import SignedInRequest
+from lianyun.accounts.requests import SignedInRequest, account_of
 from lianyun.core import pow
 from lianyun.core.access import visitor
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
 from lianyun.core.qr import public_url, qr_svg
-from lianyun.core.views import add_errors
+from lianyun.core.views import post_form
 from lianyun.disclosure.access import (
     access_cadence,
     access_poster,
@@ -25,18 +27,23 @@ from lianyun.disclosure.access import (
 )
 from lianyun.disclosure.actions import object_to, post_disclosure
 from lianyun.disclosure.forms import DisclosureForm, ObjectionForm
-from lianyun.disclosure.models import Disclosure, DisclosureFile, DisclosureKind
+from lianyun.disclosure.models import Disclosure, DisclosureKind
 from lianyun.disclosure.queries import (
     cadence,
     cadence_by_town,
     difference,
+    disclosures_of_kind,
+    file_of,
+    files_of,
     matches_record,
     objection_window,
     objections_open,
     posting_window,
     public_disclosures,
+    villages_of,
 )
-from lianyun.petitions.access import hold_receipt, remember_tracked
+from lianyun.petitions.access import hold_receipt, open_for_receipt, remember_tracked
+from lianyun.petitions.actions import Submitted
 from lianyun.publications.queries import latest_checkpoint
 from lianyun.regions.models import Region, RegionKind
 
@@ -44,9 +51,9 @@ from lianyun.regions.models import Region, RegionKind
 def village_list(request: HttpRequest, code: str) -> HttpResponse:
     village = access_public_village(code)
     kind = request.GET.get("kind", "")
-    disclosures = public_disclosures(village)
-    if kind in DisclosureKind.values:
-        disclosures = disclosures.filter(kind=kind)
+    disclosures = disclosures_of_kind(
+        public_disclosures(village), kind if kind in DisclosureKind.values else ""
+    )
     return render(
         request,
         "disclosure/disclosure_list.html",
@@ -70,7 +77,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "disclosure/disclosure_detail.html",
         {
             "disclosure": disclosure,
-            "files": list(disclosure.files.all()),
+            "files": files_of(disclosure),
             "matches_record": matches_record(disclosure),
             "may_post": may_post(visitor(request), disclosure.village),
             "posting": posting_window(disclosure),
@@ -106,12 +113,12 @@ def print_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     disclosure = access_public_disclosure(pk)
-    stored = DisclosureFile.objects.filter(disclosure=disclosure, pk=file_id).first()
+    stored = file_of(disclosure, file_id)
     if stored is None:
         raise Http404
     return send_file(
         stored,
-        actor=request.user if request.user.is_authenticated else None,
+        actor=account_of(request),
         filename=f"disclosure-{disclosure.pk}-{stored.pk}.{stored.extension}",
     )
 
@@ -121,24 +128,29 @@ def download(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
 def object_view(request: HttpRequest, pk: int) -> HttpResponse:
     """有异议: an objection within the window becomes a petition; the receipt is shown once."""
     disclosure = access_public_disclosure(pk)
-    form = ObjectionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (request.user.is_authenticated or pow.check(request, "objection", form))
-    ):
-        try:
-            submitted = object_to(disclosure=disclosure, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            # Post/redirect/get, as for a petition: a reload shows the same receipt.
-            remember_tracked(request.session, submitted.petition)
-            hold_receipt(request.session, submitted.petition, submitted.receipt.text)
-            return redirect("petitions:petition-receipt")
-    return render(
-        request, "disclosure/objection_form.html", {"disclosure": disclosure, "form": form}
-    )
+
+    def page(form: Form) -> HttpResponse:
+        open_for_receipt(request.session)
+        return render(
+            request,
+            "disclosure/objection_form.html",
+            {"disclosure": disclosure, "form": form},
+        )
+
+    def object_to_it(data: dict[str, Any]) -> Submitted:
+        if not request.user.is_authenticated:
+            pow.require(request, "objection")
+        return object_to(disclosure=disclosure, reason=data["reason"])
+
+    def receipt(submitted: Submitted) -> str:
+        # Post/redirect/get, as for a petition: a reload shows the same receipt.
+        remember_tracked(request.session, submitted.petition)
+        hold_receipt(request.session, submitted.petition, submitted.receipt.text)
+        return reverse("petitions:petition-receipt")
+
+    if request.method != "POST":
+        return page(ObjectionForm())
+    return post_form(ObjectionForm(request.POST), object_to_it, done=receipt, again=page)
 
 
 def _post(request: SignedInRequest, village: Region, corrects: Disclosure | None) -> HttpResponse:
@@ -153,29 +165,31 @@ def _post(request: SignedInRequest, village: Region, corrects: Disclosure | None
         if corrects
         else {}
     )
-    form = DisclosureForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            posted = post_disclosure(
-                village=village,
-                kind=data["kind"],
-                major=data["major"],
-                period=data["period"].strip(),
-                title=data["title"],
-                body=data["body"],
-                files=data["scans"],
-                actor=request.user,
-                corrects=corrects,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("disclosure:disclosure-detail", pk=posted.pk)
-    return render(
-        request,
-        "disclosure/disclosure_form.html",
-        {"village": village, "form": form, "corrects": corrects},
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "disclosure/disclosure_form.html",
+            {"village": village, "form": form, "corrects": corrects},
+        )
+
+    if request.method != "POST":
+        return page(DisclosureForm(initial=initial))
+    return post_form(
+        DisclosureForm(request.POST, request.FILES, initial=initial),
+        lambda d: post_disclosure(
+            village=village,
+            kind=d["kind"],
+            major=d["major"],
+            period=d["period"].strip(),
+            title=d["title"],
+            body=d["body"],
+            files=d["scans"],
+            actor=request.user,
+            corrects=corrects,
+        ),
+        done=lambda posted: reverse("disclosure:disclosure-detail", args=[posted.pk]),
+        again=page,
     )
 
 
@@ -199,8 +213,7 @@ def overview(request: SignedInRequest, code: str) -> HttpResponse:
     region = access_cadence(request.user, code)
     today = timezone.localdate()
     if region.kind == RegionKind.TOWN:
-        villages = Region.objects.filter(parent=region, kind=RegionKind.VILLAGE)
-        rows = cadence(villages, today)
+        rows = cadence(villages_of(region), today)
         return render(
             request,
             "disclosure/cadence_town.html",

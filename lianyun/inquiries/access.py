@@ -7,9 +7,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lianyun.cases.models import RectificationItem
 from lianyun.core.access import Actor
 from lianyun.core.roles import Role
-from lianyun.inquiries.models import Inquiry, InquiryMeeting, InquiryStatus, Questioned
+from lianyun.inquiries.models import (
+    Commitment,
+    Demand,
+    Inquiry,
+    InquiryMeeting,
+    InquiryStatus,
+    Questioned,
+)
 from lianyun.ledger.access import verified_index
 from lianyun.people.access import recusal_filter
 from lianyun.people.models import Post, Resident
@@ -131,6 +139,26 @@ def commission_queue(user: Actor) -> QuerySet[Inquiry]:
     ).exclude(_recused(user))
 
 
+def access_screened(user: Actor, pk: int) -> Inquiry:
+    """A question waiting in this moderator's screening queue."""
+    inquiry = screening_queue(user).filter(pk=pk).first()
+    if inquiry is None:
+        raise Http404
+    return inquiry
+
+
+def promised_item(inquiry: Inquiry, item_id: int | None) -> RectificationItem:
+    """The rectification item an answer to this question promised, which its asker confirms."""
+    commitment = (
+        Commitment.objects.select_related("item")
+        .filter(answer__inquiry=inquiry, item_id=item_id or 0)
+        .first()
+    )
+    if commitment is None or commitment.item is None:
+        raise Http404
+    return commitment.item
+
+
 def access_referred(user: Actor, pk: int) -> Inquiry:
     inquiry = commission_queue(user).filter(pk=pk).first()
     if inquiry is None:
@@ -183,3 +211,38 @@ def organiser_villages(user: Actor) -> QuerySet[Region]:
     return Region.objects.filter(
         kind=RegionKind.VILLAGE, code__startswith=scope.scope_prefix
     ).order_by("code")
+
+
+def questioned_of(meeting: InquiryMeeting, pk: int) -> Questioned:
+    """An official questioned at this meeting."""
+    questioned = Questioned.objects.filter(pk=pk, meeting=meeting).first()
+    if questioned is None:
+        raise Http404
+    return questioned
+
+
+def access_demand(user: Actor, pk: int) -> Demand:
+    """A meeting's demand, for those who record the meeting."""
+    demand = Demand.objects.select_related("meeting", "item").filter(pk=pk).first()
+    if demand is None:
+        raise Http404
+    access_meeting_record(user, demand.meeting_id)
+    return demand
+
+
+def public_meeting(pk: int) -> InquiryMeeting:
+    meeting = InquiryMeeting.objects.select_related("village__parent").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def public_demand(pk: int) -> Demand:
+    demand = (
+        Demand.objects.select_related("meeting__village", "item", "answered_by__person")
+        .filter(pk=pk)
+        .first()
+    )
+    if demand is None:
+        raise Http404
+    return demand

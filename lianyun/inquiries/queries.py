@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from lianyun.cases.models import RectificationStatus
+from lianyun.cases.models import Milestone, RectificationStatus
 from lianyun.inquiries.models import (
     OPEN_FOR_ANSWER,
     Answer,
@@ -26,7 +26,7 @@ from lianyun.publications.actions import canonical
 from lianyun.publications.live import Problem
 from lianyun.publications.models import Entry, EntryKind
 from lianyun.regions.codes import town_code
-from lianyun.regions.models import Region
+from lianyun.regions.models import Region, RegionKind, Unit
 
 CENTS = Decimal("0.01")
 
@@ -284,3 +284,105 @@ def counters_by_town(counters: MeetingCounters) -> list[dict[str, object]]:
         rows[code]["solved"] += 1  # type: ignore[operator]
         rows[code]["funds"] += demand.funds_returned  # type: ignore[operator]
     return [{"code": code, "name": names.get(code, code), **rows[code]} for code in sorted(rows)]
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+def listed_inquiries(
+    town: Region | None, category: str = "", unit_id: int | None = None
+) -> QuerySet[Inquiry]:
+    """Published questions, newest first, of a town (or all), a category and a unit if named."""
+    inquiries = published_inquiries(town)
+    if category:
+        inquiries = inquiries.filter(category=category)
+    if unit_id is not None:
+        inquiries = inquiries.filter(unit_id=unit_id)
+    return inquiries.order_by("-published_at", "-pk")
+
+
+def units_asked(places: list[Region], county: Region | None) -> list[Unit]:
+    """The units a villager may ask: of their village and town, then the county's."""
+    regions = [*places, *([county] if county is not None else [])]
+    return list(
+        Unit.objects.filter(region__in=regions)
+        .select_related("region")
+        .order_by("-region__code", "name")
+    )
+
+
+def places_in_county(county_digits: str) -> QuerySet[Region]:
+    """The towns and villages of a county, by code: where a villager may ask about."""
+    return Region.objects.filter(
+        kind__in=[RegionKind.VILLAGE, RegionKind.TOWN], code__startswith=county_digits
+    ).order_by("code")
+
+
+def counties_and_towns() -> QuerySet[Region]:
+    return Region.objects.filter(kind__in=[RegionKind.COUNTY, RegionKind.TOWN]).order_by("code")
+
+
+def own_listed(inquiries: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    return inquiries.select_related("unit")
+
+
+def meeting_officials(meeting: InquiryMeeting) -> QuerySet[Questioned]:
+    return meeting.officials.select_related("person", "unit")
+
+
+def meeting_demands(meeting: InquiryMeeting) -> QuerySet[Demand]:
+    return meeting.demands.select_related("item", "answered_by__person")
+
+
+def demand_milestones(demand: Demand) -> list[Milestone]:
+    return list(demand.item.milestones.all()) if demand.item else []
+
+
+def drill_down(counters: Any, show: str) -> Any:
+    """The records behind one of the statistics page's counters."""
+    if show == "meetings":
+        return counters.meetings.order_by("-held_on")[:500]
+    if show in ("demands", "solved", "funds"):
+        demands = counters.solved if show != "demands" else counters.demands
+        if show == "funds":
+            demands = demands.filter(funds_returned__gt=0)
+        return demands.order_by("-meeting__held_on", "number")[:500]
+    if show == "flagged":
+        return counters.flagged.order_by("-meeting__held_on")[:500]
+    return None
+
+
+def screening_listed(queue: QuerySet[Inquiry]) -> list[Inquiry]:
+    return list(
+        queue.select_related("unit", "official", "asker__village").order_by("screen_due", "pk")[
+            :200
+        ]
+    )
+
+
+def answering_listed(
+    queue: QuerySet[Inquiry], today: datetime.date
+) -> tuple[list[tuple[Inquiry, bool]], list[Inquiry]]:
+    """Questions waiting for this account's answer, each with whether it is overdue, and the
+    last 100 it answered."""
+    queue = queue.select_related("unit", "official")
+    waiting = [(q, is_overdue(q, today)) for q in queue.filter(status__in=["awaiting", "reopened"])]
+    return waiting, list(queue.exclude(status__in=["awaiting", "reopened"])[:100])
+
+
+def answers_of(inquiry: Inquiry) -> QuerySet[Answer]:
+    return inquiry.answers.all()
+
+
+def answers_with_commitments(inquiry: Inquiry) -> QuerySet[Answer]:
+    return inquiry.answers.prefetch_related("commitments__item")
+
+
+def referred_listed(queue: QuerySet[Inquiry]) -> list[Inquiry]:
+    return list(
+        queue.select_related("unit", "official").order_by("commission_note", "-escalated_at")[:200]
+    )
+
+
+def meeting_villages(villages: QuerySet[Region]) -> list[Region]:
+    return list(villages.select_related("parent"))

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.requests import SignedInRequest
+from lianyun.accounts.requests import SignedInRequest, account_of
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm
 from lianyun.core.access import visitor
@@ -25,12 +25,14 @@ from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
-from lianyun.core.views import add_errors, run_form
+from lianyun.core.views import post_form
 from lianyun.inquiries import actions
 from lianyun.inquiries.access import (
     access_answerable,
+    access_demand,
     access_meeting_record,
     access_referred,
+    access_screened,
     answer_queue,
     asker_of,
     commission_queue,
@@ -38,7 +40,11 @@ from lianyun.inquiries.access import (
     organised_meetings,
     organiser_villages,
     own_inquiries,
+    promised_item,
+    public_demand,
     public_inquiry,
+    public_meeting,
+    questioned_of,
     screening_queue,
 )
 from lianyun.inquiries.forms import (
@@ -57,26 +63,40 @@ from lianyun.inquiries.forms import (
 )
 from lianyun.inquiries.models import (
     Category,
-    Commitment,
     Demand,
     Inquiry,
     InquiryMeeting,
     InquiryStatus,
-    Questioned,
 )
 from lianyun.inquiries.queries import (
+    answering_listed,
+    answers_of,
+    answers_with_commitments,
     counters_by_town,
+    counties_and_towns,
+    demand_milestones,
+    drill_down,
     is_overdue,
+    listed_inquiries,
     meeting_counters,
+    meeting_demands,
+    meeting_officials,
+    meeting_villages,
     meetings_within,
+    own_listed,
+    places_in_county,
     published_inquiries,
+    referred_listed,
     scoreboard,
+    screening_listed,
     timeliness,
+    units_asked,
 )
 from lianyun.people.models import Post
+from lianyun.people.queries import current_posts
 from lianyun.publications.queries import latest_checkpoint
 from lianyun.regions.codes import county_code, county_prefix
-from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.models import Region, RegionKind
 from lianyun.regions.queries import region_by_code, towns
 
 
@@ -85,13 +105,7 @@ def _asker(request: HttpRequest) -> Any:
 
 
 def _current_posts(regions: list[Region]) -> list[Post]:
-    today = timezone.localdate()
-    return list(
-        Post.objects.filter(unit__region__in=regions, start__lte=today)
-        .exclude(end__lt=today)
-        .select_related("unit", "holder")
-        .order_by("unit__region__code", "unit__name", "pk")
-    )
+    return current_posts(regions, timezone.localdate())
 
 
 def _town_filter(request: HttpRequest) -> Region | None:
@@ -106,16 +120,11 @@ def _town_filter(request: HttpRequest) -> Region | None:
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     """Published questions by town and unit, with answer, timeliness and commitments."""
     town = _town_filter(request)
-    inquiries = published_inquiries(town)
     category = request.GET.get("category", "")
-    if category in Category.values:
-        inquiries = inquiries.filter(category=category)
-    unit_id = row_id(request.GET.get("unit"))
-    if unit_id is not None:
-        inquiries = inquiries.filter(unit_id=unit_id)
-    page = Paginator(inquiries.order_by("-published_at", "-pk"), 30).get_page(
-        request.GET.get("page")
-    )
+    if category not in Category.values:
+        category = ""
+    inquiries = listed_inquiries(town, category, row_id(request.GET.get("unit")))
+    page = Paginator(inquiries, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(inquiry, timeliness(inquiry, today)) for inquiry in page]
     return render(
@@ -124,7 +133,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page": page,
-            "towns": towns().order_by("code"),
+            "towns": towns(),
             "town": town,
             "categories": Category.choices,
             "category": category,
@@ -151,62 +160,56 @@ def inquiry_create(request: HttpRequest) -> HttpResponse:
     ):
         village = picked
     places = [village, *([village.parent] if village.kind == RegionKind.VILLAGE else [])]
-    county = Region.objects.filter(kind=RegionKind.COUNTY, code=county_code(village.code))
-    units = list(
-        Unit.objects.filter(region__in=[*places, *county])
-        .select_related("region")
-        .order_by("-region__code", "name")
-    )
+    units = units_asked(places, region_by_code(county_code(village.code)))
     posts = _current_posts(places)
     form = AskForm(
         request.POST or None,
         units=[(str(u.pk), u.name) for u in units],
         officials=[(str(p.pk), f"{p.holder.name}（{p.unit.name} {p.title}）") for p in posts],
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit = next(u for u in units if str(u.pk) == data["unit"])
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inquiries/inquiry_form.html",
+            {
+                "form": form,
+                "asker": asker,
+                "place": village,
+                "villages": places_in_county(county_prefix(asker.village.code)),
+            },
+            status=400 if form.errors else 200,
+        )
+
+    def ask(data: dict[str, Any]) -> Inquiry:
+        if is_blocked("questions_per_asker", asker.id_number_index):
+            raise ValidationError(
+                _("You have asked as many questions as a day allows; ask again tomorrow.")
+            )
         post = next((p for p in posts if str(p.pk) == data["official"]), None)
-        try:
-            if is_blocked("questions_per_asker", asker.id_number_index):
-                raise ValidationError(
-                    _("You have asked as many questions as a day allows; ask again tomorrow.")
-                )
-            inquiry = actions.ask(
-                asker=asker,
-                unit=unit,
-                official=post.holder if post else None,
-                category=data["category"],
-                title=data["title"],
-                question=data["question"],
-                account=request.user if request.user.is_authenticated else None,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            record_failure("questions_per_asker", asker.id_number_index)
-            messages.success(
-                request,
-                _(
-                    "Your question is with the county commission for screening; it is due by %(day)s."
-                )
-                % {"day": inquiry.screen_due.isoformat()},
-            )
-            return redirect("inquiries:inquiry-detail", pk=inquiry.pk)
-    return render(
-        request,
-        "inquiries/inquiry_form.html",
-        {
-            "form": form,
-            "asker": asker,
-            "place": village,
-            "villages": Region.objects.filter(
-                kind__in=[RegionKind.VILLAGE, RegionKind.TOWN],
-                code__startswith=county_prefix(asker.village.code),
-            ).order_by("code"),
-        },
-        status=400 if form.errors else 200,
-    )
+        inquiry = actions.ask(
+            asker=asker,
+            unit=next(u for u in units if str(u.pk) == data["unit"]),
+            official=post.holder if post else None,
+            category=data["category"],
+            title=data["title"],
+            question=data["question"],
+            account=account_of(request),
+        )
+        record_failure("questions_per_asker", asker.id_number_index)
+        return inquiry
+
+    def asked(inquiry: Inquiry) -> str:
+        messages.success(
+            request,
+            _("Your question is with the county commission for screening; it is due by %(day)s.")
+            % {"day": inquiry.screen_due.isoformat()},
+        )
+        return reverse("inquiries:inquiry-detail", args=[inquiry.pk])
+
+    if request.method != "POST":
+        return page(form)
+    return post_form(form, ask, done=asked, again=page)
 
 
 def _inquiry_page(request: HttpRequest, inquiry: Inquiry, **forms: Form) -> HttpResponse:
@@ -214,7 +217,7 @@ def _inquiry_page(request: HttpRequest, inquiry: Inquiry, **forms: Form) -> Http
     is_asker = asker is not None and asker.pk == inquiry.asker_id
     context: dict[str, Any] = {
         "inquiry": inquiry,
-        "answers": inquiry.answers.prefetch_related("commitments__item"),
+        "answers": answers_with_commitments(inquiry),
         "timeliness": timeliness(inquiry),
         "overdue": is_overdue(inquiry),
         "is_asker": is_asker,
@@ -242,18 +245,14 @@ def inquiry_rate(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = public_inquiry(pk, asker, visitor(request))
     if asker is None or inquiry.asker_id != asker.pk:
         raise Http404
-    form = RateForm(request.POST)
-    if run_form(
-        form,
-        inquiry,
-        lambda q, d: actions.rate(
-            inquiry=q,
-            satisfied=d["satisfied"],
-            actor=request.user if request.user.is_authenticated else None,
+    return post_form(
+        RateForm(request.POST),
+        lambda d: actions.rate(
+            inquiry=inquiry, satisfied=d["satisfied"], actor=account_of(request)
         ),
-    ):
-        return redirect("inquiries:inquiry-detail", pk=inquiry.pk)
-    return _inquiry_page(request, inquiry, rate_form=form)
+        done=reverse("inquiries:inquiry-detail", args=[inquiry.pk]),
+        again=lambda form: _inquiry_page(request, inquiry, rate_form=form),
+    )
 
 
 @require_POST
@@ -264,23 +263,15 @@ def inquiry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = public_inquiry(pk, asker, visitor(request))
     if asker is None or inquiry.asker_id != asker.pk:
         raise Http404
-    commitment = get_object_or_404(
-        Commitment.objects.select_related("item"),
-        answer__inquiry=inquiry,
-        item_id=row_id(request.POST.get("item")) or 0,
-    )
-    form = ConfirmForm(request.POST)
-    if run_form(
-        form,
-        commitment.item,
-        lambda item, d: confirm_rectification(
-            item=item,
-            satisfied=d["satisfied"],
-            actor=request.user if request.user.is_authenticated else None,
+    item = promised_item(inquiry, row_id(request.POST.get("item")))
+    return post_form(
+        ConfirmForm(request.POST),
+        lambda d: confirm_rectification(
+            item=item, satisfied=d["satisfied"], actor=account_of(request)
         ),
-    ):
-        return redirect("inquiries:inquiry-detail", pk=inquiry.pk)
-    return _inquiry_page(request, inquiry, confirm_form=form)
+        done=reverse("inquiries:inquiry-detail", args=[inquiry.pk]),
+        again=lambda form: _inquiry_page(request, inquiry, confirm_form=form),
+    )
 
 
 @never_cache
@@ -291,7 +282,7 @@ def inquiry_mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inquiries/inquiry_mine.html",
-        {"inquiries": own_inquiries(asker).select_related("unit")},
+        {"inquiries": own_listed(own_inquiries(asker))},
     )
 
 
@@ -304,7 +295,7 @@ def inquiry_scoreboard(request: HttpRequest) -> HttpResponse:
         {
             "units": units,
             "officials": officials,
-            "towns": towns().order_by("code"),
+            "towns": towns(),
             "town": town,
         },
     )
@@ -318,32 +309,28 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "inquiries/meeting_list.html",
         {
             "page": page,
-            "towns": towns().order_by("code"),
+            "towns": towns(),
             "town": town,
             "query": request.GET.urlencode(),
         },
     )
 
 
-def _meeting(pk: int) -> InquiryMeeting:
-    return get_object_or_404(InquiryMeeting.objects.select_related("village__parent"), pk=pk)
-
-
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting = public_meeting(pk)
     return render(
         request,
         "inquiries/meeting_detail.html",
         {
             "meeting": meeting,
-            "officials": meeting.officials.select_related("person", "unit"),
-            "demands": meeting.demands.select_related("item", "answered_by__person"),
+            "officials": meeting_officials(meeting),
+            "demands": meeting_demands(meeting),
         },
     )
 
 
 def _meeting_print(request: HttpRequest, pk: int, template: str) -> HttpResponse:
-    meeting = _meeting(pk)
+    meeting = public_meeting(pk)
     back = reverse("inquiries:meeting-detail", args=[meeting.pk])
     url = public_url(request, back)
     return render(
@@ -351,8 +338,8 @@ def _meeting_print(request: HttpRequest, pk: int, template: str) -> HttpResponse
         template,
         {
             "meeting": meeting,
-            "officials": meeting.officials.select_related("person"),
-            "demands": meeting.demands.select_related("item", "answered_by__person"),
+            "officials": meeting_officials(meeting),
+            "demands": meeting_demands(meeting),
             "qr": qr_svg(url),
             "qr_url": url,
             "back": back,
@@ -371,10 +358,8 @@ def meeting_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One demand on a phone: what was raised, promised, done, and whether it is closed out."""
-    demand = get_object_or_404(
-        Demand.objects.select_related("meeting__village", "item", "answered_by__person"), pk=pk
-    )
-    milestones = demand.item.milestones.all() if demand.item else []
+    demand = public_demand(pk)
+    milestones = demand_milestones(demand)
     return render(
         request,
         "inquiries/demand_detail.html",
@@ -393,7 +378,7 @@ def _drill_links(request: HttpRequest) -> dict[str, str]:
 
 def statistics(request: HttpRequest) -> HttpResponse:
     """The article's counters for any county, town and period, each with its drill-down."""
-    regions = Region.objects.filter(kind__in=[RegionKind.COUNTY, RegionKind.TOWN]).order_by("code")
+    regions = counties_and_towns()
     form = PeriodForm(request.GET or None, regions=[(r.code, r.name) for r in regions])
     region = start = end = None
     if form.is_valid():
@@ -401,16 +386,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     counters = meeting_counters(region, start, end)
     show = request.GET.get("show", "")
-    drill: Any = None
-    if show == "meetings":
-        drill = counters.meetings.order_by("-held_on")[:500]
-    elif show in ("demands", "solved", "funds"):
-        demands = counters.solved if show != "demands" else counters.demands
-        if show == "funds":
-            demands = demands.filter(funds_returned__gt=0)
-        drill = demands.order_by("-meeting__held_on", "number")[:500]
-    elif show == "flagged":
-        drill = counters.flagged.order_by("-meeting__held_on")[:500]
+    drill = drill_down(counters, show)
     figures = counters.as_dict()
     by_town = counters_by_town(counters)
     return render(
@@ -433,14 +409,13 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 def _screening_page(
-    request: SignedInRequest, form: ScreenForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: Form | None = None, failed: int | None = None
 ) -> HttpResponse:
-    queue = screening_queue(request.user).select_related("unit", "official", "asker__village")
     return render(
         request,
         "inquiries/screening_list.html",
         {
-            "inquiries": queue.order_by("screen_due", "pk")[:200],
+            "inquiries": screening_listed(screening_queue(request.user)),
             "form": form,
             "blank": ScreenForm(),
             "failed": failed,
@@ -460,32 +435,25 @@ def screening(request: SignedInRequest) -> HttpResponse:
 @require_POST
 @once
 def inquiry_screen(request: SignedInRequest, pk: int) -> HttpResponse:
-    inquiry = screening_queue(request.user).filter(pk=pk).first()
-    if inquiry is None:
-        raise Http404
-    form = ScreenForm(request.POST)
-    if run_form(
-        form,
-        inquiry,
-        lambda q, d: actions.screen(
-            inquiry=q, publish_it=d["decision"] == "publish", reason=d["reason"], actor=request.user
+    inquiry = access_screened(request.user, pk)
+    return post_form(
+        ScreenForm(request.POST),
+        lambda d: actions.screen(
+            inquiry=inquiry,
+            publish_it=d["decision"] == "publish",
+            reason=d["reason"],
+            actor=request.user,
         ),
-    ):
-        return redirect("inquiries:inquiry-screening")
-    return _screening_page(request, form, inquiry.pk)
+        done=reverse("inquiries:inquiry-screening"),
+        again=lambda form: _screening_page(request, form, inquiry.pk),
+    )
 
 
 @login_required
 @never_cache
 def answering(request: SignedInRequest) -> HttpResponse:
-    queue = answer_queue(request.user).select_related("unit", "official")
-    today = timezone.localdate()
-    waiting = [(q, is_overdue(q, today)) for q in queue.filter(status__in=["awaiting", "reopened"])]
-    return render(
-        request,
-        "inquiries/answering_list.html",
-        {"waiting": waiting, "done": queue.exclude(status__in=["awaiting", "reopened"])[:100]},
-    )
+    waiting, done = answering_listed(answer_queue(request.user), timezone.localdate())
+    return render(request, "inquiries/answering_list.html", {"waiting": waiting, "done": done})
 
 
 def _commitments(data: dict[str, Any]) -> list[actions.CommitmentIn]:
@@ -505,37 +473,43 @@ def _commitments(data: dict[str, Any]) -> list[actions.CommitmentIn]:
 @once
 def inquiry_answer(request: SignedInRequest, pk: int) -> HttpResponse:
     inquiry = access_answerable(request.user, pk)
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and run_form(
-        form,
-        inquiry,
-        lambda q, d: actions.answer(
-            inquiry=q,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inquiries/answer_form.html",
+            {"inquiry": inquiry, "answers": answers_of(inquiry), "form": form},
+            status=400 if form.errors else 200,
+        )
+
+    def published(_answer: object) -> str:
+        messages.success(request, _("The answer is published."))
+        return reverse("inquiries:inquiry-answering")
+
+    if request.method != "POST":
+        return page(AnswerForm())
+    return post_form(
+        AnswerForm(request.POST),
+        lambda d: actions.answer(
+            inquiry=inquiry,
             text=d["text"],
             stated_date=d["stated_date"],
             commitments=_commitments(d),
             actor=request.user,
         ),
-    ):
-        messages.success(request, _("The answer is published."))
-        return redirect("inquiries:inquiry-answering")
-    return render(
-        request,
-        "inquiries/answer_form.html",
-        {"inquiry": inquiry, "answers": inquiry.answers.all(), "form": form},
-        status=400 if form.errors else 200,
+        done=published,
+        again=page,
     )
 
 
 def _referred_page(
-    request: SignedInRequest, form: ConcludeForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: Form | None = None, failed: int | None = None
 ) -> HttpResponse:
-    queue = commission_queue(request.user).select_related("unit", "official")
     return render(
         request,
         "inquiries/referred_list.html",
         {
-            "inquiries": queue.order_by("commission_note", "-escalated_at")[:200],
+            "inquiries": referred_listed(commission_queue(request.user)),
             "form": form,
             "blank": ConcludeForm(),
             "failed": failed,
@@ -555,14 +529,12 @@ def referred(request: SignedInRequest) -> HttpResponse:
 @once
 def inquiry_conclude(request: SignedInRequest, pk: int) -> HttpResponse:
     inquiry = access_referred(request.user, pk)
-    form = ConcludeForm(request.POST)
-    if run_form(
-        form,
-        inquiry,
-        lambda q, d: actions.conclude_referred(inquiry=q, note=d["note"], actor=request.user),
-    ):
-        return redirect("inquiries:inquiry-referred")
-    return _referred_page(request, form, inquiry.pk)
+    return post_form(
+        ConcludeForm(request.POST),
+        lambda d: actions.conclude_referred(inquiry=inquiry, note=d["note"], actor=request.user),
+        done=reverse("inquiries:inquiry-referred"),
+        again=lambda form: _referred_page(request, form, inquiry.pk),
+    )
 
 
 @login_required
@@ -576,7 +548,7 @@ def meeting_create(request: SignedInRequest) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "inquiries/meeting_form.html", {"meetings": meetings[:50]})
-    villages = list(organiser_villages(request.user).select_related("parent"))
+    villages = meeting_villages(organiser_villages(request.user))
     code = request.POST.get("village") or request.GET.get("village", "")
     village = next((v for v in villages if v.code == code), None)
     posts = _current_posts([village, village.parent]) if village and village.parent else []
@@ -586,36 +558,41 @@ def meeting_create(request: SignedInRequest) -> HttpResponse:
         villages=[(v.code, f"{v.parent.name if v.parent else ''} {v.name}") for v in villages],
         officials=[(str(p.pk), f"{p.holder.name}（{p.unit.name} {p.title}）") for p in posts],
     )
-    if request.method == "POST" and village is not None and form.is_valid():
-        data = form.cleaned_data
-        chosen = [p for p in posts if str(p.pk) in data["officials"]]
-        try:
-            meeting = actions.schedule_meeting(
-                village=village,
-                starts_at=data["starts_at"],
-                place=data["place"],
-                panel_size=data["panel_size"],
-                panel=data["panel"],
-                observers=data["observers"],
-                threshold=data["threshold"],
-                officials=chosen,
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is scheduled and its notice published."))
-            return redirect("inquiries:meeting-record", pk=meeting.pk)
-    return render(
-        request,
-        "inquiries/meeting_form.html",
-        {"form": form, "village": village, "meetings": meetings[:50]},
-        status=400 if form.errors else 200,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inquiries/meeting_form.html",
+            {"form": form, "village": village, "meetings": meetings[:50]},
+            status=400 if form.errors else 200,
+        )
+
+    def scheduled(meeting: InquiryMeeting) -> str:
+        messages.success(request, _("The meeting is scheduled and its notice published."))
+        return reverse("inquiries:meeting-record", args=[meeting.pk])
+
+    if request.method != "POST" or village is None:
+        return page(form)
+    return post_form(
+        form,
+        lambda d: actions.schedule_meeting(
+            village=village,
+            starts_at=d["starts_at"],
+            place=d["place"],
+            panel_size=d["panel_size"],
+            panel=d["panel"],
+            observers=d["observers"],
+            threshold=d["threshold"],
+            officials=[p for p in posts if str(p.pk) in d["officials"]],
+            actor=request.user,
+        ),
+        done=scheduled,
+        again=page,
     )
 
 
 def _record_page(request: SignedInRequest, meeting: InquiryMeeting, **forms: Any) -> HttpResponse:
-    officials = list(meeting.officials.select_related("person", "unit"))
+    officials = list(meeting_officials(meeting))
     choices = [(str(q.pk), f"{q.person.name}（{q.title}）") for q in officials]
     context: dict[str, Any] = {
         "meeting": meeting,
@@ -623,7 +600,7 @@ def _record_page(request: SignedInRequest, meeting: InquiryMeeting, **forms: Any
         "blank_statement": StatementForm(),
         "blank_vote": VoteForm(),
         "demand_form": DemandForm(officials=choices),
-        "demands": meeting.demands.select_related("item", "answered_by__person"),
+        "demands": meeting_demands(meeting),
         "failed": None,
     }
     context.update(forms)
@@ -641,26 +618,20 @@ def meeting_record(request: SignedInRequest, pk: int) -> HttpResponse:
     return _record_page(request, access_meeting_record(request.user, pk))
 
 
-def _questioned(meeting: InquiryMeeting, qid: int) -> Questioned:
-    return get_object_or_404(Questioned, pk=qid, meeting=meeting)
-
-
 @login_required
 @require_POST
 @once
 def meeting_statement(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)
-    questioned = _questioned(meeting, qid)
-    form = StatementForm(request.POST)
-    if run_form(
-        form,
-        questioned,
-        lambda q, d: actions.record_statement(
-            questioned=q, statement=d["statement"], actor=request.user
+    questioned = questioned_of(meeting, qid)
+    return post_form(
+        StatementForm(request.POST),
+        lambda d: actions.record_statement(
+            questioned=questioned, statement=d["statement"], actor=request.user
         ),
-    ):
-        return redirect("inquiries:meeting-record", pk=meeting.pk)
-    return _record_page(request, meeting, statement_form=form, failed=qid)
+        done=reverse("inquiries:meeting-record", args=[meeting.pk]),
+        again=lambda form: _record_page(request, meeting, statement_form=form, failed=qid),
+    )
 
 
 @login_required
@@ -668,21 +639,19 @@ def meeting_statement(request: SignedInRequest, pk: int, qid: int) -> HttpRespon
 @once
 def meeting_vote(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)
-    questioned = _questioned(meeting, qid)
-    form = VoteForm(request.POST)
-    if run_form(
-        form,
-        questioned,
-        lambda q, d: actions.record_vote(
-            questioned=q,
+    questioned = questioned_of(meeting, qid)
+    return post_form(
+        VoteForm(request.POST),
+        lambda d: actions.record_vote(
+            questioned=questioned,
             satisfied=d["satisfied"],
             basic=d["basic"],
             unsatisfied=d["unsatisfied"],
             actor=request.user,
         ),
-    ):
-        return redirect("inquiries:meeting-record", pk=meeting.pk)
-    return _record_page(request, meeting, vote_form=form, failed=qid)
+        done=reverse("inquiries:meeting-record", args=[meeting.pk]),
+        again=lambda form: _record_page(request, meeting, vote_form=form, failed=qid),
+    )
 
 
 @login_required
@@ -690,15 +659,19 @@ def meeting_vote(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
 @once
 def meeting_demand(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)
-    officials = {str(q.pk): q for q in meeting.officials.select_related("person", "unit")}
-    form = DemandForm(
-        request.POST, officials=[(k, f"{q.person.name}（{q.title}）") for k, q in officials.items()]
-    )
-    if run_form(
-        form,
-        meeting,
-        lambda m, d: actions.record_demand(
-            meeting=m,
+    officials = {str(q.pk): q for q in meeting_officials(meeting)}
+
+    def recorded(_demand: object) -> str:
+        messages.success(request, _("The demand is recorded."))
+        return reverse("inquiries:meeting-record", args=[meeting.pk])
+
+    return post_form(
+        DemandForm(
+            request.POST,
+            officials=[(k, f"{q.person.name}（{q.title}）") for k, q in officials.items()],
+        ),
+        lambda d: actions.record_demand(
+            meeting=meeting,
             raised_by=d["raised_by"],
             category=d["category"],
             text=d["text"],
@@ -711,10 +684,9 @@ def meeting_demand(request: SignedInRequest, pk: int) -> HttpResponse:
             client_key=d["client_key"],
             actor=request.user,
         ),
-    ):
-        messages.success(request, _("The demand is recorded."))
-        return redirect("inquiries:meeting-record", pk=meeting.pk)
-    return _record_page(request, meeting, demand_form=form)
+        done=recorded,
+        again=lambda form: _record_page(request, meeting, demand_form=form),
+    )
 
 
 @login_required
@@ -730,12 +702,6 @@ def meeting_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The result is published."))
     return redirect("inquiries:meeting-record", pk=meeting.pk)
-
-
-def _managed_demand(request: SignedInRequest, pk: int) -> Demand:
-    demand = get_object_or_404(Demand.objects.select_related("meeting", "item"), pk=pk)
-    access_meeting_record(request.user, demand.meeting_id)
-    return demand
 
 
 def _demand_page(request: SignedInRequest, demand: Demand, **forms: Form) -> HttpResponse:
@@ -756,41 +722,37 @@ def _demand_page(request: SignedInRequest, demand: Demand, **forms: Form) -> Htt
 @login_required
 @never_cache
 def demand_manage(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _demand_page(request, _managed_demand(request, pk))
+    return _demand_page(request, access_demand(request.user, pk))
 
 
 @login_required
 @require_POST
 @once
 def demand_feedback(request: SignedInRequest, pk: int) -> HttpResponse:
-    demand = _managed_demand(request, pk)
-    form = DemandFeedbackForm(request.POST)
-    if run_form(
-        form,
-        demand,
-        lambda dm, d: actions.demand_feedback(
-            demand=dm,
+    demand = access_demand(request.user, pk)
+    return post_form(
+        DemandFeedbackForm(request.POST),
+        lambda d: actions.demand_feedback(
+            demand=demand,
             feedback=d["feedback"],
             funds_returned=d["funds_returned"],
             actor=request.user,
         ),
-    ):
-        return redirect("inquiries:demand-manage", pk=demand.pk)
-    return _demand_page(request, demand, feedback_form=form)
+        done=reverse("inquiries:demand-manage", args=[demand.pk]),
+        again=lambda form: _demand_page(request, demand, feedback_form=form),
+    )
 
 
 @login_required
 @require_POST
 @once
 def demand_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
-    demand = _managed_demand(request, pk)
-    form = DemandConfirmForm(request.POST)
-    if run_form(
-        form,
-        demand,
-        lambda dm, d: actions.demand_confirmation(
-            demand=dm, satisfied=d["satisfied"], actor=request.user
+    demand = access_demand(request.user, pk)
+    return post_form(
+        DemandConfirmForm(request.POST),
+        lambda d: actions.demand_confirmation(
+            demand=demand, satisfied=d["satisfied"], actor=request.user
         ),
-    ):
-        return redirect("inquiries:demand-manage", pk=demand.pk)
-    return _demand_page(request, demand, confirm_form=form)
+        done=reverse("inquiries:demand-manage", args=[demand.pk]),
+        again=lambda form: _demand_page(request, demand, confirm_form=form),
+    )

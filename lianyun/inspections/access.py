@@ -10,12 +10,21 @@ from django.utils.translation import gettext as _
 
 from lianyun.core.access import Actor
 from lianyun.core.roles import Role
-from lianyun.inspections.models import Finding, InspectionGroup, MonthlyReport, Visit
+from lianyun.inspections.models import (
+    ChecklistItem,
+    Finding,
+    InspectionGroup,
+    MonthlyReport,
+    SampleItem,
+    TownSummary,
+    Visit,
+    VisitPhoto,
+)
 from lianyun.people.access import recusal_filter
 from lianyun.people.models import Post, Resident
 from lianyun.people.queries import recused_resident_ids
 from lianyun.regions.access import scope_of
-from lianyun.regions.models import Region
+from lianyun.regions.models import Region, RegionKind
 
 REVIEWER_ROLES = {Role.TOWN_COMMISSION, Role.COUNTY_COMMISSION}
 
@@ -133,6 +142,50 @@ def require_county(user: Actor) -> None:
     """The county commission: checklists and the assessment's weights."""
     if not user.is_authenticated or user.role != Role.COUNTY_COMMISSION:
         raise Http404
+
+
+def access_checklist_item(user: Actor, pk: int) -> ChecklistItem:
+    """A point of the county's checklists still in use, for the county commission."""
+    require_county(user)
+    item = ChecklistItem.objects.filter(pk=pk, active=True).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def sample_item_of(visit: Visit, pk: int | None) -> SampleItem:
+    """A payout drawn into a visit's account-check sample."""
+    item = SampleItem.objects.filter(pk=pk or 0, visit=visit).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def photo_of(visit: Visit, pk: int) -> VisitPhoto:
+    photo = VisitPhoto.objects.filter(pk=pk, visit=visit).first()
+    if photo is None:
+        raise Http404
+    return photo
+
+
+def access_summary(user: Actor, pk: int) -> TownSummary:
+    """A town's sent summary, for its own commission and the county."""
+    region = require_reviewer(user)
+    summary = (
+        TownSummary.objects.filter(pk=pk, sent_at__isnull=False).select_related("town").first()
+    )
+    if summary is None or not region.contains(summary.town):
+        raise Http404
+    return summary
+
+
+def access_town(user: Actor, code: str) -> Region:
+    """A town within the reviewer's scope, by its code."""
+    region = require_reviewer(user)
+    town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
+    if town is None or not region.contains(town):
+        raise Http404
+    return town
 
 
 def cadre_village(user: Actor) -> Region:

@@ -10,15 +10,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.accounts.models import User
 from lianyun.cases.models import RectificationItem, RectificationStatus, SourceKind
+from lianyun.core.roles import Role
 from lianyun.inquiries.models import Inquiry
 from lianyun.inspections.models import (
     DEFAULT_WEIGHTS,
     AssessmentWeight,
+    ChecklistItem,
+    Expenditure,
+    Finding,
+    FindingStatus,
     Indicator,
     InspectionGroup,
+    Membership,
     MonthlyReport,
+    SampleItem,
+    TownSummary,
     Visit,
+    VisitPhoto,
+    WeightChange,
 )
 from lianyun.petitions.models import Petition, PetitionKind
 from lianyun.regions.models import Region
@@ -338,3 +349,76 @@ def ranking(
 ) -> list[TownScore]:
     scores = [assess(town, start, end, today) for town in towns]
     return sorted(scores, key=lambda s: (s.score is None, -(s.score or 0), s.town.code))
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+def listed_groups(groups: QuerySet[InspectionGroup]) -> QuerySet[InspectionGroup]:
+    return groups.select_related("town").prefetch_related("villages", "members__user")
+
+
+def group_villages(group: InspectionGroup) -> list[Region]:
+    return list(group.villages.order_by("code"))
+
+
+def group_memberships(group: InspectionGroup) -> QuerySet[Membership]:
+    return group.members.select_related("user__resident")
+
+
+def group_visits(group: InspectionGroup, count: int = 50) -> list[Visit]:
+    return list(group.visits.select_related("village")[:count])
+
+
+def group_reports(group: InspectionGroup) -> QuerySet[MonthlyReport]:
+    return group.reports.all()
+
+
+def town_inspectors(town: Region) -> QuerySet[User]:
+    """The active inspectors' accounts of a town, by user name."""
+    return User.objects.filter(role=Role.INSPECTOR, region=town, is_active=True).order_by(
+        "username"
+    )
+
+
+def active_checklist() -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.filter(active=True)
+
+
+def checklist_answers(visit: Visit) -> list[tuple[str, object]]:
+    """Each checklist point a visit answered, by its text, with the answer."""
+    answers = {str(k): v for k, v in visit.checklist.items()}
+    points = ChecklistItem.objects.filter(pk__in=[int(k) for k in answers])
+    return [(point.text, answers[str(point.pk)]) for point in points]
+
+
+def visit_photos(visit: Visit) -> QuerySet[VisitPhoto]:
+    return visit.photos.all()
+
+
+def visit_findings(visit: Visit) -> QuerySet[Finding]:
+    return visit.findings.select_related("item", "lead")
+
+
+def sampled_items(visit: Visit) -> QuerySet[SampleItem]:
+    return visit.sample.all()
+
+
+def findings_by_state(findings: QuerySet[Finding]) -> tuple[QuerySet[Finding], list[Finding]]:
+    """Findings waiting for review, oldest first, and the last 100 reviewed."""
+    findings = findings.select_related("village", "visit__group", "item", "lead")
+    pending = findings.filter(status=FindingStatus.PENDING).order_by("created_at")
+    return pending, list(findings.exclude(status=FindingStatus.PENDING)[:100])
+
+
+def summaries_sent(towns: list[Region], month: str) -> dict[int, TownSummary]:
+    """The towns' summaries of a month, by town."""
+    return {s.town_id: s for s in TownSummary.objects.filter(town__in=towns, month=month)}
+
+
+def recent_weight_changes(count: int = 20) -> list[WeightChange]:
+    return list(WeightChange.objects.select_related("changed_by")[:count])
+
+
+def recent_expenditures(village: Region, count: int = 100) -> list[Expenditure]:
+    return list(Expenditure.objects.filter(village=village).order_by("-spent_on", "-pk")[:count])

@@ -28,6 +28,8 @@ urlpatterns = [
         name="assessment-town",
     ),
     path("checklists/", views.checklist_list, name="checklist-list"),
+    path("checklists/add/", views.checklist_add, name="checklist-add"),
+    path("checklists/<int:pk>/retire/", views.checklist_retire, name="checklist-retire"),
     path("expenditures/", views.expenditure_list, name="expenditure-list"),
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding-review"),

@@ -6,10 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.models import User
 from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.access import visitor
 from lianyun.core.filestore import send_file
@@ -26,20 +24,25 @@ from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.roles import Role
 from lianyun.core.spreadsheet import download, xlsx
-from lianyun.core.views import add_errors, run_form
+from lianyun.core.views import post_form
 from lianyun.inspections import actions
 from lianyun.inspections.access import (
+    access_checklist_item,
     access_finding,
     access_group,
     access_report,
+    access_summary,
+    access_town,
     access_visit,
     cadre_village,
     conflict_reason,
     is_leader,
     is_member,
+    photo_of,
     require_county,
     require_reviewer,
     reviewable_findings,
+    sample_item_of,
     visible_groups,
 )
 from lianyun.inspections.forms import (
@@ -58,31 +61,41 @@ from lianyun.inspections.forms import (
     WeightForm,
 )
 from lianyun.inspections.models import (
-    ChecklistItem,
-    Expenditure,
     FindingClass,
-    FindingStatus,
     Indicator,
     MonthlyReport,
-    SampleItem,
     TownSummary,
     Visit,
     VisitKind,
-    VisitPhoto,
-    WeightChange,
 )
-from lianyun.inspections.queries import assess, ranking, weights
-from lianyun.regions.models import Region, RegionKind
+from lianyun.inspections.queries import (
+    active_checklist,
+    assess,
+    checklist_answers,
+    findings_by_state,
+    group_memberships,
+    group_reports,
+    group_villages,
+    group_visits,
+    listed_groups,
+    ranking,
+    recent_expenditures,
+    recent_weight_changes,
+    sampled_items,
+    summaries_sent,
+    town_inspectors,
+    visit_findings,
+    visit_photos,
+    weights,
+)
+from lianyun.regions.models import RegionKind
+from lianyun.regions.queries import regions_within, towns
 
 
 @login_required
 @never_cache
 def group_list(request: SignedInRequest) -> HttpResponse:
-    groups = (
-        visible_groups(request.user)
-        .select_related("town")
-        .prefetch_related("villages", "members__user")
-    )
+    groups = listed_groups(visible_groups(request.user))
     return render(request, "inspections/group_list.html", {"groups": groups})
 
 
@@ -90,9 +103,9 @@ def group_list(request: SignedInRequest) -> HttpResponse:
 @never_cache
 def group_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access_group(request.user, pk)
-    villages = list(group.villages.order_by("code"))
+    villages = group_villages(group)
     members = []
-    for membership in group.members.select_related("user__resident"):
+    for membership in group_memberships(group):
         person = membership.user.resident
         conflicts = [
             (village, reason)
@@ -107,14 +120,14 @@ def group_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "group": group,
             "villages": villages,
             "members": members,
-            "visits": group.visits.select_related("village")[:50],
+            "visits": group_visits(group),
             "member": is_member(request.user, group),
         },
     )
 
 
 def _checklist() -> list[tuple[int, str, str]]:
-    return [(c.pk, c.kind, c.text) for c in ChecklistItem.objects.filter(active=True)]
+    return [(c.pk, c.kind, c.text) for c in active_checklist()]
 
 
 @login_required
@@ -125,7 +138,7 @@ def visit_create(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access_group(request.user, pk)
     if not is_member(request.user, group):
         return redirect("inspections:group-detail", pk=group.pk)
-    villages = {v.code: v for v in group.villages.order_by("code")}
+    villages = {v.code: v for v in group_villages(group)}
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
@@ -133,47 +146,48 @@ def visit_create(request: SignedInRequest, pk: int) -> HttpResponse:
         checklist=_checklist(),
         initial={"visited_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = actions.log_visit(
-                group=group,
-                village=villages[data["village"]],
-                kind=data["kind"],
-                visited_on=data["visited_on"],
-                minutes=data["minutes"],
-                people_met=data["people_met"],
-                notes=data["notes"],
-                checklist=form.answers(),
-                files=data["photos"],
-                client_key=data["client_key"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The visit is logged."))
-            return redirect("inspections:visit-detail", pk=visit.pk)
-    return render(
-        request,
-        "inspections/visit_form.html",
-        {"group": group, "form": form},
-        status=400 if form.errors else 200,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inspections/visit_form.html",
+            {"group": group, "form": form},
+            status=400 if form.errors else 200,
+        )
+
+    def logged(visit: Visit) -> str:
+        messages.success(request, _("The visit is logged."))
+        return reverse("inspections:visit-detail", args=[visit.pk])
+
+    if request.method != "POST":
+        return page(form)
+    return post_form(
+        form,
+        lambda d: actions.log_visit(
+            group=group,
+            village=villages[d["village"]],
+            kind=d["kind"],
+            visited_on=d["visited_on"],
+            minutes=d["minutes"],
+            people_met=d["people_met"],
+            notes=d["notes"],
+            checklist=form.answers(),
+            files=d["photos"],
+            client_key=d["client_key"],
+            actor=request.user,
+        ),
+        done=logged,
+        again=page,
     )
 
 
 def _visit_page(request: SignedInRequest, visit: Visit, **forms: Form) -> HttpResponse:
-    answers = {str(k): v for k, v in visit.checklist.items()}
-    checklist = [
-        (item.text, answers[str(item.pk)])
-        for item in ChecklistItem.objects.filter(pk__in=[int(k) for k in answers])
-    ]
     context: dict[str, Any] = {
         "visit": visit,
-        "checklist": checklist,
-        "photos": visit.photos.all(),
-        "findings": visit.findings.select_related("item", "lead"),
-        "sample": visit.sample.all(),
+        "checklist": checklist_answers(visit),
+        "photos": visit_photos(visit),
+        "findings": visit_findings(visit),
+        "sample": sampled_items(visit),
         "member": is_member(request.user, visit.group),
         "finding_form": FindingForm(),
         "sample_form": SampleForm(),
@@ -199,20 +213,18 @@ def visit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def visit_finding(request: SignedInRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)
-    form = FindingForm(request.POST)
-    if run_form(
-        form,
-        visit,
-        lambda v, d: actions.raise_finding(
-            visit=v,
-            village=v.village,
+    return post_form(
+        FindingForm(request.POST),
+        lambda d: actions.raise_finding(
+            visit=visit,
+            village=visit.village,
             finding_class=d["finding_class"],
             summary=d["summary"],
             actor=request.user,
         ),
-    ):
-        return redirect("inspections:visit-detail", pk=visit.pk)
-    return _visit_page(request, visit, finding_form=form)
+        done=reverse("inspections:visit-detail", args=[visit.pk]),
+        again=lambda form: _visit_page(request, visit, finding_form=form),
+    )
 
 
 @login_required
@@ -220,14 +232,12 @@ def visit_finding(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def visit_sample(request: SignedInRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)
-    form = SampleForm(request.POST)
-    if run_form(
-        form,
-        visit,
-        lambda v, d: actions.draw_sample(visit=v, month=d["month"], actor=request.user),
-    ):
-        return redirect("inspections:visit-detail", pk=visit.pk)
-    return _visit_page(request, visit, sample_form=form)
+    return post_form(
+        SampleForm(request.POST),
+        lambda d: actions.draw_sample(visit=visit, month=d["month"], actor=request.user),
+        done=reverse("inspections:visit-detail", args=[visit.pk]),
+        again=lambda form: _visit_page(request, visit, sample_form=form),
+    )
 
 
 @login_required
@@ -235,46 +245,37 @@ def visit_sample(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def visit_sample_check(request: SignedInRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk, member=True)
-    form = SampleCheckForm(request.POST)
-    item_id = row_id(request.POST.get("item"))
-    if form.is_valid() and item_id is not None:
-        item = get_object_or_404(SampleItem, pk=item_id, visit=visit)
-        try:
-            actions.check_sample_item(
-                item=item,
-                verified=form.cleaned_data["verified"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("inspections:visit-detail", pk=visit.pk)
-    return _visit_page(request, visit, check_form=form)
+    item = sample_item_of(visit, row_id(request.POST.get("item")))
+    return post_form(
+        SampleCheckForm(request.POST),
+        lambda d: actions.check_sample_item(
+            item=item, verified=d["verified"], note=d["note"], actor=request.user
+        ),
+        done=reverse("inspections:visit-detail", args=[visit.pk]),
+        again=lambda form: _visit_page(request, visit, check_form=form),
+    )
 
 
 @login_required
 @never_cache
 def visit_photo(request: SignedInRequest, pk: int, photo_id: int) -> HttpResponse:
     visit = access_visit(request.user, pk)
-    photo = get_object_or_404(VisitPhoto, pk=photo_id, visit=visit)
+    photo = photo_of(visit, photo_id)
     return send_file(
         photo, actor=request.user, filename=f"visit-{visit.pk}-{photo.pk}.{photo.extension}"
     )
 
 
 def _findings_page(
-    request: SignedInRequest, form: ReviewForm | None = None, failed: int | None = None
+    request: SignedInRequest, form: Form | None = None, failed: int | None = None
 ) -> HttpResponse:
-    findings = reviewable_findings(request.user).select_related(
-        "village", "visit__group", "item", "lead"
-    )
+    pending, done = findings_by_state(reviewable_findings(request.user))
     return render(
         request,
         "inspections/finding_list.html",
         {
-            "pending": findings.filter(status=FindingStatus.PENDING).order_by("created_at"),
-            "done": findings.exclude(status=FindingStatus.PENDING)[:100],
+            "pending": pending,
+            "done": done,
             "blank": ReviewForm(),
             "form": form,
             "failed": failed,
@@ -294,21 +295,19 @@ def finding_list(request: SignedInRequest) -> HttpResponse:
 @once
 def finding_review(request: SignedInRequest, pk: int) -> HttpResponse:
     finding = access_finding(request.user, pk)
-    form = ReviewForm(request.POST)
-    if run_form(
-        form,
-        finding,
-        lambda f, d: actions.review_finding(
-            finding=f,
+    return post_form(
+        ReviewForm(request.POST),
+        lambda d: actions.review_finding(
+            finding=finding,
             accept=d["decision"] == "accept",
             comment=d["comment"],
             responsible=d["responsible"],
             deadline=d["deadline"],
             actor=request.user,
         ),
-    ):
-        return redirect("inspections:finding-list")
-    return _findings_page(request, form, finding.pk)
+        done=reverse("inspections:finding-list"),
+        again=lambda form: _findings_page(request, form, finding.pk),
+    )
 
 
 # --- monthly reports ------------------------------------------------------------------------
@@ -321,51 +320,59 @@ def _last_month() -> str:
 
 @login_required
 @never_cache
+@once
 def report_list(request: SignedInRequest, pk: int) -> HttpResponse:
     group = access_group(request.user, pk)
-    form = MonthForm(request.POST or None, initial={"month": _last_month()})
     leader = is_leader(request.user, group)
-    if request.method == "POST":
-        if not leader:
-            raise Http404
-        if run_form(
-            form,
-            group,
-            lambda g, d: actions.compile_report(group=g, month=d["month"], actor=request.user),
-        ):
-            report = group.reports.get(month=form.cleaned_data["month"])
-            return redirect("inspections:report-detail", pk=report.pk)
-    return render(
-        request,
-        "inspections/report_list.html",
-        {"group": group, "reports": group.reports.all(), "form": form, "leader": leader},
-        status=400 if form.errors else 200,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inspections/report_list.html",
+            {"group": group, "reports": group_reports(group), "form": form, "leader": leader},
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(MonthForm(initial={"month": _last_month()}))
+    if not leader:
+        raise Http404
+    return post_form(
+        MonthForm(request.POST),
+        lambda d: actions.compile_report(group=group, month=d["month"], actor=request.user),
+        done=lambda report: reverse("inspections:report-detail", args=[report.pk]),
+        again=page,
     )
 
 
 @login_required
 @never_cache
+@once
 def report_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
-    form = SignForm(request.POST or None)
-    if request.method == "POST" and run_form(
-        form,
-        report,
-        lambda r, d: actions.sign_report(report=r, comment=d["comment"], actor=request.user),
-    ):
-        return redirect("inspections:report-detail", pk=report.pk)
-    return render(
-        request,
-        "inspections/report_detail.html",
-        {
-            "report": report,
-            "figures": report.figures,
-            "form": form,
-            "leader": is_leader(request.user, report.group),
-            "late": report.signed_at is not None
-            and timezone.localdate(report.signed_at) > report.due_on,
-        },
-        status=400 if form.errors else 200,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inspections/report_detail.html",
+            {
+                "report": report,
+                "figures": report.figures,
+                "form": form,
+                "leader": is_leader(request.user, report.group),
+                "late": report.signed_at is not None
+                and timezone.localdate(report.signed_at) > report.due_on,
+            },
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(SignForm())
+    return post_form(
+        SignForm(request.POST),
+        lambda d: actions.sign_report(report=report, comment=d["comment"], actor=request.user),
+        done=reverse("inspections:report-detail", args=[report.pk]),
+        again=page,
     )
 
 
@@ -427,56 +434,49 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@once
 def summary_list(request: SignedInRequest) -> HttpResponse:
     """A town commission sends its month; the county sees which towns are complete and late."""
     region = require_reviewer(request.user)
     month = request.GET.get("month") or request.POST.get("month") or _last_month()
-    month_form = MonthForm({"month": month})
-    if not month_form.is_valid():
+    if not MonthForm({"month": month}).is_valid():
         month = _last_month()
-    towns = (
-        [region]
-        if region.kind == RegionKind.TOWN
-        else list(Region.objects.filter(kind=RegionKind.TOWN).order_by("code"))
-    )
-    form = SummaryForm(request.POST or None, initial={"month": month})
-    if request.method == "POST":
-        if region.kind != RegionKind.TOWN:
-            raise Http404
-        if run_form(
-            form,
-            region,
-            lambda town, d: actions.send_summary(
-                town=town,
-                month=d["month"],
-                comment=d["comment"],
-                actor=request.user,
-            ),
-        ):
-            return redirect(f"{reverse('inspections:summary-list')}?month={month}")
-    sent = {s.town_id: s for s in TownSummary.objects.filter(town__in=towns, month=month)}
-    rows = []
-    for town in towns:
-        summary = sent.get(town.pk)
-        rows.append(
-            {
-                "town": town,
-                "summary": summary,
-                "late": summary is not None
+    in_view = [region] if region.kind == RegionKind.TOWN else list(towns())
+
+    def page(form: Form) -> HttpResponse:
+        sent = summaries_sent(in_view, month)
+        rows = []
+        for town in in_view:
+            summary = sent.get(town.pk)
+            late = (
+                summary is not None
                 and summary.sent_at is not None
-                and timezone.localdate(summary.sent_at) > summary.due_on,
-            }
+                and timezone.localdate(summary.sent_at) > summary.due_on
+            )
+            rows.append({"town": town, "summary": summary, "late": late})
+        preview = (
+            actions.summary_figures(region, month)
+            if region.kind == RegionKind.TOWN and region.pk not in sent
+            else None
         )
-    preview = (
-        actions.summary_figures(region, month)
-        if region.kind == RegionKind.TOWN and region.pk not in sent
-        else None
-    )
-    return render(
-        request,
-        "inspections/summary_list.html",
-        {"month": month, "rows": rows, "form": form, "preview": preview, "town": region},
-        status=400 if form.errors else 200,
+        return render(
+            request,
+            "inspections/summary_list.html",
+            {"month": month, "rows": rows, "form": form, "preview": preview, "town": region},
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(SummaryForm(initial={"month": month}))
+    if region.kind != RegionKind.TOWN:
+        raise Http404
+    return post_form(
+        SummaryForm(request.POST),
+        lambda d: actions.send_summary(
+            town=region, month=d["month"], comment=d["comment"], actor=request.user
+        ),
+        done=f"{reverse('inspections:summary-list')}?month={month}",
+        again=page,
     )
 
 
@@ -500,12 +500,7 @@ def assessment(request: SignedInRequest) -> HttpResponse:
     """The ranking of towns, each score with its formula and every indicator's figures."""
     region = require_reviewer(request.user)
     form, start, end = _period(request)
-    towns = (
-        [region]
-        if region.kind == RegionKind.TOWN
-        else list(Region.objects.filter(kind=RegionKind.TOWN).order_by("code"))
-    )
-    scores = ranking(towns, start, end)
+    scores = ranking([region] if region.kind == RegionKind.TOWN else list(towns()), start, end)
     weight_form = WeightForm(indicators=[(code, str(label)) for code, label in Indicator.choices])
     return render(
         request,
@@ -518,7 +513,7 @@ def assessment(request: SignedInRequest) -> HttpResponse:
             "indicators": Indicator.choices,
             "weight_rows": [(label, weights()[code]) for code, label in Indicator.choices],
             "weight_form": weight_form if request.user.role == Role.COUNTY_COMMISSION else None,
-            "changes": WeightChange.objects.select_related("changed_by")[:20],
+            "changes": recent_weight_changes(),
             "query": request.GET.urlencode(),
         },
         status=400 if form.errors else 200,
@@ -529,9 +524,8 @@ def assessment(request: SignedInRequest) -> HttpResponse:
 @never_cache
 def assessment_town(request: SignedInRequest, code: str, indicator: str) -> HttpResponse:
     """The records behind one indicator of one town, and the town's score month by month."""
-    region = require_reviewer(request.user)
-    town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
-    if town is None or not region.contains(town) or indicator not in Indicator.values:
+    town = access_town(request.user, code)
+    if indicator not in Indicator.values:
         raise Http404
     _form, start, end = _period(request)
     score = assess(town, start, end, only=indicator)
@@ -561,26 +555,29 @@ def assessment_town(request: SignedInRequest, code: str, indicator: str) -> Http
 @require_POST
 @once
 def assessment_weight(request: SignedInRequest) -> HttpResponse:
+    """The form sits on the assessment page: its outcome is told there, as a message."""
     require_reviewer(request.user)
-    form = WeightForm(
-        request.POST, indicators=[(code, str(label)) for code, label in Indicator.choices]
-    )
-    if run_form(
-        form,
-        None,
-        lambda _target, d: actions.set_weight(
-            indicator=d["indicator"],
-            weight=d["weight"],
-            reason=d["reason"],
-            actor=request.user,
-        ),
-    ):
+
+    def changed(_change: object) -> str:
         messages.success(request, _("The weight is changed; the change is kept with its reason."))
-    else:
+        return reverse("inspections:assessment")
+
+    def refused(form: Form) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-    return redirect("inspections:assessment")
+        return redirect("inspections:assessment")
+
+    return post_form(
+        WeightForm(
+            request.POST, indicators=[(code, str(label)) for code, label in Indicator.choices]
+        ),
+        lambda d: actions.set_weight(
+            indicator=d["indicator"], weight=d["weight"], reason=d["reason"], actor=request.user
+        ),
+        done=changed,
+        again=refused,
+    )
 
 
 @login_required
@@ -591,40 +588,49 @@ def group_create(request: SignedInRequest) -> HttpResponse:
     region = require_reviewer(request.user)
     if region.kind != RegionKind.TOWN:
         raise Http404
-    inspectors = {
-        str(u.pk): u
-        for u in User.objects.filter(role=Role.INSPECTOR, region=region, is_active=True).order_by(
-            "username"
+    inspectors = {str(u.pk): u for u in town_inspectors(region)}
+    villages = {v.code: v for v in regions_within(region, kind=RegionKind.VILLAGE)}
+
+    def form_of(data: object = None) -> GroupForm:
+        return GroupForm(
+            data,
+            inspectors=[(pk, str(u)) for pk, u in inspectors.items()],
+            villages=[(code, v.name) for code, v in villages.items()],
+            initial={"formed_on": timezone.localdate()},
         )
-    }
-    villages = {v.code: v for v in Region.objects.filter(parent=region).order_by("code")}
-    form = GroupForm(
-        request.POST or None,
-        inspectors=[(pk, str(u)) for pk, u in inspectors.items()],
-        villages=[(code, v.name) for code, v in villages.items()],
-        initial={"formed_on": timezone.localdate()},
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inspections/group_form.html",
+            {"form": form, "town": region},
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(form_of())
+    return post_form(
+        form_of(request.POST),
+        lambda d: actions.form_group(
+            town=region,
+            name=d["name"],
+            formed_on=d["formed_on"],
+            leader=inspectors[d["leader"]],
+            members=[inspectors[pk] for pk in d["members"]],
+            villages=[villages[code] for code in d["villages"]],
+            actor=request.user,
+        ),
+        done=lambda group: reverse("inspections:group-detail", args=[group.pk]),
+        again=page,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            group = actions.form_group(
-                town=region,
-                name=data["name"],
-                formed_on=data["formed_on"],
-                leader=inspectors[data["leader"]],
-                members=[inspectors[pk] for pk in data["members"]],
-                villages=[villages[code] for code in data["villages"]],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("inspections:group-detail", pk=group.pk)
+
+
+def _checklist_page(request: SignedInRequest, form: Form | None = None) -> HttpResponse:
     return render(
         request,
-        "inspections/group_form.html",
-        {"form": form, "town": region},
-        status=400 if form.errors else 200,
+        "inspections/checklist_list.html",
+        {"items": active_checklist(), "form": form or ChecklistForm()},
+        status=400 if form is not None else 200,
     )
 
 
@@ -633,73 +639,62 @@ def group_create(request: SignedInRequest) -> HttpResponse:
 def checklist_list(request: SignedInRequest) -> HttpResponse:
     """The county's checklists for each kind of visit: add a point, retire one."""
     require_county(request.user)
-    form = ChecklistForm(request.POST or None)
-    if request.method == "POST":
-        retire = row_id(request.POST.get("retire"))
-        if retire is not None:
-            item = get_object_or_404(ChecklistItem, pk=retire, active=True)
-            actions.retire_checklist_item(item=item, actor=request.user)
-            return redirect("inspections:checklist-list")
-        if run_form(
-            form,
-            None,
-            lambda _t, d: actions.add_checklist_item(
-                kind=d["kind"],
-                text=d["text"],
-                actor=request.user,
-            ),
-        ):
-            return redirect("inspections:checklist-list")
-    return render(
-        request,
-        "inspections/checklist_list.html",
-        {"items": ChecklistItem.objects.filter(active=True), "form": form},
-        status=400 if form.errors else 200,
+    return _checklist_page(request)
+
+
+@login_required
+@require_POST
+@once
+def checklist_add(request: SignedInRequest) -> HttpResponse:
+    require_county(request.user)
+    return post_form(
+        ChecklistForm(request.POST),
+        lambda d: actions.add_checklist_item(kind=d["kind"], text=d["text"], actor=request.user),
+        done=reverse("inspections:checklist-list"),
+        again=lambda form: _checklist_page(request, form),
     )
 
 
 @login_required
+@require_POST
+@once
+def checklist_retire(request: SignedInRequest, pk: int) -> HttpResponse:
+    item = access_checklist_item(request.user, pk)
+    actions.retire_checklist_item(item=item, actor=request.user)
+    return redirect("inspections:checklist-list")
+
+
+@login_required
 @never_cache
+@once
 def expenditure_list(request: SignedInRequest) -> HttpResponse:
     """A village cadre records the village's expenditures (村级报账), which account checks
     sample; nothing recorded can be changed here."""
     village = cadre_village(request.user)
-    form = ExpenditureForm(request.POST or None, initial={"spent_on": timezone.localdate()})
-    if request.method == "POST" and run_form(
-        form,
-        village,
-        lambda v, d: actions.record_expenditure(
-            village=v,
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "inspections/expenditure_list.html",
+            {"village": village, "form": form, "expenditures": recent_expenditures(village)},
+            status=400 if form.errors else 200,
+        )
+
+    if request.method != "POST":
+        return page(ExpenditureForm(initial={"spent_on": timezone.localdate()}))
+    return post_form(
+        ExpenditureForm(request.POST),
+        lambda d: actions.record_expenditure(
+            village=village,
             spent_on=d["spent_on"],
             amount=d["amount"],
             payee=d["payee"],
             purpose=d["purpose"],
             voucher=d["voucher"],
         ),
-    ):
-        return redirect("inspections:expenditure-list")
-    return render(
-        request,
-        "inspections/expenditure_list.html",
-        {
-            "village": village,
-            "form": form,
-            "expenditures": Expenditure.objects.filter(village=village).order_by(
-                "-spent_on", "-pk"
-            )[:100],
-        },
-        status=400 if form.errors else 200,
+        done=reverse("inspections:expenditure-list"),
+        again=page,
     )
-
-
-def _summary(request: SignedInRequest, pk: int) -> TownSummary:
-    region = require_reviewer(request.user)
-    summary = (
-        TownSummary.objects.filter(pk=pk, sent_at__isnull=False).select_related("town").first()
-    )
-    if summary is None or not region.contains(summary.town):
-        raise Http404
-    return summary
 
 
 def _summary_rows(summary: TownSummary) -> list[list[object]]:
@@ -722,7 +717,7 @@ SUMMARY_HEADER = [
 
 @login_required
 def summary_print(request: SignedInRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
+    summary = access_summary(request.user, pk)
     back = f"{reverse('inspections:summary-list')}?month={summary.month}"
     url = public_url(request, back)
     return render(
@@ -741,7 +736,7 @@ def summary_print(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @login_required
 def summary_export(request: SignedInRequest, pk: int) -> HttpResponse:
-    summary = _summary(request, pk)
+    summary = access_summary(request.user, pk)
     data = xlsx(
         f"{summary.town.name} {summary.month}",
         [str(h) for h in SUMMARY_HEADER],

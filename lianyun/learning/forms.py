@@ -54,4 +54,8 @@ class ReviewForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why it is withdrawn"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        max_length=200,
+        error_messages={"required": _("Say why the article is withdrawn.")},
+    )

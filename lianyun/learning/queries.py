@@ -9,11 +9,13 @@ from django.db.models import Q, QuerySet
 from lianyun.accounts.models import User
 from lianyun.core.roles import Role
 from lianyun.learning.actions import article_payload, in_audience
-from lianyun.learning.models import Article, ArticleRead, ArticleStatus
+from lianyun.learning.models import Article, ArticleRead, ArticleStatus, Media
+from lianyun.policies.models import SubsidyItem
 from lianyun.publications.actions import canonical
 from lianyun.publications.live import Problem
 from lianyun.publications.models import EntryKind
 from lianyun.publications.queries import latest_by_subject
+from lianyun.regions.models import Region
 
 
 def search(articles: QuerySet[Article], words: str) -> QuerySet[Article]:
@@ -81,3 +83,54 @@ def articles_differing_from_record() -> Iterator[Problem]:
                 yield Problem(subject, f"withdrawn by entry {index}, but shown again")
         elif canonical(article_payload(article)) != payload:
             yield Problem(subject, f"its row differs from entry {index} as published")
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+def articles_listed(
+    articles: QuerySet[Article], *, category: str, item: SubsidyItem | None, words: str
+) -> list[Article]:
+    """The library as filtered on its page: a category, a subsidy item, words; at most 60."""
+    if category:
+        articles = articles.filter(category=category)
+    if item is not None:
+        articles = articles.filter(policy_items=item)
+    if words:
+        articles = search(articles, words)
+    return list(articles.prefetch_related("media")[:60])
+
+
+def article_media(article: Article) -> list[Media]:
+    return list(article.media.all())
+
+
+def article_items(article: Article) -> list[SubsidyItem]:
+    return list(article.policy_items.all())
+
+
+def article_regions(article: Article) -> list[Region]:
+    return list(article.regions.all())
+
+
+@dataclass
+class Desk:
+    mine: QuerySet[Article]
+    queue: QuerySet[Article]
+    required: list[Article]
+
+
+def desk_of(user: User, *, reviewer: bool) -> Desk:
+    """An editor's own articles; a reviewer's queue; the required notices they answer for."""
+    required = Article.objects.filter(required=True, status=ArticleStatus.PUBLISHED)
+    if not reviewer:
+        required = required.filter(author=user)
+    return Desk(
+        mine=Article.objects.filter(author=user).order_by("-updated_at"),
+        queue=(
+            Article.objects.filter(status=ArticleStatus.REVIEW).exclude(author=user)
+            if reviewer
+            else Article.objects.none()
+        ),
+        required=list(required.order_by("-published_at")[:20]),
+    )

@@ -2,11 +2,15 @@
 its pictures, sound and video played from the app; the editors' desk, the review queue, and who
 has read a required notice."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +19,7 @@ from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
-from lianyun.core.views import add_errors
+from lianyun.core.views import post_form
 from lianyun.learning import actions, queries
 from lianyun.learning.access import (
     article_for,
@@ -29,27 +33,25 @@ from lianyun.learning.access import (
 )
 from lianyun.learning.forms import ArticleForm, ReviewForm, WithdrawForm
 from lianyun.learning.models import Article, ArticleStatus, Category
-from lianyun.policies.models import SubsidyItem
+from lianyun.policies.queries import item_by_code
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = readable_articles(visitor(request))
     category = request.GET.get("category", "")
-    if category in Category.values:
-        articles = articles.filter(category=category)
-    item = SubsidyItem.objects.filter(code=request.GET.get("item", "")).first()
-    if item is not None:
-        articles = articles.filter(policy_items=item)
+    if category not in Category.values:
+        category = ""
+    item = item_by_code(request.GET.get("item", ""))
     words = request.GET.get("q", "").strip()[:80]
-    if words:
-        articles = queries.search(articles, words)
+    articles = queries.articles_listed(
+        readable_articles(visitor(request)), category=category, item=item, words=words
+    )
     user = request.user
     unread = queries.unread_required(user) if isinstance(user, User) and user.is_official else []
     return render(
         request,
         "learning/article_list.html",
         {
-            "articles": articles.prefetch_related("media")[:60],
+            "articles": articles,
             "categories": Category.choices,
             "category": category,
             "item": item,
@@ -67,8 +69,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "learning/article_detail.html",
         {
             "article": article,
-            "media": list(article.media.all()),
-            "items": list(article.policy_items.all()),
+            "media": queries.article_media(article),
+            "items": queries.article_items(article),
             "entry": actions.chain_entry(article),
             "editable": may_edit(visitor(request), article),
             "reviewable": may_review(visitor(request), article)
@@ -87,9 +89,12 @@ def media(request: HttpRequest, pk: int) -> HttpResponse:
     return inline_response(media_for(visitor(request), pk), request=request, max_age=86400)
 
 
-def _save(request: SignedInRequest, form: ArticleForm, article: Article | None) -> Article | None:
-    d = form.cleaned_data
-    try:
+def _saved(
+    request: SignedInRequest, article: Article | None
+) -> Callable[[dict[str, Any]], Article]:
+    """The editor's form, written: a new article, or the draft being edited."""
+
+    def save(d: dict[str, Any]) -> Article:
         checked = [actions.check_media(f) for f in d["uploads"]]
         return actions.save_article(
             actor=request.user,
@@ -104,21 +109,34 @@ def _save(request: SignedInRequest, form: ArticleForm, article: Article | None) 
             required=d["required"],
             media=[(c, kind, d["caption"]) for c, kind in checked],
         )
-    except ValidationError as error:
-        add_errors(form, error)
-        return None
+
+    return save
+
+
+def _article_url(article: Article) -> str:
+    return reverse("learning:article-detail", args=[article.pk])
 
 
 @login_required
 @once
 def article_create(request: SignedInRequest) -> HttpResponse:
     require_editor(request.user)
-    form = ArticleForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        article = _save(request, form, None)
-        if article is not None:
-            return redirect("learning:article-detail", article.pk)
-    return render(request, "learning/article_form.html", {"form": form})
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "learning/article_form.html",
+            {"form": form},
+        )
+
+    if request.method != "POST":
+        return page(ArticleForm())
+    return post_form(
+        ArticleForm(request.POST, request.FILES),
+        _saved(request, None),
+        done=_article_url,
+        again=page,
+    )
 
 
 @login_required
@@ -131,81 +149,97 @@ def article_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         "category": article.category,
         "summary": article.summary,
         "body": article.body,
-        "policy_items": list(article.policy_items.all()),
+        "policy_items": queries.article_items(article),
         "roles": article.roles,
-        "regions": list(article.regions.all()),
+        "regions": queries.article_regions(article),
         "required": article.required,
     }
-    form = ArticleForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and _save(request, form, article):
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "learning/article_form.html",
+            {"form": form, "article": article},
+        )
+
+    if request.method != "POST":
+        return page(ArticleForm(initial=initial))
+    return post_form(
+        ArticleForm(request.POST, request.FILES, initial=initial),
+        _saved(request, article),
+        done=_article_url,
+        again=page,
+    )
+
+
+def _told_on_the_article(
+    request: SignedInRequest, article: Article
+) -> Callable[[Form], HttpResponse]:
+    """The review's buttons sit on the article's page: a refusal is told there, as a message."""
+
+    def refused(form: Form) -> HttpResponse:
+        first = next(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, first)
         return redirect("learning:article-detail", article.pk)
-    return render(request, "learning/article_form.html", {"form": form, "article": article})
+
+    return refused
 
 
 @login_required
 @require_POST
 def article_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     article = article_for(request.user, pk)
-    try:
-        actions.submit_for_review(article=article, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
+
+    def sent(_article: object) -> str:
         messages.success(request, _("Sent for review."))
-    return redirect("learning:article-detail", article.pk)
+        return _article_url(article)
+
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.submit_for_review(article=article, actor=request.user),
+        done=sent,
+        again=_told_on_the_article(request, article),
+    )
 
 
 @login_required
 @require_POST
 def article_review(request: SignedInRequest, pk: int) -> HttpResponse:
     article = article_for(request.user, pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        actions.review(
+    return post_form(
+        ReviewForm(request.POST),
+        lambda d: actions.review(
             article=article,
             actor=request.user,
             approve=request.POST.get("decision") == "publish",
-            note=form.cleaned_data.get("note", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return redirect("learning:article-detail", article.pk)
+            note=d.get("note", ""),
+        ),
+        done=_article_url(article),
+        again=_told_on_the_article(request, article),
+    )
 
 
 @login_required
 @require_POST
 def article_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     article = article_for(request.user, pk)
-    form = WithdrawForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Say why the article is withdrawn."))
-        actions.withdraw(article=article, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("learning:article-detail", article.pk)
-    return redirect("learning:desk")
+    return post_form(
+        WithdrawForm(request.POST),
+        lambda d: actions.withdraw(article=article, actor=request.user, reason=d["reason"]),
+        done=reverse("learning:desk"),
+        again=_told_on_the_article(request, article),
+    )
 
 
 @login_required
 def desk(request: SignedInRequest) -> HttpResponse:
     """An editor's drafts and articles; for the county commission, the review queue too."""
     require_editor(request.user)
-    user: User = request.user
-    mine = Article.objects.filter(author=user).order_by("-updated_at")
-    queue = (
-        Article.objects.filter(status=ArticleStatus.REVIEW).exclude(author=user)
-        if is_reviewer(user)
-        else Article.objects.none()
-    )
-    required = Article.objects.filter(required=True, status=ArticleStatus.PUBLISHED)
-    if not is_reviewer(user):
-        required = required.filter(author=user)
+    desk = queries.desk_of(request.user, reviewer=is_reviewer(request.user))
     return render(
         request,
         "learning/desk.html",
-        {"mine": mine, "queue": queue, "required": required.order_by("-published_at")[:20]},
+        {"mine": desk.mine, "queue": desk.queue, "required": desk.required},
     )
 
 

@@ -113,3 +113,13 @@ def named_in(text: str, *, on: datetime.date | None = None) -> tuple[set[int], s
         if len(name) >= MIN_NAME and name in text
     }
     return people, units
+
+
+def current_posts(regions: list[Region], today: datetime.date) -> list[Post]:
+    """The posts held today in the units of these regions, unit by unit."""
+    return list(
+        Post.objects.filter(unit__region__in=regions, start__lte=today)
+        .exclude(end__lt=today)
+        .select_related("unit", "holder")
+        .order_by("unit__region__code", "unit__name", "pk")
+    )

@@ -11,6 +11,7 @@ import base64
 import time
 from collections.abc import Mapping
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -122,21 +123,32 @@ def petition_by_receipt(text: str, *, client: str) -> Petition | None:
 TRACKED = "lianyun_tracked_petition"
 
 
-def remember_tracked(session: object, petition: Petition) -> None:
-    session[TRACKED] = petition.pk  # type: ignore[index]
+def remember_tracked(session: SessionBase, petition: Petition) -> None:
+    session[TRACKED] = petition.pk
 
 
 RECEIPT = "lianyun_receipt_once"
+RECEIPT_SESSION = "lianyun_receipt_session"
 RECEIPT_CONTEXT = "petitions.receipt-on-screen"
 RECEIPT_MINUTES = 15
 
 
-def hold_receipt(session: object, petition: Petition, receipt: str) -> None:
+def open_for_receipt(session: SessionBase) -> None:
+    """Open the session a receipt will be held in when the form that files it is shown, not
+    when it is sent. A double tap sends the form twice, and the browser may send the second
+    before it has read the first answer's new session cookie: with the session open already,
+    both carry the same one, and the second finds the receipt the first put there."""
+    session.setdefault(RECEIPT_SESSION, True)
+
+
+def hold_receipt(session: SessionBase, petition: Petition, receipt: str) -> None:
     """Keep the new receipt for the page that shows it, so that a reload of that page shows it
     again. Encrypted in the session, dropped when the villager moves on to follow the petition
-    or after RECEIPT_MINUTES."""
+    or after RECEIPT_MINUTES. Saved at once, inside the filing's transaction: a second tap is
+    sent on to the receipt as soon as the first commits, before its answer would save it."""
     blob = crypto.encrypt(receipt, context=RECEIPT_CONTEXT)
-    session[RECEIPT] = [petition.pk, base64.b64encode(blob).decode(), int(time.time())]  # type: ignore[index]
+    session[RECEIPT] = [petition.pk, base64.b64encode(blob).decode(), int(time.time())]
+    session.save()
 
 
 def held_receipt(session: object) -> tuple[Petition, str] | None:

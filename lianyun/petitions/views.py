@@ -1,6 +1,7 @@
 """Petition pages: the villager's (file, receipt, follow) and the handler's (queue, case)."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianyun.accounts.models import User
-from lianyun.accounts.requests import SignedInRequest
+from lianyun.accounts.requests import SignedInRequest, account_of
 from lianyun.cases.actions import confirm_rectification
 from lianyun.cases.forms import ConfirmForm, RectificationForm
 from lianyun.core import audit, pow
@@ -26,7 +27,7 @@ from lianyun.core.limits import client_address
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.roles import Role
-from lianyun.core.views import add_errors, run_form
+from lianyun.core.views import add_errors, post_form
 from lianyun.people.models import Resident
 from lianyun.petitions import actions
 from lianyun.petitions.access import (
@@ -38,6 +39,7 @@ from lianyun.petitions.access import (
     drop_receipt,
     held_receipt,
     hold_receipt,
+    open_for_receipt,
     own_petitions,
     petition_by_receipt,
     remember_tracked,
@@ -120,37 +122,54 @@ def create(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404
     options, lookup = _subject_options(region)
-    form = PetitionForm(request.POST or None, request.FILES or None, subject_choices=options)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (request.user.is_authenticated or pow.check(request, "petition", form))
-    ):
-        data = form.cleaned_data
+
+    def page(form: Form) -> HttpResponse:
+        open_for_receipt(request.session)
+        return render(
+            request,
+            "petitions/petition_form.html",
+            {"form": form, "region": region},
+        )
+
+    def submit(data: dict[str, Any]) -> actions.Submitted:
+        if not request.user.is_authenticated:
+            pow.require(request, "petition")
         subject = lookup.get(data["subject"])
-        try:
-            submitted = actions.submit_petition(
-                kind=data["kind"],
-                region=region,
-                description=data["description"],
-                anonymous=data["anonymous"],
-                subject_unit=subject if isinstance(subject, Unit) else None,
-                subject_person=subject if isinstance(subject, Resident) else None,
-                subject_text=data["subject_text"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                reporter_id_number=data["reporter_id_number"],
-                account=request.user if request.user.is_authenticated else None,
-                earlier_receipt=data["earlier_receipt"],
-                files=data["attachments"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            remember_tracked(request.session, submitted.petition)
-            hold_receipt(request.session, submitted.petition, submitted.receipt.text)
-            return redirect("petitions:petition-receipt")
-    return render(request, "petitions/petition_form.html", {"form": form, "region": region})
+        return actions.submit_petition(
+            kind=data["kind"],
+            region=region,
+            description=data["description"],
+            anonymous=data["anonymous"],
+            subject_unit=subject if isinstance(subject, Unit) else None,
+            subject_person=subject if isinstance(subject, Resident) else None,
+            subject_text=data["subject_text"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            reporter_id_number=data["reporter_id_number"],
+            account=account_of(request),
+            earlier_receipt=data["earlier_receipt"],
+            files=data["attachments"],
+        )
+
+    if request.method != "POST":
+        return page(PetitionForm(subject_choices=options))
+    return post_form(
+        PetitionForm(request.POST, request.FILES, subject_choices=options),
+        submit,
+        done=_receipt_shown(request),
+        again=page,
+    )
+
+
+def _receipt_shown(request: HttpRequest) -> Callable[[actions.Submitted], str]:
+    """Where a filed petition goes: its receipt, held in the session for the receipt page."""
+
+    def shown(submitted: actions.Submitted) -> str:
+        remember_tracked(request.session, submitted.petition)
+        hold_receipt(request.session, submitted.petition, submitted.receipt.text)
+        return reverse("petitions:petition-receipt")
+
+    return shown
 
 
 @never_cache
@@ -272,16 +291,25 @@ def mine(request: SignedInRequest) -> HttpResponse:
 def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
     """From the payout lookup: say why a payout is wrong; it is filed as a petition."""
     payout = access_own_payout(request.COOKIES, payout_id)
-    form = ReasonForm(request.POST if "reason" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        villager = request.user if getattr(request.user, "role", "") == Role.VILLAGER else None
-        submitted = actions.dispute_payout(
-            payout=payout, reason=form.cleaned_data["reason"], account=villager
+    account = account_of(request)
+    villager = account if account is not None and account.role == Role.VILLAGER else None
+
+    def page(form: Form) -> HttpResponse:
+        open_for_receipt(request.session)
+        return render(
+            request,
+            "petitions/payout_dispute.html",
+            {"payout": payout, "form": form},
         )
-        remember_tracked(request.session, submitted.petition)
-        hold_receipt(request.session, submitted.petition, submitted.receipt.text)
-        return redirect("petitions:petition-receipt")
-    return render(request, "petitions/payout_dispute.html", {"payout": payout, "form": form})
+
+    if "reason" not in request.POST:  # from the statement's button: the form, not yet filled
+        return page(ReasonForm())
+    return post_form(
+        ReasonForm(request.POST),
+        lambda d: actions.dispute_payout(payout=payout, reason=d["reason"], account=villager),
+        done=_receipt_shown(request),
+        again=page,
+    )
 
 
 # --- the handler's side ----------------------------------------------------------------------
@@ -383,15 +411,6 @@ def _detail_page(request: SignedInRequest, petition: Petition, **forms: Form) ->
     )
 
 
-def _handle(
-    request: SignedInRequest, pk: int, form_name: str, form: Form, run: Any
-) -> HttpResponse:
-    petition = access_petition(request.user, pk, for_write=True)
-    if run_form(form, petition, run):
-        return redirect("petitions:petition-detail", pk=petition.pk)
-    return _detail_page(request, petition, **{form_name: form})
-
-
 def _named_people(petition: Petition) -> list[tuple[str, str]]:
     """The people the petition's text names, by name as the subject is on this page."""
     if not petition.subject_to_confirm:
@@ -405,14 +424,17 @@ def confirm_subject(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)
     form = SubjectForm(request.POST, people=_named_people(petition))
 
-    def run(target: Petition, data: dict[str, Any]) -> None:
+    def run(data: dict[str, Any]) -> None:
         chosen = row_id(data["person"])
-        person = target.named_people.filter(pk=chosen).first() if chosen else None
-        actions.confirm_subject(petition=target, person=person, actor=request.user)
+        person = petition.named_people.filter(pk=chosen).first() if chosen else None
+        actions.confirm_subject(petition=petition, person=person, actor=request.user)
 
-    if run_form(form, petition, run):
-        return redirect("petitions:petition-detail", pk=petition.pk)
-    return _detail_page(request, petition, subject_form=form)
+    return post_form(
+        form,
+        run,
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, subject_form=form),
+    )
 
 
 def _owner_units(petition: Petition) -> list[tuple[str, str]]:
@@ -439,10 +461,10 @@ def _owner_units(petition: Petition) -> list[tuple[str, str]]:
 def rectify(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)
 
-    def run(p: Petition, d: dict[str, Any]) -> None:
+    def run(d: dict[str, Any]) -> None:
         unit = get_object_or_404(Unit, pk=d["owner_unit"])
         actions.register_petition_rectification(
-            petition=p,
+            petition=petition,
             title=d["title"],
             owner_unit=unit,
             responsible=d["responsible"],
@@ -451,12 +473,11 @@ def rectify(request: SignedInRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
 
-    return _handle(
-        request,
-        pk,
-        "rectification_form",
+    return post_form(
         RectificationForm(request.POST, units=_owner_units(petition)),
         run,
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, rectification_form=form),
     )
 
 
@@ -509,12 +530,12 @@ def attachment(request: SignedInRequest, pk: int, attachment_id: int) -> HttpRes
 @require_POST
 @once
 def accept(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "reason_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         Form(request.POST),
-        lambda p, d: actions.accept_petition(petition=p, actor=request.user),
+        lambda d: actions.accept_petition(petition=petition, actor=request.user),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, reason_form=form),
     )
 
 
@@ -522,12 +543,14 @@ def accept(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def refuse(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "reason_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         ReasonForm(request.POST),
-        lambda p, d: actions.refuse_petition(petition=p, reason=d["reason"], actor=request.user),
+        lambda d: actions.refuse_petition(
+            petition=petition, reason=d["reason"], actor=request.user
+        ),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, reason_form=form),
     )
 
 
@@ -538,25 +561,32 @@ def forward(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)
     form = ForwardForm(request.POST, units=_forward_units(petition))
 
-    def run(p: Petition, d: dict[str, Any]) -> None:
+    def run(d: dict[str, Any]) -> None:
         unit = get_object_or_404(Unit, pk=d["to_unit"], kind=UnitKind.COMMISSION)
-        actions.forward_petition(petition=p, to_unit=unit, reason=d["reason"], actor=request.user)
+        actions.forward_petition(
+            petition=petition, to_unit=unit, reason=d["reason"], actor=request.user
+        )
 
-    return _handle(request, pk, "forward_form", form, run)
+    return post_form(
+        form,
+        run,
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, forward_form=form),
+    )
 
 
 @login_required
 @require_POST
 @once
 def extend(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "extend_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         ExtendForm(request.POST),
-        lambda p, d: actions.extend_petition(
-            petition=p, days=d["days"], reason=d["reason"], actor=request.user
+        lambda d: actions.extend_petition(
+            petition=petition, days=d["days"], reason=d["reason"], actor=request.user
         ),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, extend_form=form),
     )
 
 
@@ -564,14 +594,14 @@ def extend(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def answer(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "answer_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         AnswerForm(request.POST),
-        lambda p, d: actions.answer_petition(
-            petition=p, decision=d["decision"], answer=d["answer"], actor=request.user
+        lambda d: actions.answer_petition(
+            petition=petition, decision=d["decision"], answer=d["answer"], actor=request.user
         ),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, answer_form=form),
     )
 
 
@@ -579,14 +609,14 @@ def answer(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def message(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "message_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         MessageForm(request.POST),
-        lambda p, d: actions.post_message(
-            petition=p, body=d["body"], from_petitioner=False, author=request.user
+        lambda d: actions.post_message(
+            petition=petition, body=d["body"], from_petitioner=False, author=request.user
         ),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, message_form=form),
     )
 
 
@@ -594,12 +624,14 @@ def message(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def identity_request(request: SignedInRequest, pk: int) -> HttpResponse:
-    return _handle(
-        request,
-        pk,
-        "identity_form",
+    petition = access_petition(request.user, pk, for_write=True)
+    return post_form(
         ReasonForm(request.POST),
-        lambda p, d: actions.request_identity(petition=p, actor=request.user, reason=d["reason"]),
+        lambda d: actions.request_identity(
+            petition=petition, actor=request.user, reason=d["reason"]
+        ),
+        done=reverse("petitions:petition-detail", args=[petition.pk]),
+        again=lambda form: _detail_page(request, petition, identity_form=form),
     )
 
 

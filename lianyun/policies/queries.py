@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from lianyun.policies.models import SubsidyItem
+from lianyun.policies.models import PolicyCategory, SubsidyItem, SubsidyItemVersion
 
 
 def find_item(name: str) -> SubsidyItem | None:
@@ -32,3 +32,25 @@ def search_items(text: str) -> QuerySet[SubsidyItem]:
             | Q(department__name__icontains=word)
         )
     return items
+
+
+def categories() -> QuerySet[PolicyCategory]:
+    return PolicyCategory.objects.all()
+
+
+def category_by_code(code: str) -> PolicyCategory | None:
+    return PolicyCategory.objects.filter(code=code).first() if code else None
+
+
+def items_listed(text: str, category: PolicyCategory | None) -> QuerySet[SubsidyItem]:
+    """The catalogue's items matching the words typed, of one category if chosen."""
+    items = search_items(text)
+    return items.filter(category=category) if category is not None else items
+
+
+def item_by_code(code: str) -> SubsidyItem | None:
+    return SubsidyItem.objects.select_related("category", "department").filter(code=code).first()
+
+
+def item_versions(item: SubsidyItem) -> QuerySet[SubsidyItemVersion]:
+    return item.versions.all()

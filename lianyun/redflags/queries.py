@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from lianyun.core.access import Actor
 from lianyun.inquiries.models import Demand
 from lianyun.inspections.models import Finding
+from lianyun.ledger.models import Payout
 from lianyun.petitions.access import visible_petitions
 from lianyun.redflags.models import Flag, FlagStatus
 from lianyun.regions.models import Region
@@ -149,3 +150,30 @@ def by_rule(flags: QuerySet[Flag]) -> dict[str, tuple[int, Decimal]]:
     for row in flags.order_by().values("rule").annotate(n=Count("id"), stake=Sum("stake")):
         out[row["rule"]] = (row["n"], row["stake"] or Decimal(0))
     return dict(out)
+
+
+def flags_listed(
+    flags: QuerySet[Flag], *, status: str, rule: str, town: str, item: str
+) -> QuerySet[Flag]:
+    """The review queue as filtered on its page, largest stake first. Each filter applies
+    only when given: a status, a rule, a town's code, an item's code ("-" for none)."""
+    flags = flags.select_related("village__parent", "item")
+    if status:
+        flags = flags.filter(status=status)
+    if rule:
+        flags = flags.filter(rule=rule)
+    if town:
+        flags = flags.filter(village__parent__code=town)
+    if item == "-":
+        flags = flags.filter(item__isnull=True)
+    elif item:
+        flags = flags.filter(item__code=item)
+    return flags.order_by("-stake", "pk")
+
+
+def with_status(flags: QuerySet[Flag], status: str) -> QuerySet[Flag]:
+    return flags.filter(status=status)
+
+
+def flag_payouts(flag: Flag) -> QuerySet[Payout]:
+    return flag.payouts.select_related("item", "village", "batch").order_by("period", "pk")

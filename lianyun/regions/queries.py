@@ -54,3 +54,8 @@ def units_of_region(region: Region) -> QuerySet[Unit]:
 
 def villages() -> QuerySet[Region]:
     return Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
+
+
+def first_county() -> Region | None:
+    """The county an installation serves (the first by code, for a province)."""
+    return Region.objects.filter(kind=RegionKind.COUNTY).order_by("code").first()

@@ -8,8 +8,8 @@ from django.http import Http404
 from lianyun.core.access import Actor
 from lianyun.core.roles import Role
 from lianyun.regions.access import scope_of
-from lianyun.regions.models import Region
-from lianyun.surveys.models import Answer, Survey
+from lianyun.regions.models import Region, RegionKind
+from lianyun.surveys.models import Answer, Invitation, Question, Survey, Target, TokenSheet
 
 # The county commission builds and launches surveys, draws samples and moderates texts.
 MANAGER_ROLES = {Role.COUNTY_COMMISSION}
@@ -80,3 +80,50 @@ def moderated_answer(user: Actor, pk: int, answer_id: str) -> Answer:
     if answer is None:
         raise Http404
     return answer
+
+
+def question_of(survey: Survey, pk: int) -> Question:
+    """A question of a survey being built."""
+    question = survey.questions.filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def target_of(survey: Survey, pk: int) -> Target:
+    """A target of a survey being built."""
+    target = survey.targets.filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    return target
+
+
+def field_town(scope: Region, code: str) -> Region:
+    """A town the official's scope lies in or covers, by its code."""
+    town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
+    if town is None or not (scope.contains(town) or town.contains(scope)):
+        raise Http404
+    return town
+
+
+def access_sheet(user: Actor, pk: int) -> TokenSheet:
+    """A sheet of ballots, for the officials of its village's area."""
+    sheet = TokenSheet.objects.select_related("survey", "village").filter(pk=pk).first()
+    if sheet is None:
+        raise Http404
+    _survey, scope = field_survey(user, sheet.survey_id)
+    if not scope.contains(sheet.village):
+        raise Http404
+    return sheet
+
+
+def phone_invitation(survey: Survey, scope: Region, pk: int | None) -> Invitation:
+    """A drawn resident within the official's scope, for a telephone interview."""
+    invitation = (
+        Invitation.objects.select_related("resident__village")
+        .filter(survey=survey, pk=pk or 0, resident__village__code__startswith=scope.scope_prefix)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q, QuerySet
 
 from lianyun.people.models import Resident
 from lianyun.regions.codes import town_prefix
@@ -21,10 +21,12 @@ from lianyun.surveys.models import (
     Question,
     QuestionKind,
     Response,
+    SampleDraw,
     Survey,
     SurveyKind,
     Target,
     TextStatus,
+    TokenSheet,
 )
 
 
@@ -304,3 +306,96 @@ def town_index_in(
         towns, county = closed_figures(survey)
         out.append((survey, towns.get(town.pk), county))
     return out
+
+
+# --- what the officials' pages read ------------------------------------------------------------
+
+
+def surveys_listed(*, manager: bool, count: int = 100) -> list[Survey]:
+    """Every survey for the county commission; the open ones for officials in the field."""
+    listed = (
+        Survey.objects.all()
+        if manager
+        else Survey.objects.filter(launched_at__isnull=False, closed_at__isnull=True)
+    )
+    return list(listed.select_related("county")[:count])
+
+
+def survey_questions(survey: Survey) -> QuerySet[Question]:
+    return survey.questions.select_related("show_if")
+
+
+def survey_targets(survey: Survey) -> QuerySet[Target]:
+    return survey.targets.select_related("area")
+
+
+def survey_draws(survey: Survey) -> QuerySet[SampleDraw]:
+    return survey.draws.select_related("town")
+
+
+def pending_texts(survey: Survey) -> int:
+    """Free-text answers waiting for moderation."""
+    return Answer.objects.filter(response__survey=survey, text_status=TextStatus.PENDING).count()
+
+
+def pending_answers(survey: Survey) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        response__survey=survey, text_status=TextStatus.PENDING
+    ).select_related("question", "response__target")
+
+
+def questions_of(survey: Survey) -> list[Question]:
+    return list(survey.questions.all())
+
+
+@dataclass
+class PublicSurveys:
+    open: QuerySet[Survey]
+    closed: list[Survey]
+    rated: list[Survey]
+
+
+def public_surveys(today: datetime.date) -> PublicSurveys:
+    """The surveys open today; the last 20 closed; the last 20 satisfaction ratings."""
+    launched = Survey.objects.filter(launched_at__isnull=False)
+    ended = Q(closed_at__isnull=False) | Q(closes_on__lt=today)
+    return PublicSurveys(
+        open=launched.filter(closed_at__isnull=True, opens_on__lte=today, closes_on__gte=today),
+        closed=list(launched.exclude(kind=SurveyKind.SATISFACTION).filter(ended)[:20]),
+        rated=list(launched.filter(kind=SurveyKind.SATISFACTION).filter(ended)[:20]),
+    )
+
+
+def ballot_token(code_index: str) -> BallotToken | None:
+    return (
+        BallotToken.objects.select_related("survey", "village")
+        .filter(code_index=code_index)
+        .first()
+    )
+
+
+def open_social_surveys(county: Region) -> QuerySet[Survey]:
+    return Survey.objects.filter(county=county, kind=SurveyKind.SOCIAL, closed_at__isnull=True)
+
+
+def draws_by_town(survey: Survey) -> dict[int, SampleDraw]:
+    return {d.town_id: d for d in survey.draws.all()}
+
+
+def town_draw(survey: Survey, town: Region) -> SampleDraw | None:
+    return SampleDraw.objects.filter(survey=survey, town=town).first()
+
+
+def town_invitations(survey: Survey, town: Region, scope: Region) -> QuerySet[Invitation]:
+    """A town's drawn residents, those within the official's scope."""
+    return Invitation.objects.filter(
+        survey=survey, town=town, resident__village__code__startswith=scope.scope_prefix
+    ).select_related("resident__village")
+
+
+def sheets_made(survey: Survey, scope: Region, count: int = 50) -> list[TokenSheet]:
+    return list(
+        TokenSheet.objects.filter(
+            survey=survey, village__code__startswith=scope.scope_prefix
+        ).select_related("village", "made_by")[:count]
+    )

@@ -6,13 +6,14 @@ The answering pages write nothing to the audit log, the session or the cache abo
 answered; a refused code counts against the client's network address (a ceiling wide enough
 for a village behind one address), never a person."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,19 +32,25 @@ from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
-from lianyun.core.views import add_errors
+from lianyun.core.views import post_form
 from lianyun.inquiries.access import asker_of
 from lianyun.regions.models import Region, RegionKind
-from lianyun.regions.queries import county_of
+from lianyun.regions.queries import county_of, first_county, regions_within
 from lianyun.surveys import actions, catalogue, queries
 from lianyun.surveys.access import (
+    access_sheet,
     concerns,
     field_scope,
     field_survey,
+    field_town,
     is_manager,
     managed_survey,
     moderated_answer,
+    phone_invitation,
     public_survey,
+    question_of,
+    require_manager,
+    target_of,
 )
 from lianyun.surveys.forms import (
     AnswerForm,
@@ -58,15 +65,9 @@ from lianyun.surveys.forms import (
     default_dates,
 )
 from lianyun.surveys.models import (
-    Answer,
-    BallotToken,
     Channel,
-    Invitation,
-    SampleDraw,
     Survey,
     SurveyKind,
-    TextStatus,
-    TokenSheet,
 )
 
 LIMIT = "ballot_codes_per_client"
@@ -81,25 +82,11 @@ def _close_if_due(survey: Survey) -> None:
 
 
 def survey_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    launched = Survey.objects.filter(launched_at__isnull=False).exclude(
-        kind=SurveyKind.SATISFACTION
-    )
+    listed = queries.public_surveys(timezone.localdate())
     return render(
         request,
         "surveys/survey_list.html",
-        {
-            "open": Survey.objects.filter(
-                launched_at__isnull=False,
-                closed_at__isnull=True,
-                opens_on__lte=today,
-                closes_on__gte=today,
-            ),
-            "closed": launched.filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))[:20],
-            "rated": Survey.objects.filter(
-                kind=SurveyKind.SATISFACTION, launched_at__isnull=False
-            ).filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))[:20],
-        },
+        {"open": listed.open, "closed": listed.closed, "rated": listed.rated},
     )
 
 
@@ -126,9 +113,9 @@ def _answer_page(
     )
 
 
-def _thanks(request: HttpRequest, survey: Survey) -> HttpResponse:
+def _thanks_url(survey: Survey) -> str:
     """After post/redirect/get: a reload of the thanks page sends nothing again."""
-    return redirect("surveys:survey-thanks", pk=survey.pk)
+    return reverse("surveys:survey-thanks", args=[survey.pk])
 
 
 def survey_thanks(request: HttpRequest, pk: int) -> HttpResponse:
@@ -156,18 +143,17 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "surveys/closed.html", {"survey": survey, "reason": error.messages[0]}
         )
-    questions = list(survey.questions.all())
-    form = AnswerForm(request.POST or None, questions=questions, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.submit(
-                survey=survey, answers=form.answer_set(), channel=Channel.ONLINE, resident=resident
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return _thanks(request, survey)
-    return _answer_page(request, survey, form, channel=Channel.ONLINE)
+    form = AnswerForm(request.POST or None, questions=queries.questions_of(survey), targets=targets)
+    if request.method != "POST":
+        return _answer_page(request, survey, form, channel=Channel.ONLINE)
+    return post_form(
+        form,
+        lambda _d: actions.submit(
+            survey=survey, answers=form.answer_set(), channel=Channel.ONLINE, resident=resident
+        ),
+        done=_thanks_url(survey),
+        again=lambda _refused: _answer_page(request, survey, form, channel=Channel.ONLINE),
+    )
 
 
 @never_cache
@@ -191,11 +177,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
         # lands on the answers again, their draft restored.
         return render(request, "surveys/ballot.html", {"form": code_form, "resend": True})
     code = actions.normalise_code(code_form.cleaned_data["code"])
-    token = (
-        BallotToken.objects.select_related("survey", "village")
-        .filter(code_index=actions.code_index(code))
-        .first()
-    )
+    token = queries.ballot_token(actions.code_index(code))
     if token is None:
         record_failure(LIMIT, client)
         pow.failed(request)
@@ -210,20 +192,32 @@ def ballot(request: HttpRequest) -> HttpResponse:
         code_form.add_error("code", error.messages[0])
         return render(request, "surveys/ballot.html", {"form": code_form})
     targets = actions.targets_for(survey, token.village)
-    questions = list(survey.questions.all())
     answering = "answering" in request.POST
-    form = AnswerForm(request.POST if answering else None, questions=questions, targets=targets)
-    if answering and form.is_valid():
-        try:
-            actions.submit(
-                survey=survey, answers=form.answer_set(), channel=Channel.BALLOT, token_code=code
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return _thanks(request, survey)
-    return _answer_page(
-        request, survey, form, channel=Channel.BALLOT, code=code, action=reverse("surveys:ballot")
+    form = AnswerForm(
+        request.POST if answering else None,
+        questions=queries.questions_of(survey),
+        targets=targets,
+    )
+
+    def page(_refused: Form | None = None) -> HttpResponse:
+        return _answer_page(
+            request,
+            survey,
+            form,
+            channel=Channel.BALLOT,
+            code=code,
+            action=reverse("surveys:ballot"),
+        )
+
+    if not answering:  # the code was good: the ballot itself, not yet answered
+        return page()
+    return post_form(
+        form,
+        lambda _d: actions.submit(
+            survey=survey, answers=form.answer_set(), channel=Channel.BALLOT, token_code=code
+        ),
+        done=_thanks_url(survey),
+        again=page,
     )
 
 
@@ -288,7 +282,7 @@ def survey_results_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _county() -> Region:
-    county = Region.objects.filter(kind=RegionKind.COUNTY).order_by("code").first()
+    county = first_county()
     if county is None:
         raise Http404
     return county
@@ -308,9 +302,7 @@ def _chosen_year(
 def evaluation_index(request: HttpRequest) -> HttpResponse:
     """The social evaluation index: each town's and the county's, the formula, the trend."""
     county = _county()
-    for survey in Survey.objects.filter(
-        county=county, kind=SurveyKind.SOCIAL, closed_at__isnull=True
-    ):
+    for survey in queries.open_social_surveys(county):
         _close_if_due(survey)
     years = queries.index_history(county)
     current = _chosen_year(request, years)
@@ -385,33 +377,19 @@ def evaluation_index_export(request: HttpRequest) -> HttpResponse:
 # --- the officials' pages ----------------------------------------------------------------------
 
 
-@login_required
-@once
-def manage(request: SignedInRequest) -> HttpResponse:
+def _manage_page(
+    request: SignedInRequest,
+    survey_form: Form | None = None,
+    satisfaction_form: Form | None = None,
+) -> HttpResponse:
     """The county commission's surveys (build, launch, sample, moderate); officials in the field
     see the open surveys of their region, to print ballots and enter answers."""
     scope = field_scope(request.user)
     manager = is_manager(request.user)
-    listed = (
-        Survey.objects.all()
-        if manager
-        else Survey.objects.filter(launched_at__isnull=False, closed_at__isnull=True)
-    )
-    surveys = [s for s in listed.select_related("county")[:100] if manager or concerns(s, scope)]
-    survey_form = satisfaction_form = None
+    surveys = [s for s in queries.surveys_listed(manager=manager) if manager or concerns(s, scope)]
     if manager:
-        survey_form = SurveyForm(
-            request.POST if request.POST.get("op") == "create" else None,
-            initial=default_dates() | {"min_answers": None},
-        )
-        county = county_of(scope)
-        satisfaction_form = SatisfactionForm(
-            request.POST if request.POST.get("op") == "satisfaction" else None, county=county
-        )
-        if request.method == "POST":
-            created = _create(request, county, survey_form, satisfaction_form)
-            if created is not None:
-                return redirect("surveys:survey-edit", created.pk)
+        survey_form = survey_form or SurveyForm(initial=default_dates() | {"min_answers": None})
+        satisfaction_form = satisfaction_form or SatisfactionForm(county=county_of(scope))
     return render(
         request,
         "surveys/manage.html",
@@ -424,112 +402,183 @@ def manage(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _create(
-    request: SignedInRequest,
-    county: Region,
-    survey_form: SurveyForm | None,
-    satisfaction_form: SatisfactionForm | None,
-) -> Survey | None:
-    op = request.POST.get("op")
-    try:
-        if op == "create" and survey_form is not None and survey_form.is_valid():
-            data = survey_form.cleaned_data
-            return actions.create_survey(
-                actor=request.user,
-                county=county,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                year=data["year"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                invited_only=data["invited_only"] or data["kind"] == SurveyKind.SOCIAL,
-                min_answers=data["min_answers"],
-            )
-        if op == "satisfaction" and satisfaction_form is not None and satisfaction_form.is_valid():
-            data = satisfaction_form.cleaned_data
-            item, meeting = data["item"], data["meeting"]
-            return actions.satisfaction_survey(
-                actor=request.user,
-                item=item,
-                meeting=None if item else meeting,
-                days=data["days"],
-            )
-    except ValidationError as error:
-        add_errors(survey_form if op == "create" else satisfaction_form, error)  # type: ignore[arg-type]
-    return None
+@login_required
+def manage(request: SignedInRequest) -> HttpResponse:
+    return _manage_page(request)
+
+
+def _edit_url(survey: Survey) -> str:
+    return reverse("surveys:survey-edit", args=[survey.pk])
 
 
 @login_required
-def survey_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+@require_POST
+@once
+def survey_create(request: SignedInRequest) -> HttpResponse:
+    county = county_of(require_manager(request.user))
+    return post_form(
+        SurveyForm(request.POST, initial=default_dates() | {"min_answers": None}),
+        lambda d: actions.create_survey(
+            actor=request.user,
+            county=county,
+            kind=d["kind"],
+            title=d["title"],
+            description=d["description"],
+            year=d["year"],
+            opens_on=d["opens_on"],
+            closes_on=d["closes_on"],
+            invited_only=d["invited_only"] or d["kind"] == SurveyKind.SOCIAL,
+            min_answers=d["min_answers"],
+        ),
+        done=_edit_url,
+        again=lambda form: _manage_page(request, survey_form=form),
+    )
+
+
+@login_required
+@require_POST
+@once
+def satisfaction_create(request: SignedInRequest) -> HttpResponse:
+    county = county_of(require_manager(request.user))
+    return post_form(
+        SatisfactionForm(request.POST, county=county),
+        lambda d: actions.satisfaction_survey(
+            actor=request.user,
+            item=d["item"],
+            meeting=None if d["item"] else d["meeting"],
+            days=d["days"],
+        ),
+        done=_edit_url,
+        again=lambda form: _manage_page(request, satisfaction_form=form),
+    )
+
+
+def _edit_page(
+    request: SignedInRequest,
+    survey: Survey,
+    question_form: Form | None = None,
+    target_form: Form | None = None,
+) -> HttpResponse:
     """The builder: questions, targets and launch, while the survey is a draft."""
-    survey = managed_survey(request.user, pk)
-    op = request.POST.get("op")
-    question_form = QuestionForm(request.POST if op == "question" else None, survey=survey)
-    target_form = TargetForm(request.POST if op == "target" else None, county=survey.county)
-    error_form = None
-    if request.method == "POST":
-        try:
-            if op == "question" and question_form.is_valid():
-                d = question_form.cleaned_data
-                actions.add_question(
-                    survey=survey,
-                    actor=request.user,
-                    kind=d["kind"],
-                    text=d["text"],
-                    choices=d["choices"],
-                    required=d["required"],
-                    show_if=d["show_if"],
-                    show_if_choice=d["show_if_choice"].strip(),
-                )
-                return redirect("surveys:survey-edit", survey.pk)
-            if op == "target" and target_form.is_valid():
-                d = target_form.cleaned_data
-                actions.add_target(
-                    survey=survey,
-                    actor=request.user,
-                    kind=d["kind"],
-                    town=d["town"],
-                    unit=d["unit"],
-                    official=d["official"],
-                    item=d["item"],
-                )
-                return redirect("surveys:survey-edit", survey.pk)
-            if op == "remove-question":
-                question = survey.questions.filter(pk=request.POST.get("id") or 0).first()
-                if question is not None:
-                    actions.remove_question(question=question, actor=request.user)
-                return redirect("surveys:survey-edit", survey.pk)
-            if op == "remove-target":
-                target = survey.targets.filter(pk=request.POST.get("id") or 0).first()
-                if target is not None:
-                    actions.remove_target(target=target, actor=request.user)
-                return redirect("surveys:survey-edit", survey.pk)
-            if op == "launch":
-                actions.launch(survey=survey, actor=request.user)
-                messages.success(request, _("The survey is launched."))
-                return redirect("surveys:survey-edit", survey.pk)
-        except ValidationError as error:
-            error_form = {"question": question_form, "target": target_form}.get(op or "")
-            if error_form is not None:
-                add_errors(error_form, error)
-            else:
-                messages.error(request, " ".join(error.messages))
     return render(
         request,
         "surveys/survey_edit.html",
         {
             "survey": survey,
-            "questions": survey.questions.select_related("show_if"),
-            "targets": survey.targets.select_related("area"),
-            "question_form": question_form,
-            "target_form": target_form,
+            "questions": queries.survey_questions(survey),
+            "targets": queries.survey_targets(survey),
+            "question_form": question_form or QuestionForm(survey=survey),
+            "target_form": target_form or TargetForm(county=survey.county),
             "progress": queries.participation(survey) if survey.launched_at else [],
-            "pending_texts": Answer.objects.filter(
-                response__survey=survey, text_status=TextStatus.PENDING
-            ).count(),
-            "draws": survey.draws.select_related("town"),
+            "pending_texts": queries.pending_texts(survey),
+            "draws": queries.survey_draws(survey),
         },
+    )
+
+
+@login_required
+def survey_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _edit_page(request, managed_survey(request.user, pk))
+
+
+@login_required
+@require_POST
+@once
+def question_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    survey = managed_survey(request.user, pk)
+    return post_form(
+        QuestionForm(request.POST, survey=survey),
+        lambda d: actions.add_question(
+            survey=survey,
+            actor=request.user,
+            kind=d["kind"],
+            text=d["text"],
+            choices=d["choices"],
+            required=d["required"],
+            show_if=d["show_if"],
+            show_if_choice=d["show_if_choice"].strip(),
+        ),
+        done=_edit_url(survey),
+        again=lambda form: _edit_page(request, survey, question_form=form),
+    )
+
+
+@login_required
+@require_POST
+@once
+def target_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    survey = managed_survey(request.user, pk)
+    return post_form(
+        TargetForm(request.POST, county=survey.county),
+        lambda d: actions.add_target(
+            survey=survey,
+            actor=request.user,
+            kind=d["kind"],
+            town=d["town"],
+            unit=d["unit"],
+            official=d["official"],
+            item=d["item"],
+        ),
+        done=_edit_url(survey),
+        again=lambda form: _edit_page(request, survey, target_form=form),
+    )
+
+
+def _told_on_the_builder(
+    request: SignedInRequest, survey: Survey
+) -> Callable[[Form], HttpResponse]:
+    """Removing and launching are buttons on the builder: a refusal is told there."""
+
+    def refused(form: Form) -> HttpResponse:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(_edit_url(survey))
+
+    return refused
+
+
+@login_required
+@require_POST
+@once
+def question_remove(request: SignedInRequest, pk: int, qid: int) -> HttpResponse:
+    survey = managed_survey(request.user, pk)
+    question = question_of(survey, qid)
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.remove_question(question=question, actor=request.user),
+        done=_edit_url(survey),
+        again=_told_on_the_builder(request, survey),
+    )
+
+
+@login_required
+@require_POST
+@once
+def target_remove(request: SignedInRequest, pk: int, tid: int) -> HttpResponse:
+    survey = managed_survey(request.user, pk)
+    target = target_of(survey, tid)
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.remove_target(target=target, actor=request.user),
+        done=_edit_url(survey),
+        again=_told_on_the_builder(request, survey),
+    )
+
+
+@login_required
+@require_POST
+@once
+def survey_launch(request: SignedInRequest, pk: int) -> HttpResponse:
+    survey = managed_survey(request.user, pk)
+
+    def launched(_survey: object) -> str:
+        messages.success(request, _("The survey is launched."))
+        return _edit_url(survey)
+
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.launch(survey=survey, actor=request.user),
+        done=launched,
+        again=_told_on_the_builder(request, survey),
     )
 
 
@@ -537,36 +586,45 @@ def survey_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 def sample(request: SignedInRequest, pk: int) -> HttpResponse:
     """Each town's quota by population and its draw; a seed redraws the same residents."""
     survey = managed_survey(request.user, pk)
-    drawn = {d.town_id: d for d in survey.draws.all()}
-    towns = Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN)
-    form = DrawForm(request.POST or None, towns=towns.exclude(pk__in=list(drawn)))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.draw_sample(
-                survey=survey,
-                town=form.cleaned_data["town"],
-                actor=request.user,
-                seed=form.cleaned_data["seed"].strip(),
-                text=form.cleaned_data["text"],
+    drawn = queries.draws_by_town(survey)
+    towns = list(regions_within(survey.county, kind=RegionKind.TOWN))
+    undrawn = [t for t in towns if t.pk not in drawn]
+
+    def page(form: Form) -> HttpResponse:
+        populations = queries.town_populations(survey.county)
+        rows = [
+            (
+                t,
+                populations.get(t.pk, 0),
+                actions.quota_for(populations.get(t.pk, 0)),
+                drawn.get(t.pk),
             )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("surveys:sample", survey.pk)
-    populations = queries.town_populations(survey.county)
-    rows = [
-        (t, populations.get(t.pk, 0), actions.quota_for(populations.get(t.pk, 0)), drawn.get(t.pk))
-        for t in towns
-    ]
-    return render(
-        request,
-        "surveys/sample.html",
-        {
-            "survey": survey,
-            "rows": rows,
-            "form": form,
-            "bands": settings.LIANYUN_SURVEY_SAMPLE_BANDS,
-        },
+            for t in towns
+        ]
+        return render(
+            request,
+            "surveys/sample.html",
+            {
+                "survey": survey,
+                "rows": rows,
+                "form": form,
+                "bands": settings.LIANYUN_SURVEY_SAMPLE_BANDS,
+            },
+        )
+
+    if request.method != "POST":
+        return page(DrawForm(towns=undrawn))
+    return post_form(
+        DrawForm(request.POST, towns=undrawn),
+        lambda d: actions.draw_sample(
+            survey=survey,
+            town=d["town"],
+            actor=request.user,
+            seed=d["seed"].strip(),
+            text=d["text"],
+        ),
+        done=reverse("surveys:sample", args=[survey.pk]),
+        again=page,
     )
 
 
@@ -575,13 +633,9 @@ def invited(request: SignedInRequest, pk: int, code: str) -> HttpResponse:
     """A town's drawn residents, masked, for telephone interviews (whether each answered is not
     shown: the interviewer learns it only by trying)."""
     survey, scope = field_survey(request.user, pk)
-    town = Region.objects.filter(code=code, kind=RegionKind.TOWN).first()
-    if town is None or not (scope.contains(town) or town.contains(scope)):
-        raise Http404
-    draw = SampleDraw.objects.filter(survey=survey, town=town).first()
-    invitations = Invitation.objects.filter(
-        survey=survey, town=town, resident__village__code__startswith=scope.scope_prefix
-    ).select_related("resident__village")
+    town = field_town(scope, code)
+    draw = queries.town_draw(survey, town)
+    invitations = queries.town_invitations(survey, town, scope)
     return render(
         request,
         "surveys/invited.html",
@@ -594,24 +648,26 @@ def invited(request: SignedInRequest, pk: int, code: str) -> HttpResponse:
 def sheets(request: SignedInRequest, pk: int) -> HttpResponse:
     """Ballot sheets for villagers without phones, printed by officials of the area."""
     survey, scope = field_survey(request.user, pk)
-    villages = Region.objects.filter(kind=RegionKind.VILLAGE, code__startswith=scope.scope_prefix)
-    form = SheetForm(request.POST or None, villages=villages)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = actions.make_sheet(
-                survey=survey,
-                village=form.cleaned_data["village"],
-                count=form.cleaned_data["count"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("surveys:sheet-print", sheet.pk)
-    made = TokenSheet.objects.filter(
-        survey=survey, village__code__startswith=scope.scope_prefix
-    ).select_related("village", "made_by")[:50]
-    return render(request, "surveys/sheets.html", {"survey": survey, "form": form, "sheets": made})
+    villages = regions_within(scope, kind=RegionKind.VILLAGE)
+
+    def page(form: Form) -> HttpResponse:
+        made = queries.sheets_made(survey, scope)
+        return render(
+            request,
+            "surveys/sheets.html",
+            {"survey": survey, "form": form, "sheets": made},
+        )
+
+    if request.method != "POST":
+        return page(SheetForm(villages=villages))
+    return post_form(
+        SheetForm(request.POST, villages=villages),
+        lambda d: actions.make_sheet(
+            survey=survey, village=d["village"], count=d["count"], actor=request.user
+        ),
+        done=lambda sheet: reverse("surveys:sheet-print", args=[sheet.pk]),
+        again=page,
+    )
 
 
 @login_required
@@ -619,12 +675,7 @@ def sheets(request: SignedInRequest, pk: int) -> HttpResponse:
 def sheet_print(request: SignedInRequest, pk: int) -> HttpResponse:
     """One A4 sheet of ballots to cut apart: each a QR code that opens the ballot on a phone,
     and the same code in letters to type in."""
-    sheet = TokenSheet.objects.select_related("survey", "village").filter(pk=pk).first()
-    if sheet is None:
-        raise Http404
-    _survey, scope = field_survey(request.user, sheet.survey_id)
-    if not scope.contains(sheet.village):
-        raise Http404
+    sheet = access_sheet(request.user, pk)
     ballot_url = public_url(request, reverse("surveys:ballot"))
     ballots = [
         (token, actions.show_code(code), qr_svg(f"{ballot_url}#{code}"))
@@ -659,17 +710,7 @@ def enter(request: SignedInRequest, pk: int) -> HttpResponse:
     code = ""
     if channel == Channel.PHONE:
         chosen = request.POST.get("invitation") or request.GET.get("invitation") or ""
-        invitation = (
-            Invitation.objects.select_related("resident__village")
-            .filter(
-                survey=survey,
-                pk=row_id(chosen) or 0,
-                resident__village__code__startswith=scope.scope_prefix,
-            )
-            .first()
-        )
-        if invitation is None:
-            raise Http404
+        invitation = phone_invitation(survey, scope, row_id(chosen))
         targets = actions.targets_for(survey, invitation.resident.village, invitation.resident)
         context |= {"invitation": invitation, "masked": mask_name(invitation.resident.name)}
         if request.method == "GET":
@@ -691,43 +732,48 @@ def enter(request: SignedInRequest, pk: int) -> HttpResponse:
             code_form.add_error("code", error.messages[0])
             return render(request, "surveys/enter.html", context)
         targets = actions.targets_for(survey, token.village)
-    questions = list(survey.questions.all())
+    questions = queries.questions_of(survey)
     answering = "answering" in request.POST
     form = AnswerForm(request.POST if answering else None, questions=questions, targets=targets)
-    if answering and form.is_valid():
-        try:
-            actions.submit(
-                survey=survey,
-                answers=form.answer_set(),
-                channel=channel,
-                resident=invitation.resident if invitation else None,
-                token_code=code,
-                entered_by=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Entered. Thank you."))
-            return redirect(reverse("surveys:enter", args=[survey.pk]) + f"?channel={channel}")
-    context |= {
-        "form": form,
-        "code": code,
-        "conditions": {q.pk: (q.show_if_id, q.show_if_choice) for q in questions},
-    }
-    return render(request, "surveys/enter.html", context)
+
+    def page(form: Form) -> HttpResponse:
+        context.update(
+            form=form,
+            code=code,
+            conditions={q.pk: (q.show_if_id, q.show_if_choice) for q in questions},
+        )
+        return render(request, "surveys/enter.html", context)
+
+    def entered(_response: object) -> str:
+        messages.success(request, _("Entered. Thank you."))
+        return reverse("surveys:enter", args=[survey.pk]) + f"?channel={channel}"
+
+    if not answering:  # the ballot or the drawn resident was found: the form, not yet filled
+        return page(form)
+    return post_form(
+        form,
+        lambda _d: actions.submit(
+            survey=survey,
+            answers=form.answer_set(),
+            channel=channel,
+            resident=invitation.resident if invitation else None,
+            token_code=code,
+            entered_by=request.user,
+        ),
+        done=entered,
+        again=page,
+    )
 
 
 @login_required
 def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
     """Free texts wait here until the county commission approves them for the results page."""
     survey = managed_survey(request.user, pk)
-    pending = Answer.objects.filter(
-        response__survey=survey, text_status=TextStatus.PENDING
-    ).select_related("question", "response__target")
+    pending = queries.pending_answers(survey)
     return render(
         request,
         "surveys/moderation.html",
-        {"survey": survey, "pending": pending[:50], "left": pending.count()},
+        {"survey": survey, "pending": pending[:50], "left": queries.pending_texts(survey)},
     )
 
 
@@ -735,12 +781,16 @@ def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def moderate(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = moderated_answer(request.user, pk, request.POST.get("answer", ""))
-    try:
-        actions.moderate(
-            answer=answer,
-            actor=request.user,
-            approve=request.POST.get("approve") == "1",
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("surveys:moderation", pk)
+
+    def refused(form: Form) -> HttpResponse:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("surveys:moderation", pk)
+
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.moderate(
+            answer=answer, actor=request.user, approve=request.POST.get("approve") == "1"
+        ),
+        done=reverse("surveys:moderation", args=[pk]),
+        again=refused,
+    )

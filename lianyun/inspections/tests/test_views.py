@@ -214,15 +214,22 @@ def test_the_county_edits_the_checklists(county: Cast) -> None:
     page.force_login(county.county_inspector.user)
     url = reverse("inspections:checklist-list")
     before = ChecklistItem.objects.filter(kind="household_visit", active=True).count()
-    page.post(url, {"kind": "household_visit", "text": "危房改造补助是否到户"})
+    added = page.post(
+        reverse("inspections:checklist-add"),
+        {"kind": "household_visit", "text": "危房改造补助是否到户"},
+    )
+    assert added.status_code == 302 and added["Location"] == url
     assert ChecklistItem.objects.filter(kind="household_visit", active=True).count() == before + 1
+    blank = page.post(reverse("inspections:checklist-add"), {"kind": "household_visit", "text": ""})
+    assert blank.status_code == 400
     point = ChecklistItem.objects.get(text="危房改造补助是否到户")
-    page.post(url, {"retire": str(point.pk)})
+    page.post(reverse("inspections:checklist-retire", args=[point.pk]))
     point.refresh_from_db()
     assert point.active is False
     town = Client()
     town.force_login(county.town_secretary.user)
     assert town.get(url).status_code == 404
+    assert town.post(reverse("inspections:checklist-retire", args=[point.pk])).status_code == 404
 
 
 def test_a_village_cadre_records_the_villages_expenditures(county: Cast) -> None:

@@ -1,5 +1,7 @@
 """有异议: a villager disputes one of their own payouts from the lookup."""
 
+from http.cookies import SimpleCookie
+
 from django.test import Client
 from django.urls import reverse
 
@@ -72,3 +74,36 @@ def test_a_dispute_pointing_nowhere_is_refused_and_a_disputed_payout_stays(
     run_sql(point, [payout.pk, petition.pk])
     refused_in_sql(lambda: run_sql("DELETE FROM ledger_payout WHERE id = %s", [payout.pk]))
     assert Payout.objects.filter(pk=payout.pk).exists()
+
+
+def test_a_double_tap_shows_the_receipt_though_the_first_answer_is_lost(
+    client: Client, person
+) -> None:  # type: ignore[no-untyped-def]
+    """A double tap sends the form twice and the browser keeps only the second answer. The
+    session that will hold the receipt is opened with the form, so the second tap, sent with
+    the same cookie, is shown the receipt the first one filed."""
+    number, resident = person
+    client.post(
+        reverse("ledger:payout-lookup"),
+        {
+            "name": "袁建国",
+            "id_number": number,
+            "card_number": CARD,
+            "year": "2026",
+            **pow_field("lookup"),
+        },
+    )
+    payout = Payout.objects.filter(resident=resident).first()
+    assert payout is not None
+    url = reverse("petitions:payout-dispute", args=[payout.pk])
+    client.post(url)  # the statement's button: the form
+    sent = {"reason": "九月的低保少发了一百元。", "_once": "k" * 43}
+    first, second = Client(), Client()
+    for tap in (first, second):
+        tap.cookies = SimpleCookie(client.cookies.output(header="", sep="\n"))
+    assert first.post(url, sent).status_code == 302
+    again = second.post(url, sent)
+    assert again.status_code == 302 and again["Location"] == reverse("petitions:petition-receipt")
+    shown = second.get(again["Location"]).content.decode()
+    assert 'data-test="receipt"' in shown
+    assert Petition.objects.filter(payout=payout).count() == 1

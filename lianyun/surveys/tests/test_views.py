@@ -105,9 +105,8 @@ def test_the_builder_and_the_field_pages_keep_to_their_officials(
 ) -> None:
     manager = _signed_in(county.county_inspector.user)
     created = manager.post(
-        reverse("surveys:manage"),
+        reverse("surveys:survey-create"),
         {
-            "op": "create",
             "kind": "general",
             "title": "村务公开满意度",
             "opens_on": "2026-10-15",
@@ -117,32 +116,31 @@ def test_the_builder_and_the_field_pages_keep_to_their_officials(
     survey = Survey.objects.get(title="村务公开满意度")
     assert created["Location"] == reverse("surveys:survey-edit", args=[survey.pk])
     edit = reverse("surveys:survey-edit", args=[survey.pk])
+    add_question = reverse("surveys:question-add", args=[survey.pk])
+    add_target = reverse("surveys:target-add", args=[survey.pk])
     manager.post(
-        edit,
+        add_question,
         {
-            "op": "question",
             "kind": "single",
             "text": "公开及时吗",
             "choices": "是\n否",
             "required": "on",
         },
     )
-    manager.post(edit, {"op": "target", "kind": "town", "town": county.town_a.pk})
+    manager.post(add_target, {"kind": "town", "town": county.town_a.pk})
     cadre_id = next(n for n, p in county.residents.items() if p == county.cadre_resident)
-    manager.post(edit, {"op": "target", "kind": "official", "official": cadre_id})
+    manager.post(add_target, {"kind": "official", "official": cadre_id})
     assert survey.targets.filter(official=county.cadre_resident).exists()
-    unknown = manager.post(
-        edit, {"op": "target", "kind": "official", "official": "11010519491231002X"}
-    )
+    unknown = manager.post(add_target, {"kind": "official", "official": "11010519491231002X"})
     assert 'class="error"' in unknown.content.decode() and survey.targets.count() == 2
     survey.targets.filter(official__isnull=False).delete()
-    refused = manager.post(
-        edit, {"op": "question", "kind": "single", "text": "只有一个", "choices": "是"}
-    )
+    refused = manager.post(add_question, {"kind": "single", "text": "只有一个", "choices": "是"})
     assert (
         'class="errors"' in refused.content.decode() or 'class="error"' in refused.content.decode()
     )
-    manager.post(edit, {"op": "launch"})
+    extra = survey.questions.create(kind="text", text="还有什么话", position=9, required=False)
+    manager.post(reverse("surveys:question-remove", args=[survey.pk, extra.pk]))
+    manager.post(reverse("surveys:survey-launch", args=[survey.pk]))
     survey.refresh_from_db()
     assert survey.launched_at is not None and survey.questions.count() == 1
     # A town commission prints ballots for its own villages, never for another town's.
@@ -188,18 +186,14 @@ def test_a_satisfaction_rating_is_attached_to_a_closed_out_item(
     record_milestone(item=item, progress=100, note="已修好", actor=county.town_secretary.user)
     publish_feedback(item=item, feedback="路灯已修好。", actor=county.town_secretary.user)
     manager = _signed_in(county.county_inspector.user)
-    made = manager.post(
-        reverse("surveys:manage"), {"op": "satisfaction", "item": item.pk, "days": "10"}
-    )
+    made = manager.post(reverse("surveys:satisfaction-create"), {"item": item.pk, "days": "10"})
     assert made.status_code == 302, made.content.decode()[-3000:]
     survey = Survey.objects.get(item=item)
     assert made["Location"] == reverse("surveys:survey-edit", args=[survey.pk])
     assert survey.launched_at is not None and survey.closes_on == datetime.date(2026, 10, 25)
     assert [t.label for t in survey.targets.all()] == ["修复村道路灯"]
     assert [q.kind for q in survey.questions.all()] == ["scale", "single", "text"]
-    again = manager.post(
-        reverse("surveys:manage"), {"op": "satisfaction", "item": item.pk, "days": "10"}
-    )
+    again = manager.post(reverse("surveys:satisfaction-create"), {"item": item.pk, "days": "10"})
     assert again.status_code == 200 and Survey.objects.filter(item=item).count() == 1
     # The village rates it; a villager of another town is not asked.
     person = villagers(county.village_a1, 1)[0]
