@@ -110,7 +110,6 @@ def clients(base: str, people: Path) -> list[tuple[str, str, str]]:
                 "id_number": number,
                 "card_number": card,
                 "year": "2026",
-                "action": "lookup",
             }
         )
         proving = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _Stay())

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lianyun.cases.models import Lead, RectificationItem
+from lianyun.cases.models import Evidence, Lead, RectificationItem
 from lianyun.core.access import Actor
 from lianyun.core.roles import Role
 from lianyun.people.access import recusal_filter
@@ -79,3 +79,11 @@ def access_rectification(
     if for_write and user.role not in WRITE_ROLES:
         raise Http404
     return item
+
+
+def evidence_of(item: RectificationItem, pk: int) -> Evidence:
+    """A file proving a milestone of this item."""
+    evidence = Evidence.objects.filter(pk=pk, milestone__item=item).first()
+    if evidence is None:
+        raise Http404
+    return evidence

@@ -10,11 +10,13 @@ from django.utils import timezone
 from lianyun.cases.models import (
     Lead,
     LeadStatus,
+    Milestone,
     Outcome,
     OutcomeKind,
     RectificationItem,
     RectificationStatus,
 )
+from lianyun.people.models import Resident
 from lianyun.regions.codes import town_prefix
 from lianyun.regions.models import Region, RegionKind
 
@@ -127,3 +129,30 @@ def progress_by_town(
             )
         )
     return result
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+def leads_listed(leads: QuerySet[Lead], status: str, count: int = 200) -> list[Lead]:
+    leads = leads.select_related("region", "handling_unit")
+    if status:
+        leads = leads.filter(status=status)
+    return list(leads[:count])
+
+
+def lead_subjects(lead: Lead) -> list[Resident]:
+    return list(lead.subjects.all())
+
+
+def lead_outcomes(lead: Lead) -> QuerySet[Outcome]:
+    return lead.outcomes.select_related("person")
+
+
+def items_listed(items: QuerySet[RectificationItem], count: int = 300) -> list[RectificationItem]:
+    """Rectification items as the lists show them: open first, nearest deadline first."""
+    return list(items.select_related("region", "owner_unit").order_by("status", "deadline")[:count])
+
+
+def item_milestones(item: RectificationItem) -> QuerySet[Milestone]:
+    return item.milestones.all()

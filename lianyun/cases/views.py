@@ -4,7 +4,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,21 +14,28 @@ from lianyun.cases import actions
 from lianyun.cases.access import (
     access_lead,
     access_rectification,
+    evidence_of,
     require_lead_handler,
     require_official,
     visible_leads,
     visible_rectifications,
 )
 from lianyun.cases.forms import ConcludeForm, DisposeForm, FeedbackForm, MilestoneForm, OutcomeForm
-from lianyun.cases.models import Evidence, Lead, RectificationItem
+from lianyun.cases.models import Lead, RectificationItem
 from lianyun.cases.queries import (
     counters,
+    item_milestones,
+    items_listed,
+    lead_outcomes,
+    lead_subjects,
+    leads_listed,
     progress_by_town,
     public_rectifications,
     total_progress,
 )
 from lianyun.core.filestore import send_file
 from lianyun.core.once import once
+from lianyun.core.params import row_id
 from lianyun.core.views import post_form
 from lianyun.publications.queries import latest_checkpoint
 
@@ -37,21 +44,19 @@ from lianyun.publications.queries import latest_checkpoint
 @never_cache
 def lead_list(request: SignedInRequest) -> HttpResponse:
     require_lead_handler(request.user)
-    leads = visible_leads(request.user).select_related("region", "handling_unit")
     status = request.GET.get("status", "")
-    if status:
-        leads = leads.filter(status=status)
-    return render(request, "cases/lead_list.html", {"leads": leads[:200], "status": status})
+    leads = leads_listed(visible_leads(request.user), status)
+    return render(request, "cases/lead_list.html", {"leads": leads, "status": status})
 
 
 def _people(lead: Lead) -> list[tuple[str, str]]:
-    return [(str(person.pk), person.name) for person in lead.subjects.all()]
+    return [(str(person.pk), person.name) for person in lead_subjects(lead)]
 
 
 def _lead_page(request: SignedInRequest, lead: Lead, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         "lead": lead,
-        "outcomes": lead.outcomes.select_related("person"),
+        "outcomes": lead_outcomes(lead),
         "dispose_form": DisposeForm(),
         "outcome_form": OutcomeForm(people=_people(lead)),
         "conclude_form": ConcludeForm(),
@@ -98,7 +103,8 @@ def lead_outcome(request: SignedInRequest, pk: int) -> HttpResponse:
     lead = access_lead(request.user, pk)
 
     def run(d: dict[str, Any]) -> None:
-        person = lead.subjects.filter(pk=d["person"]).first() if d["person"] else None
+        chosen = row_id(d["person"])
+        person = next((p for p in lead_subjects(lead) if p.pk == chosen), None)
         actions.record_outcome(
             lead=lead,
             kind=d["kind"],
@@ -143,13 +149,13 @@ def counter_list(request: SignedInRequest) -> HttpResponse:
 @never_cache
 def rectification_list(request: SignedInRequest) -> HttpResponse:
     require_official(request.user)
-    items = visible_rectifications(request.user).select_related("region", "owner_unit")
+    items = visible_rectifications(request.user)
     towns = progress_by_town(items)
     return render(
         request,
         "cases/rectification_list.html",
         {
-            "items": items.order_by("status", "deadline")[:300],
+            "items": items_listed(items),
             "towns": towns,
             "total": total_progress(towns),
         },
@@ -159,7 +165,7 @@ def rectification_list(request: SignedInRequest) -> HttpResponse:
 def _item_page(request: SignedInRequest, item: RectificationItem, **forms: Form) -> HttpResponse:
     context: dict[str, Any] = {
         "item": item,
-        "milestones": item.milestones.all(),
+        "milestones": item_milestones(item),
         "milestone_form": MilestoneForm(),
         "feedback_form": FeedbackForm(),
     }
@@ -201,7 +207,7 @@ def rectification_milestone(request: SignedInRequest, pk: int) -> HttpResponse:
 @never_cache
 def evidence_detail(request: SignedInRequest, pk: int, evidence_id: int) -> HttpResponse:
     item = access_rectification(request.user, pk)
-    evidence = get_object_or_404(Evidence, pk=evidence_id, milestone__item=item)
+    evidence = evidence_of(item, evidence_id)
     return send_file(
         evidence, actor=request.user, filename=f"evidence-{evidence.pk}.{evidence.extension}"
     )
@@ -228,7 +234,7 @@ def public_rectification_list(request: HttpRequest) -> HttpResponse:
         request,
         "cases/public_rectification_list.html",
         {
-            "items": items.order_by("status", "deadline")[:300],
+            "items": items_listed(items),
             "towns": towns,
             "total": total_progress(towns),
             "checkpoint": latest_checkpoint(),

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 
 from lianyun.core import pow
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 
@@ -22,18 +21,6 @@ def add_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
-
-
-def run_form(form: Form, target: T, run: Callable[[T, dict[str, Any]], object]) -> bool:
-    """Validate the form and run the action on the target; True when it went through."""
-    if not form.is_valid():
-        return False
-    try:
-        run(target, form.cleaned_data)
-    except ValidationError as error:
-        add_errors(form, error)
-        return False
-    return True
 
 
 def post_form(

@@ -22,6 +22,7 @@ from lianyun.core.spreadsheet import download, escape_cell, xlsx
 from lianyun.dashboard import aggregates, public, queries, report
 from lianyun.dashboard.access import dashboard_region
 from lianyun.regions.models import RegionKind
+from lianyun.regions.queries import children_of
 
 MONTH = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
 
@@ -34,7 +35,7 @@ def overview(request: SignedInRequest, code: str | None = None) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     start, end = form.period(today)
     data = aggregates.overview(request.user, region, start, end, today)
-    children = region.children.order_by("code") if region.kind != RegionKind.VILLAGE else []
+    children = children_of(region) if region.kind != RegionKind.VILLAGE else []
     sections = data.sections
     if request.GET.get("xlsx"):
         return download(

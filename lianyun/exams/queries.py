@@ -122,3 +122,24 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
             )
         )
     return out
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+def exams_by_deadline() -> list[Exam]:
+    return list(Exam.objects.order_by("deadline"))
+
+
+def attempts_of(exam: Exam, user: User) -> list[Attempt]:
+    return list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
+
+
+def paper_rows(attempt: Attempt) -> list[AttemptAnswer]:
+    """An attempt's questions in their order on the paper, with what was answered."""
+    return list(attempt.answers.select_related("question", "attempt__exam"))
+
+
+def bank_size() -> int:
+    """The questions in use in the bank."""
+    return ExamQuestion.objects.filter(active=True).count()

@@ -2,11 +2,13 @@
 county commission's results (who has not passed, rates per unit, item analysis) and bank."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +22,7 @@ from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
-from lianyun.core.views import add_errors
+from lianyun.core.views import post_form
 from lianyun.exams import actions, queries, quiz
 from lianyun.exams.access import (
     MANAGER_ROLES,
@@ -30,7 +32,6 @@ from lianyun.exams.access import (
     require_manager,
 )
 from lianyun.exams.forms import BankForm, ExamForm, PaperForm
-from lianyun.exams.models import Attempt, Exam, ExamQuestion
 
 
 def exam_list(request: HttpRequest) -> HttpResponse:
@@ -40,9 +41,9 @@ def exam_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     manager = user.role in MANAGER_ROLES
     mine, managed = [], []
-    for exam in Exam.objects.order_by("deadline"):
+    for exam in queries.exams_by_deadline():
         if exam.opens_on <= today and actions.in_cohort(exam, user):
-            attempts = list(Attempt.objects.filter(exam=exam, user=user).order_by("number"))
+            attempts = queries.attempts_of(exam, user)
             mine.append((exam, attempts, any(a.passed for a in attempts)))
         if manager:
             managed.append(exam)
@@ -72,38 +73,48 @@ def attempt_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     attempt = own_attempt(request.user, pk)
     if attempt.submitted_at is not None:
         return redirect("exams:attempt-result", attempt.pk)
-    rows = list(attempt.answers.select_related("question", "attempt__exam"))
+    rows = queries.paper_rows(attempt)
     form = PaperForm(request.POST if request.method == "POST" else None, rows=rows)
+
+    def page(_refused: Form | None = None) -> HttpResponse:
+        left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))
+        checked = {
+            row.position: row for row in rows if attempt.exam.practice and row.correct is not None
+        }
+        return render(
+            request,
+            "exams/attempt_detail.html",
+            {
+                "attempt": attempt,
+                "form": form,
+                "seconds_left": left,
+                "items": [(form[f"q{row.position}"], checked.get(row.position)) for row in rows],
+            },
+        )
+
     asked = request.POST.get("check", "")
     check = row_id(asked)
-    if request.method == "POST" and form.is_valid() and not (asked and check is None):
-        try:
-            if check is not None:
-                # The other answers ticked so far are kept too, not thrown away.
-                others = {p: a for p, a in form.answers().items() if p != check}
-                actions.keep_answers(attempt=attempt, answers=others)
-                actions.check_practice(attempt=attempt, position=check, given=form.answer(check))
-            else:
-                actions.answer_all(attempt=attempt, answers=form.answers())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            if check is not None:
-                return redirect(reverse("exams:attempt-detail", args=[attempt.pk]) + f"#q{check}")
-            return redirect("exams:attempt-result", attempt.pk)
-    left = max(0, int((attempt.due_at - timezone.now()).total_seconds()))
-    checked = {
-        row.position: row for row in rows if attempt.exam.practice and row.correct is not None
-    }
-    return render(
-        request,
-        "exams/attempt_detail.html",
-        {
-            "attempt": attempt,
-            "form": form,
-            "seconds_left": left,
-            "items": [(form[f"q{row.position}"], checked.get(row.position)) for row in rows],
-        },
+    if request.method != "POST" or (asked and check is None):
+        return page()
+    if check is None:  # handed in
+        return post_form(
+            form,
+            lambda _d: actions.answer_all(attempt=attempt, answers=form.answers()),
+            done=reverse("exams:attempt-result", args=[attempt.pk]),
+            again=page,
+        )
+
+    def check_one(_d: dict[str, Any]) -> None:
+        # The other answers ticked so far are kept too, not thrown away.
+        others = {p: a for p, a in form.answers().items() if p != check}
+        actions.keep_answers(attempt=attempt, answers=others)
+        actions.check_practice(attempt=attempt, position=check, given=form.answer(check))
+
+    return post_form(
+        form,
+        check_one,
+        done=reverse("exams:attempt-detail", args=[attempt.pk]) + f"#q{check}",
+        again=page,
     )
 
 
@@ -182,8 +193,7 @@ def quiz_result(request: HttpRequest) -> HttpResponse:
 def attempt_keep(request: SignedInRequest, pk: int) -> JsonResponse:
     """One answer, sent by the page as it is ticked (so a reload or another device has it)."""
     attempt = own_attempt(request.user, pk)
-    rows = list(attempt.answers.select_related("question", "attempt__exam"))
-    form = PaperForm(request.POST, rows=rows)
+    form = PaperForm(request.POST, rows=queries.paper_rows(attempt))
     if not form.is_valid():
         return JsonResponse({"kept": 0}, status=400)
     sent = {p: a for p, a in form.answers().items() if f"q{p}" in request.POST}
@@ -200,7 +210,7 @@ def attempt_result(request: SignedInRequest, pk: int) -> HttpResponse:
     attempt = own_attempt(request.user, pk)
     if attempt.submitted_at is None:
         return redirect("exams:attempt-detail", attempt.pk)
-    rows = list(attempt.answers.select_related("question"))
+    rows = queries.paper_rows(attempt)
     return render(request, "exams/attempt_result.html", {"attempt": attempt, "rows": rows})
 
 
@@ -225,28 +235,30 @@ def exam_results(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def exam_create(request: SignedInRequest) -> HttpResponse:
     require_manager(request.user)
-    form = ExamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            exam = actions.create_exam(
-                actor=request.user,
-                title=d["title"],
-                blueprint=d["blueprint"],
-                time_limit=d["time_limit"],
-                attempt_limit=d["attempt_limit"],
-                pass_mark=d["pass_mark"],
-                opens_on=d["opens_on"],
-                deadline=d["deadline"],
-                practice=d["practice"],
-                roles=d["roles"],
-                regions=list(d["regions"]),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("exams:exam-results", exam.pk)
-    return render(request, "exams/exam_form.html", {"form": form})
+
+    def page(form: Form) -> HttpResponse:
+        return render(request, "exams/exam_form.html", {"form": form})
+
+    if request.method != "POST":
+        return page(ExamForm())
+    return post_form(
+        ExamForm(request.POST),
+        lambda d: actions.create_exam(
+            actor=request.user,
+            title=d["title"],
+            blueprint=d["blueprint"],
+            time_limit=d["time_limit"],
+            attempt_limit=d["attempt_limit"],
+            pass_mark=d["pass_mark"],
+            opens_on=d["opens_on"],
+            deadline=d["deadline"],
+            practice=d["practice"],
+            roles=d["roles"],
+            regions=list(d["regions"]),
+        ),
+        done=lambda exam: reverse("exams:exam-results", args=[exam.pk]),
+        again=page,
+    )
 
 
 @login_required
@@ -281,28 +293,25 @@ def attempt_certificate(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once
 def bank(request: SignedInRequest) -> HttpResponse:
+    """The county's question bank: import a workbook of questions (all rows or none), or take
+    the bank away as one. After an import, the page says how many questions it added."""
     require_manager(request.user)
-    form = BankForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = actions.import_bank(data=form.cleaned_data["file"].read(), actor=request.user)
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return render(
-                request,
-                "exams/bank.html",
-                {
-                    "form": BankForm(),
-                    "added": added,
-                    "count": ExamQuestion.objects.filter(active=True).count(),
-                },
-            )
     if request.GET.get("export"):
         return download(xlsx("", actions.BANK_HEADER, actions.bank_rows()), "question-bank.xlsx")
-    return render(
-        request,
-        "exams/bank.html",
-        {"form": form, "count": ExamQuestion.objects.filter(active=True).count()},
+
+    def page(form: Form) -> HttpResponse:
+        added = row_id(request.GET.get("added")) if request.method == "GET" else None
+        return render(
+            request, "exams/bank.html", {"form": form, "added": added, "count": queries.bank_size()}
+        )
+
+    if request.method != "POST":
+        return page(BankForm())
+    return post_form(
+        BankForm(request.POST, request.FILES),
+        lambda d: actions.import_bank(data=d["file"].read(), actor=request.user),
+        done=lambda added: reverse("exams:bank") + "?" + urlencode({"added": added}),
+        again=page,
     )

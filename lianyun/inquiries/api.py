@@ -15,9 +15,11 @@ from lianyun.inquiries import actions
 from lianyun.inquiries.access import access_answerable
 from lianyun.inquiries.models import Inquiry, InquiryMeeting
 from lianyun.inquiries.queries import (
+    listed_inquiries,
     meeting_counters,
-    meetings_within,
-    published_inquiries,
+    meeting_shown,
+    meetings_shown,
+    published_inquiry,
     timeliness,
 )
 from lianyun.regions.models import Region, RegionKind
@@ -162,15 +164,15 @@ def _inquiry(inquiry: Inquiry) -> InquiryOut:
 
 @router.get("/inquiries", response={200: list[InquiryOut], 400: ErrorOut}, auth=None)
 def list_inquiries(request: HttpRequest, filters: Query[Town]) -> list[InquiryOut]:
-    inquiries = published_inquiries(_town(filters.town))
-    return [_inquiry(q) for q in inquiries.order_by("-published_at", "-pk")[:200]]
+    inquiries = listed_inquiries(_town(filters.town))
+    return [_inquiry(q) for q in inquiries[:200]]
 
 
 @router.get(
     "/inquiries/{inquiry_id}", response={200: InquiryOut, 400: ErrorOut, 404: ErrorOut}, auth=None
 )
 def get_inquiry(request: HttpRequest, inquiry_id: int) -> Status[Schema]:
-    inquiry = published_inquiries().filter(pk=inquiry_id).first()
+    inquiry = published_inquiry(inquiry_id)
     if inquiry is None:
         return Status(404, ErrorOut(detail=_("Not found.")))
     return Status(200, _inquiry(inquiry))
@@ -203,7 +205,9 @@ def answer_inquiry(request: HttpRequest, inquiry_id: int, payload: AnswerIn) -> 
         return Status(
             422, ErrorOut(detail=" ".join(error.messages), errors={"__all__": error.messages})
         )
-    return Status(201, _inquiry(published_inquiries().get(pk=inquiry.pk)))
+    answered = published_inquiry(inquiry.pk)
+    assert answered is not None  # noqa: S101 - only published questions are answerable
+    return Status(201, _inquiry(answered))
 
 
 def _meeting(meeting: InquiryMeeting) -> MeetingOut:
@@ -248,10 +252,7 @@ def _meeting(meeting: InquiryMeeting) -> MeetingOut:
 
 @router.get("/inquiry-meetings", response={200: list[MeetingOut], 400: ErrorOut}, auth=None)
 def list_meetings(request: HttpRequest, filters: Query[Town]) -> list[MeetingOut]:
-    meetings = meetings_within(_town(filters.town)).prefetch_related(
-        "officials__person", "demands__item"
-    )
-    return [_meeting(m) for m in meetings[:100]]
+    return [_meeting(m) for m in meetings_shown(_town(filters.town))[:100]]
 
 
 @router.get("/inquiry-meetings/statistics", response={200: CountersOut, 400: ErrorOut}, auth=None)
@@ -268,12 +269,7 @@ def meeting_statistics(request: HttpRequest, filters: Query[Period]) -> Counters
     auth=None,
 )
 def get_meeting(request: HttpRequest, meeting_id: int) -> Status[Schema]:
-    meeting = (
-        meetings_within()
-        .prefetch_related("officials__person", "demands__item")
-        .filter(pk=meeting_id)
-        .first()
-    )
+    meeting = meeting_shown(meeting_id)
     if meeting is None:
         return Status(404, ErrorOut(detail=_("Not found.")))
     return Status(200, _meeting(meeting))

@@ -386,3 +386,16 @@ def referred_listed(queue: QuerySet[Inquiry]) -> list[Inquiry]:
 
 def meeting_villages(villages: QuerySet[Region]) -> list[Region]:
     return list(villages.select_related("parent"))
+
+
+def published_inquiry(pk: int) -> Inquiry | None:
+    return published_inquiries().filter(pk=pk).first()
+
+
+def meetings_shown(town: Region | None = None) -> QuerySet[InquiryMeeting]:
+    """Meetings with their officials and demands read along (for the API)."""
+    return meetings_within(town).prefetch_related("officials__person", "demands__item")
+
+
+def meeting_shown(pk: int) -> InquiryMeeting | None:
+    return meetings_shown().filter(pk=pk).first()

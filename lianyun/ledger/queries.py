@@ -282,3 +282,13 @@ def board_version() -> tuple[str, int]:
         )
         count, last, size = cursor.fetchone()
     return f"{count}-{last}", size or 0
+
+
+def board_items() -> list[SubsidyItem]:
+    """The catalogue's items, by name, for a board's filter."""
+    return list(SubsidyItem.objects.order_by("name"))
+
+
+def paying_departments() -> list[Unit]:
+    """The departments that pay an item of the catalogue, by name, for a board's filter."""
+    return list(Unit.objects.filter(subsidy_items__isnull=False).distinct().order_by("name"))

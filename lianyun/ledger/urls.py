@@ -5,6 +5,7 @@ from lianyun.ledger import views
 app_name = "ledger"
 urlpatterns = [
     path("mine/", views.lookup, name="payout-lookup"),
+    path("mine/text/", views.lookup_text, name="payout-text"),
     path("mine/code/", views.lookup_code, name="payout-code"),
     path("mine/<int:year>/", views.payout_statement, name="payout-statement"),
     path("boards/", views.board_pick, name="board-pick"),

@@ -54,17 +54,19 @@ from lianyun.ledger.queries import (
     RANGES,
     Board,
     StatementLine,
+    board_items,
     board_version,
     dibao_list,
     dibao_subject,
+    paying_departments,
     period_range,
     statement,
     village_board,
 )
 from lianyun.people.models import Resident
-from lianyun.policies.models import SubsidyItem
+from lianyun.policies.queries import item_by_code
 from lianyun.publications.queries import latest_checkpoint, published_entry
-from lianyun.regions.models import Region, Unit
+from lianyun.regions.models import Region
 
 DEFAULT_RANGE = "last_month"
 RANGE_LABELS = {
@@ -177,26 +179,16 @@ def _lookup_page(
 def lookup(request: HttpRequest) -> HttpResponse:
     """A villager's own payouts. The ID number travels only in the POST body.
 
-    Second factor: the social-security card number, or a code texted to the phone on file. A
-    proved browser is sent on to the statement (post/redirect/get), so a reload or the back
-    button shows the statement again and never sends the ID number twice.
+    Second factor: the social-security card number (here), or a code texted to the phone on
+    file (lookup_text). A proved browser is sent on to the statement (post/redirect/get), so a
+    reload or the back button shows the statement again and never sends the ID number twice.
     """
     if request.method != "POST":
         return _lookup_page(request, None)
-    by_code = request.POST.get("action") == "code"
-    form = LookupForm(request.POST, by_code=by_code)
+    form = LookupForm(request.POST)
     if not form.is_valid() or not pow.check(request, "lookup", form):
         return _lookup_page(request, form)
     data = form.cleaned_data
-    if by_code:
-        found, code = start_code_challenge(
-            request.session,
-            name=data["name"],
-            id_number=data["id_number"],
-            client=client_address(request),
-        )
-        queue_lookup_code(found, code)
-        return _see_other(f"{reverse('ledger:payout-code')}?year={data['year']}")
     resident = verify_lookup(
         name=data["name"],
         id_number=data["id_number"],
@@ -208,6 +200,25 @@ def lookup(request: HttpRequest) -> HttpResponse:
         pow.failed(request)  # the next lookup from here costs more
         return _lookup_page(request, None, year=data["year"], failed=True)
     return _proved(resident, data["year"])
+
+
+@never_cache
+@require_POST
+def lookup_text(request: HttpRequest) -> HttpResponse:
+    """The lookup's second button, for a villager without their card at hand: a code is texted
+    to the phone on file, and the next page asks for it."""
+    form = LookupForm(request.POST, by_code=True)
+    if not form.is_valid() or not pow.check(request, "lookup", form):
+        return _lookup_page(request, form)
+    data = form.cleaned_data
+    found, code = start_code_challenge(
+        request.session,
+        name=data["name"],
+        id_number=data["id_number"],
+        client=client_address(request),
+    )
+    queue_lookup_code(found, code)
+    return _see_other(f"{reverse('ledger:payout-code')}?year={data['year']}")
 
 
 @never_cache
@@ -329,12 +340,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
                 "query": query.urlencode(),
                 "range": name,
                 "ranges": [(key, RANGE_LABELS[key]) for key in RANGES],
-                "items": SimpleLazyObject(lambda: list(SubsidyItem.objects.order_by("name"))),
-                "departments": SimpleLazyObject(
-                    lambda: list(
-                        Unit.objects.filter(subsidy_items__isnull=False).distinct().order_by("name")
-                    )
-                ),
+                "items": SimpleLazyObject(board_items),
+                "departments": SimpleLazyObject(paying_departments),
                 "published": SimpleLazyObject(lambda: published_entry(f"{code}:{first}:{last}")),
                 "checkpoint": latest_checkpoint(),
                 "cache_key": ":".join(str(part) for part in version),
@@ -498,7 +505,7 @@ def board_pick(request: HttpRequest) -> HttpResponse:
     """The village picker on the policies page leads here."""
     village = access_board_village(request.GET.get("village", ""))
     url = reverse("ledger:board-detail", args=[village.code])
-    item = SubsidyItem.objects.filter(code=request.GET.get("item", "")).first()
+    item = item_by_code(request.GET.get("item", ""))
     if item is not None:  # from a policy's page: that item only, this year
         url += "?" + urlencode({"item": item.pk, "range": "this_year"})
     return redirect(url)

@@ -17,12 +17,10 @@ from lianyun.accounts.api_auth import OfficialToken
 from lianyun.core import audit, pow
 from lianyun.core.api import ErrorOut
 from lianyun.core.limits import client_address
-from lianyun.people.models import Resident
-from lianyun.petitions import actions
+from lianyun.petitions import actions, queries
 from lianyun.petitions.access import access_petition, petition_by_receipt, visible_petitions
 from lianyun.petitions.models import Petition
 from lianyun.petitions.queries import public_events
-from lianyun.regions.models import Unit
 from lianyun.regions.queries import region_by_code
 
 router = Router(tags=["petitions"])
@@ -137,16 +135,8 @@ def create_petition(
                 % {"code": payload.region_code},
             ),
         )
-    subject_unit = (
-        Unit.objects.filter(pk=payload.subject_unit_id).first() if payload.subject_unit_id else None
-    )
-    subject_person = (
-        Resident.objects.filter(pk=payload.subject_person_id, posts__isnull=False)
-        .distinct()
-        .first()
-        if payload.subject_person_id
-        else None
-    )
+    subject_unit = queries.subject_unit(payload.subject_unit_id)
+    subject_person = queries.subject_cadre(payload.subject_person_id)
     if (payload.subject_unit_id and subject_unit is None) or (
         payload.subject_person_id and subject_person is None
     ):
@@ -261,8 +251,8 @@ def _summary(petition: Petition) -> PetitionSummaryOut:
     "/petitions", response={200: list[PetitionSummaryOut], 401: ErrorOut}, auth=OfficialToken()
 )
 def list_petitions(request: HttpRequest) -> list[PetitionSummaryOut]:
-    petitions = visible_petitions(request.auth).select_related("region")  # type: ignore[attr-defined]
-    return [_summary(p) for p in petitions.order_by("due_on", "pk")[:500]]
+    petitions = visible_petitions(request.auth)  # type: ignore[attr-defined]
+    return [_summary(p) for p in queries.petitions_listed(petitions)]
 
 
 @router.get(

@@ -10,9 +10,18 @@ from lianyun.accounts.models import User
 from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
 from lianyun.people.models import Resident
-from lianyun.petitions.models import Petition, PetitionEvent, PetitionKind, PetitionStatus
+from lianyun.petitions.models import (
+    Attachment,
+    IdentityRequest,
+    IdentityRequestStatus,
+    Petition,
+    PetitionEvent,
+    PetitionKind,
+    PetitionMessage,
+    PetitionStatus,
+)
 from lianyun.regions.codes import town_prefix
-from lianyun.regions.models import Region, RegionKind, Unit
+from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
 from lianyun.regions.queries import units_of_region
 
 AMBER_DAYS = 3
@@ -132,3 +141,133 @@ def colleagues(user: User) -> QuerySet[User]:
     return User.objects.filter(role=user.role, region=user.region, is_active=True).order_by(
         "username"
     )
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+OPEN_IN_QUEUE = ["registered", "accepted", "review_requested", "recheck_requested"]
+
+
+def villages_to_petition() -> QuerySet[Region]:
+    return Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
+
+
+def petition_place(code: str) -> Region | None:
+    """A town or village a petition can be filed in, by its code."""
+    return (
+        Region.objects.filter(code=code)
+        .exclude(kind=RegionKind.COUNTY)
+        .select_related("parent")
+        .first()
+    )
+
+
+def petition_messages(petition: Petition) -> QuerySet[PetitionMessage]:
+    return petition.messages.all()
+
+
+def own_listed(petitions: QuerySet[Petition]) -> QuerySet[Petition]:
+    return petitions.order_by("-received_on")
+
+
+def queue_of(
+    petitions: QuerySet[Petition],
+    *,
+    status: str,
+    kind: str,
+    light: str,
+    assignee: User | None,
+    today: datetime.date,
+    count: int = 200,
+) -> list[Petition]:
+    """A handler's queue as filtered on its page, nearest deadline first. "open" is every
+    status that waits for the handler; a red light is overdue, a black one long overdue."""
+    petitions = petitions.select_related("region", "handling_unit", "assignee")
+    if status == "open":
+        petitions = petitions.filter(status__in=OPEN_IN_QUEUE)
+    elif status:
+        petitions = petitions.filter(status=status)
+    if kind:
+        petitions = petitions.filter(kind=kind)
+    if light == "red":
+        petitions = petitions.filter(due_on__lt=today)
+    elif light == "black":
+        petitions = petitions.filter(due_on__lt=today - datetime.timedelta(days=VERY_OVERDUE_DAYS))
+    if assignee is not None:
+        petitions = petitions.filter(assignee_id=assignee.pk)
+    return list(petitions.order_by("due_on", "pk")[:count])
+
+
+def commissions_besides(unit_id: int | None) -> list[Unit]:
+    """The commissions a petition can be forwarded to, by place."""
+    commissions = Unit.objects.filter(kind=UnitKind.COMMISSION).order_by("region__code")
+    return list(commissions.exclude(pk=unit_id) if unit_id is not None else commissions)
+
+
+def petition_events(petition: Petition) -> QuerySet[PetitionEvent]:
+    return petition.events.select_related("actor")
+
+
+def identity_approved(petition: Petition, user: User) -> bool:
+    """Whether a custodian has approved this handler's request to see the petitioner."""
+    return IdentityRequest.objects.filter(
+        petition=petition, requested_by=user, status=IdentityRequestStatus.APPROVED
+    ).exists()
+
+
+def repeat_count(petition: Petition) -> int:
+    return petition.repeats.count()
+
+
+def named_units(petition: Petition) -> list[Unit]:
+    return list(petition.named_units.all()) if petition.subject_to_confirm else []
+
+
+def named_people(petition: Petition) -> list[Resident]:
+    return list(petition.named_people.all()) if petition.subject_to_confirm else []
+
+
+def units_near(places: list[Region]) -> list[Unit]:
+    """The units of these places and the county's departments: who may own a rectification."""
+    units = Unit.objects.filter(region__in=places) | Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    return list(units.select_related("region"))
+
+
+def pending_identity_requests(petitions: QuerySet[Petition]) -> QuerySet[IdentityRequest]:
+    return IdentityRequest.objects.filter(
+        status=IdentityRequestStatus.PENDING, petition__in=petitions
+    ).select_related("petition", "requested_by")
+
+
+def assignable(petitions: QuerySet[Petition], ids: list[int]) -> list[Petition]:
+    return list(petitions.filter(pk__in=ids))
+
+
+def colleague(user: User, pk: int | None) -> User | None:
+    return colleagues(user).filter(pk=pk or 0).first()
+
+
+def attachment_of(petition: Petition, pk: int) -> Attachment | None:
+    return Attachment.objects.filter(pk=pk, petition=petition).first()
+
+
+def unit_of(pk: int | None, kind: str | None = None) -> Unit | None:
+    units = Unit.objects.filter(kind=kind) if kind else Unit.objects.all()
+    return units.filter(pk=pk or 0).first()
+
+
+def subject_unit(pk: int | None) -> Unit | None:
+    return Unit.objects.filter(pk=pk).first() if pk else None
+
+
+def subject_cadre(pk: int | None) -> Resident | None:
+    """A person a petition may name as its subject: one who holds or held a post."""
+    if not pk:
+        return None
+    return Resident.objects.filter(pk=pk, posts__isnull=False).distinct().first()
+
+
+def petitions_listed(petitions: QuerySet[Petition], count: int = 500) -> list[Petition]:
+    """A handler's petitions for the API: nearest deadline first."""
+    return list(petitions.select_related("region").order_by("due_on", "pk")[:count])

@@ -1,6 +1,5 @@
 """Petition pages: the villager's (file, receipt, follow) and the handler's (queue, case)."""
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +26,9 @@ from lianyun.core.limits import client_address
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.roles import Role
-from lianyun.core.views import add_errors, post_form
+from lianyun.core.views import post_form
 from lianyun.people.models import Resident
-from lianyun.petitions import actions
+from lianyun.petitions import actions, queries
 from lianyun.petitions.access import (
     access_identity_request,
     access_own_payout,
@@ -60,15 +59,11 @@ from lianyun.petitions.forms import (
     SubjectForm,
 )
 from lianyun.petitions.models import (
-    Attachment,
-    IdentityRequest,
-    IdentityRequestStatus,
     Petition,
     PetitionKind,
     PetitionStatus,
 )
 from lianyun.petitions.queries import (
-    VERY_OVERDUE_DAYS,
     colleagues,
     deadline_of,
     light,
@@ -76,7 +71,7 @@ from lianyun.petitions.queries import (
     public_events,
     subject_choices,
 )
-from lianyun.regions.models import Region, RegionKind, Unit, UnitKind
+from lianyun.regions.models import Region, Unit, UnitKind
 from lianyun.regions.queries import towns
 
 # --- the villager's side ---------------------------------------------------------------------
@@ -86,13 +81,10 @@ def start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("region", "")
     if len(code) == 12 and code.isascii() and code.isdigit():
         return redirect("petitions:petition-create", code=code)
-    villages = (
-        Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
-    )
     return render(
         request,
         "petitions/petition_start.html",
-        {"towns": towns().order_by("code"), "villages": villages},
+        {"towns": towns(), "villages": queries.villages_to_petition()},
     )
 
 
@@ -113,12 +105,7 @@ def _subject_options(region: Region) -> tuple[list[tuple[str, Any]], dict[str, A
 @never_cache
 @once
 def create(request: HttpRequest, code: str) -> HttpResponse:
-    region = (
-        Region.objects.filter(code=code)
-        .exclude(kind=RegionKind.COUNTY)
-        .select_related("parent")
-        .first()
-    )
+    region = queries.petition_place(code)
     if region is None:
         raise Http404
     options, lookup = _subject_options(region)
@@ -205,54 +192,9 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/petition_track.html", {"form": form})
 
 
-@never_cache
-@once
-def tracked(request: HttpRequest) -> HttpResponse:
-    petition = tracked_petition(request.session)
-    if petition is None:
-        return redirect("petitions:petition-track")
+def _tracked_page(request: HttpRequest, petition: Petition, **forms: Form) -> HttpResponse:
+    """The petitioner's page of their petition: its record, and the forms that answer it."""
     drop_receipt(request.session)  # moved on from the receipt: it is not shown again
-    message_form, rate_form, appeal_form = MessageForm(), RateForm(), ReasonForm()
-    confirm_form = ConfirmForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "message":
-                message_form = MessageForm(request.POST)
-                if message_form.is_valid():
-                    actions.post_message(
-                        petition=petition,
-                        body=message_form.cleaned_data["body"],
-                        from_petitioner=True,
-                    )
-                    return redirect("petitions:petition-tracked")
-            elif action == "rate":
-                rate_form = RateForm(request.POST)
-                if rate_form.is_valid():
-                    actions.rate_petition(
-                        petition=petition, satisfied=rate_form.cleaned_data["satisfied"]
-                    )
-                    return redirect("petitions:petition-tracked")
-            elif action == "confirm":
-                confirm_form = ConfirmForm(request.POST)
-                if confirm_form.is_valid():
-                    item = access_tracked_rectification(
-                        request.session, int(request.POST.get("item", 0) or 0)
-                    )
-                    confirm_rectification(
-                        item=item, satisfied=confirm_form.cleaned_data["satisfied"], actor=None
-                    )
-                    return redirect("petitions:petition-tracked")
-            elif action == "appeal":
-                appeal_form = ReasonForm(request.POST)
-                if appeal_form.is_valid():
-                    actions.appeal_petition(
-                        petition=petition, reason=appeal_form.cleaned_data["reason"]
-                    )
-                    return redirect("petitions:petition-tracked")
-        except ValidationError as error:
-            target = {"message": message_form, "rate": rate_form}.get(action or "", appeal_form)
-            add_errors(target, error)
     return render(
         request,
         "petitions/petition_tracked.html",
@@ -261,16 +203,91 @@ def tracked(request: HttpRequest) -> HttpResponse:
             "description": actions.read_description(petition),
             "deadline": deadline_of(petition),
             "events": public_events(petition),
-            "messages_list": [(m, actions.read_message(m)) for m in petition.messages.all()],
-            "message_form": message_form,
-            "rate_form": rate_form,
-            "appeal_form": appeal_form,
+            "messages_list": [
+                (m, actions.read_message(m)) for m in queries.petition_messages(petition)
+            ],
+            "message_form": forms.get("message_form") or MessageForm(),
+            "rate_form": forms.get("rate_form") or RateForm(),
+            "appeal_form": forms.get("appeal_form") or ReasonForm(),
             "can_appeal": petition.status
             in (PetitionStatus.ANSWERED, PetitionStatus.REVIEW_ANSWERED),
             "can_rate": petition.answered_on is not None and petition.satisfied is None,
             "rectifications": actions.rectifications_of(petition),
-            "confirm_form": confirm_form,
+            "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         },
+    )
+
+
+@never_cache
+def tracked(request: HttpRequest) -> HttpResponse:
+    petition = tracked_petition(request.session)
+    if petition is None:
+        return redirect("petitions:petition-track")
+    return _tracked_page(request, petition)
+
+
+def _tracked_post(
+    request: HttpRequest, form: Form, name: str, run: Callable[[Petition, dict[str, Any]], object]
+) -> HttpResponse:
+    """A petitioner's answer on their petition's page (a message, a rating, an appeal)."""
+    petition = tracked_petition(request.session)
+    if petition is None:
+        return redirect("petitions:petition-track")
+    return post_form(
+        form,
+        lambda d: run(petition, d),
+        done=reverse("petitions:petition-tracked"),
+        again=lambda refused: _tracked_page(request, petition, **{name: refused}),
+    )
+
+
+@require_POST
+@never_cache
+@once
+def tracked_message(request: HttpRequest) -> HttpResponse:
+    return _tracked_post(
+        request,
+        MessageForm(request.POST),
+        "message_form",
+        lambda p, d: actions.post_message(petition=p, body=d["body"], from_petitioner=True),
+    )
+
+
+@require_POST
+@never_cache
+@once
+def tracked_rate(request: HttpRequest) -> HttpResponse:
+    return _tracked_post(
+        request,
+        RateForm(request.POST),
+        "rate_form",
+        lambda p, d: actions.rate_petition(petition=p, satisfied=d["satisfied"]),
+    )
+
+
+@require_POST
+@never_cache
+@once
+def tracked_appeal(request: HttpRequest) -> HttpResponse:
+    return _tracked_post(
+        request,
+        ReasonForm(request.POST),
+        "appeal_form",
+        lambda p, d: actions.appeal_petition(petition=p, reason=d["reason"]),
+    )
+
+
+@require_POST
+@never_cache
+@once
+def tracked_confirm(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The petitioner says whether a promised rectification was done."""
+    item = access_tracked_rectification(request.session, item_id)
+    return _tracked_post(
+        request,
+        ConfirmForm(request.POST),
+        "confirm_form",
+        lambda _p, d: confirm_rectification(item=item, satisfied=d["satisfied"], actor=None),
     )
 
 
@@ -282,7 +299,7 @@ def mine(request: SignedInRequest) -> HttpResponse:
         petition = access_own_petition(request.user, int(request.POST.get("petition", 0) or 0))
         remember_tracked(request.session, petition)
         return redirect("petitions:petition-tracked")
-    petitions = own_petitions(request.user).order_by("-received_on")
+    petitions = queries.own_listed(own_petitions(request.user))
     return render(request, "petitions/petition_mine.html", {"petitions": petitions})
 
 
@@ -319,31 +336,17 @@ def dispute(request: HttpRequest, payout_id: int) -> HttpResponse:
 @never_cache
 def queue(request: SignedInRequest) -> HttpResponse:
     require_handler(request.user)
-    petitions = visible_petitions(request.user).select_related("region", "handling_unit")
     status = request.GET.get("status", "open")
-    if status == "open":
-        petitions = petitions.filter(
-            status__in=["registered", "accepted", "review_requested", "recheck_requested"]
-        )
-    elif status in PetitionStatus.values:
-        petitions = petitions.filter(status=status)
     kind = request.GET.get("kind", "")
-    if kind in PetitionKind.values:
-        petitions = petitions.filter(kind=kind)
-    if request.GET.get("light") in {"red", "black"}:
-        overdue = petitions.filter(due_on__lt=timezone.localdate())
-        petitions = (
-            overdue
-            if request.GET["light"] == "red"
-            else overdue.filter(
-                due_on__lt=timezone.localdate() - datetime.timedelta(days=VERY_OVERDUE_DAYS)
-            )
-        )
-    if request.GET.get("mine"):
-        petitions = petitions.filter(assignee_id=request.user.pk)
-    rows = [
-        (p, light(p)) for p in petitions.select_related("assignee").order_by("due_on", "pk")[:200]
-    ]
+    shown = queries.queue_of(
+        visible_petitions(request.user),
+        status=status if status == "open" or status in PetitionStatus.values else "",
+        kind=kind if kind in PetitionKind.values else "",
+        light=request.GET.get("light", ""),
+        assignee=request.user if request.GET.get("mine") else None,
+        today=timezone.localdate(),
+    )
+    rows = [(p, light(p)) for p in shown]
     return render(
         request,
         "petitions/petition_list.html",
@@ -360,8 +363,8 @@ def queue(request: SignedInRequest) -> HttpResponse:
 
 
 def _forward_units(petition: Petition) -> list[tuple[str, str]]:
-    units = Unit.objects.filter(kind=UnitKind.COMMISSION).exclude(pk=petition.handling_unit_id)
-    return [(str(unit.pk), unit.name) for unit in units.order_by("region__code")]
+    units = queries.commissions_besides(petition.handling_unit_id)
+    return [(str(unit.pk), unit.name) for unit in units]
 
 
 @login_required
@@ -385,22 +388,22 @@ def _detail_page(request: SignedInRequest, petition: Petition, **forms: Form) ->
         "deadline": deadline_of(petition),
         "light": light(petition),
         "description": actions.read_description(petition),
-        "events": petition.events.select_related("actor"),
-        "messages_list": [(m, actions.read_message(m)) for m in petition.messages.all()],
+        "events": queries.petition_events(petition),
+        "messages_list": [
+            (m, actions.read_message(m)) for m in queries.petition_messages(petition)
+        ],
         "answer_form": AnswerForm(),
         "extend_form": ExtendForm(),
         "reason_form": ReasonForm(),
         "message_form": MessageForm(),
         "forward_form": ForwardForm(units=_forward_units(petition)),
         "identity_form": ReasonForm(),
-        "identity_approved": IdentityRequest.objects.filter(
-            petition=petition, requested_by=user, status=IdentityRequestStatus.APPROVED
-        ).exists(),
-        "repeats": petition.repeats.count(),
+        "identity_approved": queries.identity_approved(petition, user),
+        "repeats": queries.repeat_count(petition),
         "rectifications": actions.rectifications_of(petition),
         "rectification_form": RectificationForm(units=_owner_units(petition)),
         "subject_form": SubjectForm(people=_named_people(petition)),
-        "named_units": petition.named_units.all() if petition.subject_to_confirm else [],
+        "named_units": queries.named_units(petition),
     }
     context.update(forms)
     return render(
@@ -413,9 +416,7 @@ def _detail_page(request: SignedInRequest, petition: Petition, **forms: Form) ->
 
 def _named_people(petition: Petition) -> list[tuple[str, str]]:
     """The people the petition's text names, by name as the subject is on this page."""
-    if not petition.subject_to_confirm:
-        return []
-    return [(str(person.pk), person.name) for person in petition.named_people.all()]
+    return [(str(person.pk), person.name) for person in queries.named_people(petition)]
 
 
 @login_required
@@ -426,7 +427,7 @@ def confirm_subject(request: SignedInRequest, pk: int) -> HttpResponse:
 
     def run(data: dict[str, Any]) -> None:
         chosen = row_id(data["person"])
-        person = petition.named_people.filter(pk=chosen).first() if chosen else None
+        person = next((p for p in queries.named_people(petition) if p.pk == chosen), None)
         actions.confirm_subject(petition=petition, person=person, actor=request.user)
 
     return post_form(
@@ -442,10 +443,9 @@ def _owner_units(petition: Petition) -> list[tuple[str, str]]:
     then its town, then the county's departments. The first is the form's default, so a
     villager never sees a county bureau named responsible by accident."""
     places = [petition.region, *([petition.region.parent] if petition.region.parent else [])]
-    units = Unit.objects.filter(region__in=places) | Unit.objects.filter(kind=UnitKind.DEPARTMENT)
     nearness = {place.pk: n for n, place in enumerate(places)}
     ordered = sorted(
-        units.select_related("region"),
+        queries.units_near(places),
         key=lambda u: (
             nearness.get(u.region_id, len(places)),
             u.kind != UnitKind.VILLAGE_COMMITTEE,
@@ -462,7 +462,9 @@ def rectify(request: SignedInRequest, pk: int) -> HttpResponse:
     petition = access_petition(request.user, pk, for_write=True)
 
     def run(d: dict[str, Any]) -> None:
-        unit = get_object_or_404(Unit, pk=d["owner_unit"])
+        unit = queries.unit_of(row_id(d["owner_unit"]))
+        if unit is None:
+            raise Http404
         actions.register_petition_rectification(
             petition=petition,
             title=d["title"],
@@ -487,8 +489,8 @@ def assign(request: SignedInRequest) -> HttpResponse:
     """Bulk assignment from the queue."""
     require_handler(request.user)
     ids = [key for key in map(row_id, request.POST.getlist("petition")) if key is not None]
-    petitions = list(visible_petitions(request.user).filter(pk__in=ids))
-    assignee = colleagues(request.user).filter(pk=request.POST.get("assignee") or 0).first()
+    petitions = queries.assignable(visible_petitions(request.user), ids)
+    assignee = queries.colleague(request.user, row_id(request.POST.get("assignee")))
     if assignee is None or not petitions:
         messages.error(request, _("Choose petitions and a colleague."))
     else:
@@ -520,7 +522,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def attachment(request: SignedInRequest, pk: int, attachment_id: int) -> HttpResponse:
     """Never inline: always a download, sniffing off, sandboxed, and logged."""
     petition = access_petition(request.user, pk)
-    item = get_object_or_404(Attachment, pk=attachment_id, petition=petition)
+    item = queries.attachment_of(petition, attachment_id)
+    if item is None:
+        raise Http404
     return send_file(
         item, actor=request.user, filename=f"{petition.number}-{item.pk}.{item.extension}"
     )
@@ -562,7 +566,9 @@ def forward(request: SignedInRequest, pk: int) -> HttpResponse:
     form = ForwardForm(request.POST, units=_forward_units(petition))
 
     def run(d: dict[str, Any]) -> None:
-        unit = get_object_or_404(Unit, pk=d["to_unit"], kind=UnitKind.COMMISSION)
+        unit = queries.unit_of(row_id(d["to_unit"]), UnitKind.COMMISSION)
+        if unit is None:
+            raise Http404
         actions.forward_petition(
             petition=petition, to_unit=unit, reason=d["reason"], actor=request.user
         )
@@ -659,10 +665,7 @@ def identity(request: SignedInRequest, pk: int) -> HttpResponse:
 @never_cache
 def identity_requests(request: SignedInRequest) -> HttpResponse:
     require_custodian(request.user)
-    pending = IdentityRequest.objects.filter(
-        status=IdentityRequestStatus.PENDING,
-        petition__in=visible_petitions(request.user),
-    ).select_related("petition", "requested_by")
+    pending = queries.pending_identity_requests(visible_petitions(request.user))
     return render(request, "petitions/identityrequest_list.html", {"requests": pending})
 
 

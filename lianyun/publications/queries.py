@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -677,3 +677,8 @@ def payload_difference(entry: Entry) -> list[tuple[str, str]]:
         for line in difflib.ndiff(_lines(entry.corrects.payload), _lines(entry.payload))
         if not line.startswith("? ")
     ]
+
+
+def corrections_of(entry: Entry) -> QuerySet[Entry]:
+    """The later entries that correct this one, in the record's order."""
+    return entry.corrections.order_by("index")

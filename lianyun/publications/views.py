@@ -18,6 +18,7 @@ from lianyun.publications.queries import (
     RecordPaginator,
     checkpoint_at,
     consistency,
+    corrections_of,
     cosignatures,
     entry_at,
     inclusion,
@@ -122,7 +123,7 @@ def entry_detail(request: HttpRequest, index: int) -> HttpResponse:
             "entry": entry,
             "checkpoint": checkpoint,
             "proof": inclusion(entry, checkpoint.size),
-            "corrections": entry.corrections.order_by("index"),
+            "corrections": corrections_of(entry),
             "difference": payload_difference(entry),
         },
     )

@@ -59,3 +59,8 @@ def villages() -> QuerySet[Region]:
 def first_county() -> Region | None:
     """The county an installation serves (the first by code, for a province)."""
     return Region.objects.filter(kind=RegionKind.COUNTY).order_by("code").first()
+
+
+def children_of(region: Region) -> QuerySet[Region]:
+    """The towns of a county, the villages of a town, by code."""
+    return region.children.order_by("code")

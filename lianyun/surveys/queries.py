@@ -378,6 +378,13 @@ def open_social_surveys(county: Region) -> QuerySet[Survey]:
     return Survey.objects.filter(county=county, kind=SurveyKind.SOCIAL, closed_at__isnull=True)
 
 
+def towns_to_draw(survey: Survey, drawn: dict[int, SampleDraw]) -> QuerySet[Region]:
+    """The survey county's towns not drawn yet."""
+    return Region.objects.filter(parent=survey.county, kind=RegionKind.TOWN).exclude(
+        pk__in=list(drawn)
+    )
+
+
 def draws_by_town(survey: Survey) -> dict[int, SampleDraw]:
     return {d.town_id: d for d in survey.draws.all()}
 

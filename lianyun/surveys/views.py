@@ -588,7 +588,7 @@ def sample(request: SignedInRequest, pk: int) -> HttpResponse:
     survey = managed_survey(request.user, pk)
     drawn = queries.draws_by_town(survey)
     towns = list(regions_within(survey.county, kind=RegionKind.TOWN))
-    undrawn = [t for t in towns if t.pk not in drawn]
+    undrawn = queries.towns_to_draw(survey, drawn)
 
     def page(form: Form) -> HttpResponse:
         populations = queries.town_populations(survey.county)

@@ -2,22 +2,26 @@
 the page is open), the organisers' talk builder, attendance, moderation and minutes; reminder
 talks; and an official's integrity record for the commission."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianyun.accounts.requests import SignedInRequest
+from lianyun.accounts.requests import SignedInRequest, account_of
 from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
-from lianyun.core.views import add_errors
+from lianyun.core.views import post_form
 from lianyun.learning.actions import check_media
 from lianyun.talks import actions, queries
 from lianyun.talks.access import (
@@ -34,7 +38,18 @@ from lianyun.talks.access import (
     visible_reminders,
 )
 from lianyun.talks.forms import MinutesForm, ModerateForm, QuestionForm, ReminderForm, TalkForm
-from lianyun.talks.models import Attendance, QuestionStatus, Recording, Registration, Talk
+from lianyun.talks.models import Talk
+
+
+def _told_at(request: HttpRequest, url: str) -> Callable[[Form], HttpResponse]:
+    """A button's refusal, told as a message on the page it sits on."""
+
+    def refused(form: Form) -> HttpResponse:
+        first = next(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, first)
+        return redirect(url)
+
+    return refused
 
 
 def _by_time(talks: list[Talk]) -> dict[str, list[Talk]]:
@@ -47,28 +62,18 @@ def _by_time(talks: list[Talk]) -> dict[str, list[Talk]]:
 
 def talk_list(request: HttpRequest) -> HttpResponse:
     """Officials see the talks meant for them; anyone else the public lectures."""
-    user = request.user
-    if not getattr(user, "is_official", False):
+    user = account_of(request)
+    if user is None or not user.is_official:
         return render(request, "talks/public_list.html", _by_time(list(public_talks())))
-    talks = [
-        t
-        for t in Talk.objects.prefetch_related("regions")
-        if actions.in_audience(t, user) or may_organise(user, t)  # type: ignore[arg-type]
-    ]
-    attended = set(
-        Attendance.objects.filter(user=user, attended_at__isnull=False).values_list(  # type: ignore[misc]
-            "talk_id", flat=True
-        )
-    )
-    reminders = visible_reminders(user).filter(official=user, acknowledged_at__isnull=True)  # type: ignore[arg-type,misc]
+    talks = queries.talks_of(user, lambda talk: may_organise(user, talk))
     return render(
         request,
         "talks/talk_list.html",
         {
             **_by_time(talks),
-            "attended": attended,
-            "unacknowledged": reminders,
-            "organiser": getattr(request.user, "role", "") in actions.ORGANISER_ROLES,
+            "attended": queries.attended_by(user),
+            "unacknowledged": queries.unacknowledged(visible_reminders(user), user),
+            "organiser": user.role in actions.ORGANISER_ROLES,
         },
     )
 
@@ -77,72 +82,88 @@ def talk_list(request: HttpRequest) -> HttpResponse:
 @once
 def talk_create(request: SignedInRequest) -> HttpResponse:
     require_organiser(request.user)
-    form = TalkForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            recording = check_media(d["recording"][0])[0] if d["recording"] else None
-            talk = actions.create_talk(
-                actor=request.user,
-                title=d["title"],
-                kind=d["kind"],
-                public=d["public"],
-                speaker=d["speaker"],
-                description=d["description"],
-                starts_at=d["starts_at"],
-                duration=d["duration"],
-                min_minutes=d["min_minutes"],
-                live_url=d["live_url"],
-                roles=d["roles"],
-                regions=list(d["regions"]),
-                recording=recording,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("talks:talk-detail", talk.pk)
+
+    def create(d: dict[str, Any]) -> Talk:
+        recording = check_media(d["recording"][0])[0] if d["recording"] else None
+        return actions.create_talk(
+            actor=request.user,
+            title=d["title"],
+            kind=d["kind"],
+            public=d["public"],
+            speaker=d["speaker"],
+            description=d["description"],
+            starts_at=d["starts_at"],
+            duration=d["duration"],
+            min_minutes=d["min_minutes"],
+            live_url=d["live_url"],
+            roles=d["roles"],
+            regions=list(d["regions"]),
+            recording=recording,
+        )
+
+    if request.method != "POST":
+        return _talk_form_page(request, TalkForm())
+    return post_form(
+        TalkForm(request.POST, request.FILES),
+        create,
+        done=_talk_url,
+        again=lambda form: _talk_form_page(request, form),
+    )
+
+
+def _talk_form_page(request: SignedInRequest, form: Form) -> HttpResponse:
     return render(request, "talks/talk_form.html", {"form": form})
+
+
+def _talk_url(talk: Talk) -> str:
+    return reverse("talks:talk-detail", args=[talk.pk])
 
 
 @once
 def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     talk = seen_talk(visitor(request), pk)
-    user = request.user
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST" and not user.is_authenticated:
+    user = account_of(request)
+
+    def page(form: Form) -> HttpResponse:
+        now = timezone.now()
+        recording = queries.recording_of(talk)
+        mine = queries.attendance_of(talk, user) if user is not None else None
+        in_audience = user is not None and actions.in_audience(talk, user)
+        on_now = talk.starts_at <= now and (now <= actions.ends_at(talk) or recording is not None)
+        return render(
+            request,
+            "talks/talk_detail.html",
+            {
+                "talk": talk,
+                "form": form,
+                "recording": recording,
+                "on_now": on_now and in_audience,
+                "audience": in_audience,
+                "public_view": talk.public and not in_audience,
+                "started": talk.starts_at <= now,
+                "registered": user is not None and queries.is_registered(talk, user),
+                "mine": mine,
+                "mine_minutes": mine.seconds // 60 if mine else 0,
+                "questions": queries.shown_questions(talk),
+                "organiser": may_organise(visitor(request), talk),
+                "ends_at": actions.ends_at(talk),
+                "may_ask": user is not None and (talk.public or in_audience),
+            },
+        )
+
+    def asked(_question: object) -> str:
+        messages.success(request, _("Your question is with the organisers."))
+        return _talk_url(talk)
+
+    if request.method != "POST":
+        return page(QuestionForm())
+    if user is None:
         return redirect_to_login(request.get_full_path())
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.ask(talk=talk, user=user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Your question is with the organisers."))
-            return redirect("talks:talk-detail", talk.pk)
-    now = timezone.now()
-    recording = Recording.objects.filter(talk=talk).first()
-    signed_in = user.is_authenticated
-    mine = Attendance.objects.filter(talk=talk, user=user).first() if signed_in else None  # type: ignore[misc]
-    on_now = talk.starts_at <= now and (now <= actions.ends_at(talk) or recording is not None)
-    return render(
-        request,
-        "talks/talk_detail.html",
-        {
-            "talk": talk,
-            "form": form,
-            "recording": recording,
-            "on_now": on_now and actions.in_audience(talk, user),
-            "audience": actions.in_audience(talk, user),
-            "public_view": talk.public and not actions.in_audience(talk, user),
-            "started": talk.starts_at <= now,
-            "registered": signed_in and Registration.objects.filter(talk=talk, user=user).exists(),  # type: ignore[misc]
-            "mine": mine,
-            "mine_minutes": mine.seconds // 60 if mine else 0,
-            "questions": talk.questions.filter(status=QuestionStatus.APPROVED),
-            "organiser": may_organise(user, talk),  # type: ignore[arg-type]
-            "ends_at": actions.ends_at(talk),
-            "may_ask": signed_in and (talk.public or actions.in_audience(talk, user)),
-        },
+    return post_form(
+        QuestionForm(request.POST),
+        lambda d: actions.ask(talk=talk, user=user, text=d["text"]),
+        done=asked,
+        again=page,
     )
 
 
@@ -151,11 +172,12 @@ def talk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @once
 def talk_register(request: SignedInRequest, pk: int) -> HttpResponse:
     talk = talk_for(request.user, pk)
-    try:
-        actions.register(talk=talk, user=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return redirect("talks:talk-detail", talk.pk)
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.register(talk=talk, user=request.user),
+        done=_talk_url(talk),
+        again=_told_at(request, _talk_url(talk)),
+    )
 
 
 @login_required
@@ -171,7 +193,7 @@ def talk_heartbeat(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def recording(request: HttpRequest, pk: int) -> HttpResponse:
     talk = seen_talk(visitor(request), pk)
-    stored = Recording.objects.filter(talk=talk).first()
+    stored = queries.recording_of(talk)
     if stored is None:
         return redirect("talks:talk-detail", talk.pk)
     return inline_response(stored, request=request)
@@ -180,28 +202,27 @@ def recording(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def talk_manage(request: SignedInRequest, pk: int) -> HttpResponse:
     talk = organised_talk(request.user, pk)
-    form = MinutesForm(request.POST or None, initial={"minutes": talk.minutes})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_minutes(
-                talk=talk,
-                actor=request.user,
-                minutes=form.cleaned_data["minutes"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("talks:talk-manage", talk.pk)
-    return render(
-        request,
-        "talks/talk_manage.html",
-        {
-            "talk": talk,
-            "form": form,
-            "attendance": queries.attendance(talk),
-            "pending": talk.questions.filter(status=QuestionStatus.PENDING).select_related("user"),
-            "moderate_form": ModerateForm(),
-        },
+
+    def page(form: Form) -> HttpResponse:
+        return render(
+            request,
+            "talks/talk_manage.html",
+            {
+                "talk": talk,
+                "form": form,
+                "attendance": queries.attendance(talk),
+                "pending": queries.pending_questions(talk),
+                "moderate_form": ModerateForm(),
+            },
+        )
+
+    if request.method != "POST":
+        return page(MinutesForm(initial={"minutes": talk.minutes}))
+    return post_form(
+        MinutesForm(request.POST, initial={"minutes": talk.minutes}),
+        lambda d: actions.record_minutes(talk=talk, actor=request.user, minutes=d["minutes"]),
+        done=reverse("talks:talk-manage", args=[talk.pk]),
+        again=page,
     )
 
 
@@ -210,26 +231,28 @@ def talk_manage(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def question_moderate(request: SignedInRequest, pk: int) -> HttpResponse:
     question = organised_question(request.user, pk)
-    form = ModerateForm(request.POST)
-    form.is_valid()
-    actions.moderate(
-        question=question,
-        actor=request.user,
-        approve=request.POST.get("decision") == "show",
-        answer=form.cleaned_data.get("answer", ""),
+    manage = reverse("talks:talk-manage", args=[question.talk_id])
+    return post_form(
+        ModerateForm(request.POST),
+        lambda d: actions.moderate(
+            question=question,
+            actor=request.user,
+            approve=request.POST.get("decision") == "show",
+            answer=d.get("answer", ""),
+        ),
+        done=manage,
+        again=_told_at(request, manage),
     )
-    return redirect("talks:talk-manage", question.talk_id)
 
 
 @login_required
 def reminder_list(request: SignedInRequest) -> HttpResponse:
-    reminders = visible_reminders(request.user).select_related("official", "official__region")
     return render(
         request,
         "talks/reminder_list.html",
         {
-            "reminders": reminders[:100],
-            "organiser": getattr(request.user, "role", "") in actions.ORGANISER_ROLES,
+            "reminders": queries.reminders_listed(visible_reminders(request.user)),
+            "organiser": request.user.role in actions.ORGANISER_ROLES,
         },
     )
 
@@ -237,24 +260,26 @@ def reminder_list(request: SignedInRequest) -> HttpResponse:
 @login_required
 @once
 def reminder_create(request: SignedInRequest) -> HttpResponse:
-    officials = officials_in_scope(request.user).order_by("region__code", "username")
-    form = ReminderForm(request.POST or None, officials=officials)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            talk = actions.record_reminder_talk(
-                actor=request.user,
-                official=d["official"],
-                held_on=d["held_on"],
-                topics=d["topics"],
-                commitments=d["commitments"].splitlines(),
-                deadline=d["deadline"],
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("talks:reminder-detail", talk.pk)
-    return render(request, "talks/reminder_form.html", {"form": form})
+    officials = officials_in_scope(request.user)
+
+    def page(form: Form) -> HttpResponse:
+        return render(request, "talks/reminder_form.html", {"form": form})
+
+    if request.method != "POST":
+        return page(ReminderForm(officials=officials))
+    return post_form(
+        ReminderForm(request.POST, officials=officials),
+        lambda d: actions.record_reminder_talk(
+            actor=request.user,
+            official=d["official"],
+            held_on=d["held_on"],
+            topics=d["topics"],
+            commitments=d["commitments"].splitlines(),
+            deadline=d["deadline"],
+        ),
+        done=lambda talk: reverse("talks:reminder-detail", args=[talk.pk]),
+        again=page,
+    )
 
 
 @login_required
@@ -265,7 +290,7 @@ def reminder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "talks/reminder_detail.html",
         {
             "talk": talk,
-            "items": list(talk.items.all()),
+            "items": queries.reminder_items(talk),
             "mine": talk.official_id == request.user.pk,
         },
     )
@@ -275,28 +300,20 @@ def reminder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def reminder_acknowledge(request: SignedInRequest, pk: int) -> HttpResponse:
     talk = reminder_for(request.user, pk)
-    try:
-        actions.acknowledge(talk=talk, user=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return redirect("talks:reminder-detail", talk.pk)
+    detail = reverse("talks:reminder-detail", args=[talk.pk])
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.acknowledge(talk=talk, user=request.user),
+        done=detail,
+        again=_told_at(request, detail),
+    )
 
 
 @login_required
 def record_list(request: SignedInRequest) -> HttpResponse:
-    officials = officials_in_scope(request.user)
     words = request.GET.get("q", "").strip()[:40]
-    if words:
-        officials = officials.filter(
-            Q(display_name__icontains=words)
-            | Q(username__icontains=words)
-            | Q(region__name__icontains=words)
-        )
-    return render(
-        request,
-        "talks/record_list.html",
-        {"officials": officials.order_by("region__code", "username")[:100], "q": words},
-    )
+    officials = queries.officials_listed(officials_in_scope(request.user), words)
+    return render(request, "talks/record_list.html", {"officials": officials, "q": words})
 
 
 @login_required

@@ -15,14 +15,18 @@ from lianyun.people.access import (
     register_scope,
 )
 from lianyun.people.actions import record_register_view, record_resident_lookup
-from lianyun.people.queries import households_within, residents_within
 from lianyun.petitions.access import open_petition_count
-from lianyun.redflags.access import REVIEWER_ROLES, visible_flags
+from lianyun.redflags.access import REVIEWER_ROLES
 from lianyun.regions.access import access_region, scope_of
 from lianyun.regions.models import Region, RegionKind
-from lianyun.talks.models import ReminderTalk
 from lianyun.workspace.forms import ResidentLookupForm
-from lianyun.workspace.queries import child_rows
+from lianyun.workspace.queries import (
+    child_rows,
+    recent_notifications,
+    region_counts,
+    register_page,
+    waiting_for,
+)
 
 
 @login_required
@@ -32,13 +36,12 @@ def home(request: SignedInRequest) -> HttpResponse:
     scope = scope_of(request.user)
     context = _region_context(scope, request.user)
     context["open_petitions"] = open_petition_count(request.user)
-    context["unread"] = request.user.notifications.filter(read_at__isnull=True).count()
+    waiting = waiting_for(request.user, reviewer=request.user.role in REVIEWER_ROLES)
+    context["unread"] = waiting.unread
     context["unread_required"] = len(unread_required(request.user))
-    if request.user.role in REVIEWER_ROLES:
-        context["open_flags"] = visible_flags(request.user).filter(status="open").count()
-    context["unacknowledged_reminders"] = ReminderTalk.objects.filter(
-        official_id=request.user.pk, acknowledged_at__isnull=True
-    ).count()
+    if waiting.open_flags is not None:
+        context["open_flags"] = waiting.open_flags
+    context["unacknowledged_reminders"] = waiting.unacknowledged_reminders
     return render(request, "workspace/home.html", context)
 
 
@@ -50,13 +53,14 @@ def region_detail(request: SignedInRequest, code: str) -> HttpResponse:
 
 def _region_context(region: Region, user: object) -> dict[str, object]:
     rows = child_rows(region)
+    residents, households = region_counts(region)
     return {
         "register": getattr(user, "role", "") in REGISTER_ROLES,
         "region": region,
         "rows": rows,
         "chart_max": max((row.residents for row in rows), default=0),
-        "resident_count": residents_within(region).count(),
-        "household_count": households_within(region).count(),
+        "resident_count": residents,
+        "household_count": households,
         "is_village": region.kind == RegionKind.VILLAGE,
     }
 
@@ -65,10 +69,7 @@ def _region_context(region: Region, user: object) -> dict[str, object]:
 @never_cache
 def resident_list(request: SignedInRequest, code: str) -> HttpResponse:
     region = access_register_region(request.user, code)
-    residents = (
-        residents_within(region).select_related("household").order_by("household__number", "id")
-    )
-    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    page = Paginator(register_page(region), 50).get_page(request.GET.get("page"))
     record_register_view(actor=request.user, region_code=region.code, page=page.number)
     return render(request, "workspace/resident_list.html", {"region": region, "page": page})
 
@@ -102,6 +103,6 @@ def notification_list(request: SignedInRequest) -> HttpResponse:
     scope_of(request.user)  # officials only
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - scope_of admits officials only
-    notifications = list(user.notifications.all()[:100])
+    notifications = recent_notifications(user)
     mark_notifications_read(user=user)
     return render(request, "workspace/notification_list.html", {"notifications": notifications})

@@ -53,6 +53,11 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "petitions:petition-create": (PUBLIC, "GET", "region"),
     "petitions:petition-track": (PUBLIC, "GET", ""),
     "petitions:petition-tracked": (PUBLIC, "GET", ""),
+    # Without a receipt opened in this browser, each answer goes back to the receipt form.
+    "petitions:tracked-message": (PUBLIC, "POST", ""),
+    "petitions:tracked-rate": (PUBLIC, "POST", ""),
+    "petitions:tracked-appeal": (PUBLIC, "POST", ""),
+    "petitions:tracked-confirm": (MISSING, "POST", "item"),
     "petitions:petition-receipt": (PUBLIC, "GET", ""),
     "petitions:petition-mine": (SIGNED_IN, "GET", ""),
     "petitions:petition-list": (HANDLER, "GET", ""),
@@ -87,6 +92,7 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "ledger:payout-lookup": (PUBLIC, "GET", ""),
     "pow-challenge": (PUBLIC, "GET", "purpose"),
     "ledger:payout-code": (PUBLIC, "GET", ""),
+    "ledger:payout-text": (PUBLIC, "POST", ""),  # refused with the form, never a 404
     # Without a browser's proof it sends the visitor back to the lookup: nothing of anyone.
     "ledger:payout-statement": (PUBLIC, "GET", "year"),
     "ledger:board-pick": (MISSING, "GET", ""),
@@ -123,6 +129,8 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "inspections:group-list": (OFFICIAL, "GET", ""),
     "inspections:group-create": (TOWN, "GET", ""),
     "inspections:checklist-list": (MODERATOR, "GET", ""),  # the county commission
+    "inspections:checklist-add": (MODERATOR, "POST", ""),
+    "inspections:checklist-retire": (MISSING, "POST", "absent"),
     "inspections:expenditure-list": (POSTER, "GET", ""),  # the village's own cadre
     "inspections:group-detail": (WATCHER, "GET", "group"),
     "inspections:visit-create": (WATCHER, "GET", "group"),
@@ -191,6 +199,13 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "surveys:invited": (WATCHER, "GET", "survey_town"),
     # Building, sampling and moderating: the county commission.
     "surveys:survey-edit": (MODERATOR, "GET", "survey"),
+    "surveys:survey-create": (MODERATOR, "POST", ""),
+    "surveys:satisfaction-create": (MODERATOR, "POST", ""),
+    "surveys:question-add": (MODERATOR, "POST", "survey"),
+    "surveys:target-add": (MODERATOR, "POST", "survey"),
+    "surveys:survey-launch": (MODERATOR, "POST", "survey"),
+    "surveys:question-remove": (MISSING, "POST", "survey_part"),
+    "surveys:target-remove": (MISSING, "POST", "survey_part"),
     "surveys:sample": (MODERATOR, "GET", "survey"),
     "surveys:moderation": (MODERATOR, "GET", "survey"),
     "surveys:moderate": (MISSING, "POST", "survey"),  # names no answer: 404 even to it
@@ -417,6 +432,8 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         return {"code": world.cast.town_a.code, "indicator": "coverage"}
     if obj == "visit_photo":
         return {"pk": world.visit.pk, "photo_id": 999_999}
+    if obj == "survey_part":  # a question or target the survey does not have
+        return {name: world.survey.pk if name == "pk" else 999_999 for name in names}
     if obj == "survey_town":
         return {"pk": world.survey.pk, "code": world.cast.town_a.code}
     if obj == "questioned":
@@ -443,6 +460,7 @@ def _kwargs(world: World, names: tuple[str, ...], obj: str) -> dict[str, object]
         "survey": world.survey.pk,
         "sheet": world.sheet.pk,
         "report": 999_999,  # tests/inspections cover reports
+        "absent": 999_999,
         "exam": 999_999,  # tests/exams cover exams and attempts
         "": None,
     }[obj]

@@ -22,7 +22,7 @@ def _signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 def test_an_official_takes_an_exam_and_the_county_reads_the_results(county: Cast) -> None:
     manager = _signed_in(county.county_inspector.user)
     assert _signed_in(county.town_secretary.user).get(reverse("exams:bank")).status_code == 404
-    imported = manager.post(reverse("exams:bank"), {"file": _upload(workbook(SAMPLE))})
+    imported = manager.post(reverse("exams:bank"), {"file": _upload(workbook(SAMPLE))}, follow=True)
     assert 'data-test="added"' in imported.content.decode()
     assert ExamQuestion.objects.count() == 4
     exported = manager.get(reverse("exams:bank") + "?export=1")

@@ -11,6 +11,7 @@ from lianyun.testing import CARD, payout_rows, pow_field
 
 URL = reverse("ledger:payout-lookup")
 CODE = reverse("ledger:payout-code")
+TEXT = reverse("ledger:payout-text")
 
 
 def _ask(
@@ -144,15 +145,13 @@ def test_without_a_card_a_code_texted_to_the_phone_on_file_opens_the_payouts(
     resident.save()
     ask = {"name": "袁建国", "id_number": number, "card_number": "", "year": "2026"}
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(
-            URL, {**ask, "action": "code", **pow_field("lookup")}, follow=True
-        ).content.decode()
+        page = client.post(TEXT, {**ask, **pow_field("lookup")}, follow=True).content.decode()
     assert 'data-test="code-step"' in page and 'data-test="statement"' not in page
     assert [m.phone for m in MemoryBackend.outbox] == ["13900005678"]
     code = _texted_code(MemoryBackend.outbox)
     assert code not in page and number not in page
     wrong = "000000" if code != "000000" else "111111"
-    refused = client.post(CODE, {"action": "verify", "code": wrong, "year": "2026"})
+    refused = client.post(CODE, {"code": wrong, "year": "2026"})
     assert 'data-test="lookup-failed"' in refused.content.decode()
     shown = client.post(CODE, {"code": code, "year": "2026"}, follow=True).content.decode()
     assert shown.count('data-test="dispute"') == 3
@@ -176,12 +175,11 @@ def test_asking_for_a_code_answers_alike_for_strangers_and_texts_only_the_person
     for name, id_number in [("袁建国", number), ("张三", number), ("袁建国", "110101199003070011")]:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                URL,
+                TEXT,
                 {
                     "name": name,
                     "id_number": id_number,
                     "year": "2026",
-                    "action": "code",
                     **pow_field("lookup"),
                 },
                 follow=True,
@@ -207,12 +205,11 @@ def test_codes_go_only_to_a_matching_name_and_are_limited_per_person_and_client(
     def ask_code(address: str, name: str) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             Client(REMOTE_ADDR=address).post(
-                URL,
+                TEXT,
                 {
                     "name": name,
                     "id_number": number,
                     "year": "2026",
-                    "action": "code",
                     **pow_field("lookup"),
                 },
             )
@@ -236,19 +233,18 @@ def test_codes_go_only_to_a_matching_name_and_are_limited_per_person_and_client(
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            URL,
+            TEXT,
             {
                 "name": "袁建国",
                 "id_number": number,
                 "year": "2026",
-                "action": "code",
                 **pow_field("lookup"),
             },
         )
     code = _texted_code(MemoryBackend.outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(settings.LIANYUN_LOOKUP_CODE_TRIES):
-        client.post(CODE, {"action": "verify", "code": wrong, "year": "2026"})
+        client.post(CODE, {"code": wrong, "year": "2026"})
     late = client.post(CODE, {"code": code, "year": "2026"}, follow=True).content.decode()
     assert 'data-test="statement"' not in late
 

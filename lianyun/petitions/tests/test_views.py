@@ -95,8 +95,8 @@ def test_an_anonymous_villager_files_gets_a_receipt_once_and_reads_the_answer(
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "经核查属实" in page and "予以支持" in page
     # The villager rates and writes back.
-    phone.post(reverse("petitions:petition-tracked"), {"action": "rate", "satisfied": "1"})
-    phone.post(reverse("petitions:petition-tracked"), {"action": "message", "body": "谢谢"})
+    phone.post(reverse("petitions:tracked-rate"), {"satisfied": "1"})
+    phone.post(reverse("petitions:tracked-message"), {"body": "谢谢"})
     petition.refresh_from_db()
     assert petition.satisfied is True
     assert (
@@ -203,7 +203,7 @@ def test_reporter_flows_keep_no_ip_address_or_user_agent(cast: Cast, town_units:
     )
     receipt = _file(client, cast)
     client.post(reverse("petitions:petition-track"), {"receipt": receipt, **pow_field("track")})
-    client.post(reverse("petitions:petition-tracked"), {"action": "message", "body": "补充材料"})
+    client.post(reverse("petitions:tracked-message"), {"body": "补充材料"})
     client.post(reverse("petitions:petition-track"), {"receipt": "AAAA" * 7, **pow_field("track")})
     dump = every_cell_as_text()
     assert canary_ip not in dump
@@ -253,19 +253,16 @@ def test_a_petitions_problem_is_rectified_and_the_villager_confirms_or_reopens(
     phone.post(reverse("petitions:petition-track"), {"receipt": receipt, **pow_field("track")})
     page = phone.get(reverse("petitions:petition-tracked")).content.decode()
     assert "路灯已修复" in page
-    phone.post(
-        reverse("petitions:petition-tracked"),
-        {"action": "confirm", "item": item.pk, "satisfied": "0"},
-    )
+    phone.post(reverse("petitions:tracked-confirm", args=[item.pk]), {"satisfied": "0"})
     item.refresh_from_db()
     assert item.status == RectificationStatus.REOPENED
     # Another petitioner's browser cannot touch this item.
     stranger = Client()
     _file(stranger, cast, kind="suggestion", subject="", subject_text="别的事")
-    stranger.post(
-        reverse("petitions:petition-tracked"),
-        {"action": "confirm", "item": item.pk, "satisfied": "1"},
+    refused = stranger.post(
+        reverse("petitions:tracked-confirm", args=[item.pk]), {"satisfied": "1"}
     )
+    assert refused.status_code == 404
     item.refresh_from_db()
     assert item.status == RectificationStatus.REOPENED
 
