@@ -117,6 +117,7 @@ import polars as pl
 django.setup()
 from django.db import connection, transaction
 from lianyun.ledger import actions, columnar
+from lianyun.ledger.actions import writing
 from lianyun.ledger.importer import RowChecker
 from lianyun.ledger.models import PayoutBatch
 data = open(sys.argv[1], "rb")
@@ -145,7 +146,7 @@ def executemany(records, batch_id):
     # payout with its resident found by the blind index of its ID number.
     placeholders = ", ".join(["?"] * len(actions.COLUMNS))
     # With AS_TEXT, amounts and dates are made text by Polars first, as the import's stage does.
-    columns = actions._columns(batch_id) | {"person": pl.col("id_number_index")}
+    columns = writing._columns(batch_id) | {"person": pl.col("id_number_index")}
     selected = records.select(**columns)
     if AS_TEXT in without:
         selected = selected.with_columns(pl.col(pl.Decimal).cast(pl.String), pl.col(pl.Date).cast(pl.String))
@@ -159,7 +160,7 @@ def executemany(records, batch_id):
     return raw.total_changes - before
 
 connection.ensure_connection()
-insert = actions._copy_rows if connection.vendor == "postgresql" else executemany
+insert = writing._copy_rows if connection.vendor == "postgresql" else executemany
 started = time.perf_counter()
 written = 0
 for records in chunks:
@@ -456,6 +457,7 @@ import django, io, sys, time
 django.setup()
 from django.db import connection, transaction
 from lianyun.ledger import actions, columnar
+from lianyun.ledger.actions import writing
 from lianyun.ledger.importer import RowChecker
 from lianyun.ledger.models import PayoutBatch
 batch = PayoutBatch.objects.create(sha256="server floor", source="cli")
@@ -467,7 +469,7 @@ with connection.cursor() as cursor:
     cursor.execute("CREATE TEMP TABLE floor_made (LIKE ledger_payout INCLUDING DEFAULTS)")
     with cursor.cursor.copy(f"COPY floor_made ({names}) FROM STDIN") as copy:
         for records in columnar.finished(good):
-            copy.write(actions._copy_text(records, batch.pk, {}))
+            copy.write(writing._copy_text(records, batch.pk, {}))
     text = io.BytesIO()
     with cursor.cursor.copy("COPY floor_made TO STDOUT") as copy:
         for block in copy:

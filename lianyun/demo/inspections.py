@@ -20,6 +20,7 @@ from lianyun.cases.models import RectificationItem
 from lianyun.core.roles import Role
 from lianyun.demo.generator import DemoCounty, quiet_official
 from lianyun.inspections import actions
+from lianyun.inspections.actions import reports
 from lianyun.inspections.models import (
     Expenditure,
     InspectionGroup,
@@ -226,7 +227,7 @@ def _reports(rng: random.Random, groups: list[InspectionGroup], months: list[str
     for group in groups:
         leader = group.members.get(is_leader=True).user
         for month in months:
-            due = actions._due(month, 5)
+            due = reports._due(month, 5)
             signed = min(
                 latest,
                 timezone.make_aware(
@@ -256,7 +257,7 @@ def _summaries(rng: random.Random, towns: list[Region], months: list[str], count
     rows = []
     for town in towns:
         for month in months:
-            due = actions._due(month, 10)
+            due = reports._due(month, 10)
             sent = min(
                 latest,
                 timezone.make_aware(

@@ -134,7 +134,7 @@ def _reports(
 ) -> Measure:
     """Each group, each month of the period already due: signed by its due date?"""
     measure = Measure(Indicator.REPORTS)
-    from lianyun.inspections.actions import _due  # the same rule as the reports themselves
+    from lianyun.inspections.actions.reports import _due  # the rule the reports follow
 
     for group in InspectionGroup.objects.filter(town=town).prefetch_related("villages"):
         reports = {r.month: r for r in MonthlyReport.objects.filter(group=group)}

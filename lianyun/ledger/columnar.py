@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
+import typing
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
@@ -47,6 +48,7 @@ from lianyun.ledger.importer import (
     FIELDS,
     PRIVATE_USE,
     ZIP_MAGIC,
+    GoodRow,
     ImportRefused,
     RowChecker,
     RowError,
@@ -76,24 +78,10 @@ ODD_BYTES = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")  # the same characters, as byte
 BAD = "\x00"  # what a mapped check gives for a value that is present but wrong
 
 # The good rows as the writer takes them, a column each, in this order.
-CLEAN = {
-    "number": pl.Int64,
-    "canonical": pl.String,
-    "serial": pl.String,
-    "id_number": pl.String,
-    "name": pl.String,
-    "item_id": pl.Int64,
-    "period": pl.String,
-    "amount": pl.String,
-    "paid_on": pl.String,
-    "village_id": pl.Int64,
-    "account": pl.String,
-    "status": pl.String,
-    "failure_reason": pl.String,
-    "category": pl.String,
-    "approved_amount": pl.String,
-    "approved_on": pl.String,
-    "born_on": pl.String,
+# A block's good rows: their number in the file, then the fields of a checked row in order.
+CLEAN: dict[str, Any] = {"number": pl.Int64} | {
+    name: pl.Int64 if kind is int else pl.String
+    for name, kind in typing.get_type_hints(GoodRow).items()
 }
 
 
@@ -401,7 +389,7 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
             result.errors.extend(outcome)
             result.bad_rows.append([str(number), *row])
             continue
-        slow_good.append((number, *outcome.as_clean()))
+        slow_good.append((number, *outcome.as_good()))
         result.amount += outcome.amount
         if outcome.private_use:
             result.private_use_rows.append(number)

@@ -17,7 +17,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import IO, Literal
+from typing import IO, Literal, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -209,36 +209,51 @@ class CleanRow:
     approved_on: datetime.date | None = None
     born_on: datetime.date | None = None
 
-    def as_clean(self) -> "Clean":
-        """The row as the writer takes it (see Clean)."""
-        return (
-            self.canonical,
-            self.serial,
-            self.id_number,
-            self.name,
-            self.item_id,
-            self.period,
-            str(self.amount),
-            self.paid_on.isoformat() if self.paid_on else None,
-            self.village_id,
-            self.account_digits,
-            self.status,
-            self.failure_reason,
-            self.category,
-            None if self.approved_amount is None else str(self.approved_amount),
-            self.approved_on.isoformat() if self.approved_on else None,
-            self.born_on.isoformat() if self.born_on else None,
+    def as_good(self) -> "GoodRow":
+        """The row as the import carries it from the check to the write."""
+        return GoodRow(
+            canonical=self.canonical,
+            serial=self.serial,
+            id_number=self.id_number,
+            name=self.name,
+            item_id=self.item_id,
+            period=self.period,
+            amount=str(self.amount),
+            paid_on=self.paid_on.isoformat() if self.paid_on else None,
+            village_id=self.village_id,
+            account=self.account_digits,
+            status=self.status,
+            failure_reason=self.failure_reason,
+            category=self.category,
+            approved_amount=None if self.approved_amount is None else str(self.approved_amount),
+            approved_on=self.approved_on.isoformat() if self.approved_on else None,
+            born_on=self.born_on.isoformat() if self.born_on else None,
         )
 
 
-# A good row as plain values, ready for encrypting and hashing (ledger.actions._record_maker):
-# canonical, serial, id_number, name, item_id, period, amount, paid_on, village_id, account
-# digits, status, failure_reason, category, approved_amount, approved_on, born_on; amounts as
-# their decimal text, dates in ISO form. Tuples, not objects: a million of them are pickled.
-Clean = tuple[
-    str, str | None, str, str, int, str, str, str | None, int, str, str, str, str,
-    str | None, str | None, str | None,
-]  # fmt: skip
+class GoodRow(NamedTuple):
+    """A good row, checked: the one shape the import carries from the check to the workers
+    that finish it. Plain values, not objects (a block holds tens of thousands): amounts as
+    their decimal text, dates in ISO form. The column-wise check's frames take their columns,
+    in this order, from these fields (ledger.columnar.CLEAN); the finished record the writer
+    writes is ledger.actions.writing.Finished."""
+
+    canonical: str  # what identifies the payout; its keyed hash is the row key
+    serial: str | None
+    id_number: str
+    name: str
+    item_id: int
+    period: str
+    amount: str
+    paid_on: str | None
+    village_id: int
+    account: str  # the account's digits, hashed as the account index and cut to its last four
+    status: str
+    failure_reason: str
+    category: str
+    approved_amount: str | None
+    approved_on: str | None
+    born_on: str | None
 
 
 PERIOD = re.compile(r"(\d{4})-?(\d{2})")

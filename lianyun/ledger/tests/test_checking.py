@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lianyun.ledger import columnar
-from lianyun.ledger.importer import RowChecker, map_header
+from lianyun.ledger.actions import writing
+from lianyun.ledger.importer import GoodRow, RowChecker, map_header
 from lianyun.testing import PAYOUT_HEADER, Cast, payout_csv, payout_rows
 
 HEADER = [*PAYOUT_HEADER, "业务状态", "失败原因", "保障类别", "应发金额", "审批日期"]
@@ -98,7 +99,7 @@ def _row_by_row(checker: RowChecker, data: bytes) -> tuple[list[object], ...]:
             errors.extend(outcome)
             bad_rows.append([str(number), *row])
         else:
-            good.append((number, *outcome.as_clean()))
+            good.append((number, *outcome.as_good()))
             amount += outcome.amount
             if outcome.private_use:
                 private_use.append(number)
@@ -192,3 +193,16 @@ def test_a_file_is_cut_into_blocks_at_record_boundaries(
     assert [row[0] for row in found[0]] == list(range(2, 42)) and not found[1]
     assert found[0][20][4] == '彭"运,芳'
     assert found[0][30][7] == "1000.00"
+
+
+def test_a_finished_block_holds_every_column_the_writer_writes(county: Cast) -> None:
+    """One shape from check to write: the workers turn each GoodRow into the columns of
+    Finished, which is what every writer writes, in that order."""
+    reading = columnar.Reading(io.BytesIO(payout_csv(payout_rows(3))))
+    checker = RowChecker(reading.columns)
+    good = [checked.good for checked in reading.checked(checker) if checked.good.height]
+    assert all(frame.columns == ["number", *GoodRow._fields] for frame in good)
+    blocks = list(columnar.finished(iter(good)))
+    assert sum(block.height for block in blocks) == 3
+    for block in blocks:
+        assert set(writing.COLUMNS) - {"batch_id"} <= set(block.columns)

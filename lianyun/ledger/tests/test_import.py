@@ -10,8 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from lianyun.ledger import actions, columnar
-from lianyun.ledger.actions import import_payouts, in_order
+from lianyun.ledger import columnar
+from lianyun.ledger.actions import import_payouts, in_order, writing
 from lianyun.ledger.importer import ImportRefused
 from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch
 from lianyun.testing import (
@@ -307,16 +307,16 @@ def test_the_checked_rows_wait_in_the_stage_finished(
     """SQLite: the finished rows wait for the write in a temporary table of the importing
     connection, which holds no ID number or account in the clear and goes with the import."""
     staged: list[tuple[object, ...]] = []
-    put = actions._Stage.put
+    put = writing._Stage.put
 
-    def watched(self: actions._Stage, block: pl.DataFrame) -> None:
+    def watched(self: writing._Stage, block: pl.DataFrame) -> None:
         assert not set(columnar.CLEAR) & set(block.columns)
         put(self, block)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM temp.{actions._Stage.TABLE}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM temp.{writing._Stage.TABLE}")  # noqa: S608
             staged.extend(cursor.fetchall())
 
-    monkeypatch.setattr(actions._Stage, "put", watched)
+    monkeypatch.setattr(writing._Stage, "put", watched)
     monkeypatch.setattr(columnar, "BLOCK", 2048)  # bytes of the file at a time
     rows = _rows(50)
     summary = import_payouts(data=_csv(rows), source="cli")
@@ -328,7 +328,7 @@ def test_the_checked_rows_wait_in_the_stage_finished(
             assert clear not in text
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_temp_master WHERE name = %s", [actions._Stage.TABLE]
+            "SELECT name FROM sqlite_temp_master WHERE name = %s", [writing._Stage.TABLE]
         )
         assert cursor.fetchall() == []
 

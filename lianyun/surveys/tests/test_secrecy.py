@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lianyun.core.models import AuditEntry
 from lianyun.surveys import actions
+from lianyun.surveys.actions import answering
 from lianyun.surveys.models import (
     Answer,
     BallotToken,
@@ -58,7 +59,7 @@ def test_200_parallel_submissions_with_one_ballot_store_exactly_one(
     assert PendingBallot.objects.filter(survey=social).count() == 1
     assert BallotToken.objects.get().used
     with override_settings(LIANYUN_SURVEY_MIX_SIZE=1):
-        actions._mix(social, final=True)
+        answering._mix(social, final=True)
     assert Response.objects.filter(survey=social).count() == 1
 
 
