@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -42,6 +43,19 @@ def post_form(
         add_errors(form, error)
         return again(form)
     return redirect(done(result) if callable(done) else done)
+
+
+def told_on(request: HttpRequest, url: str) -> Callable[[Form], HttpResponse]:
+    """`again` for a button that sits on another page (a decision on a flag, a launch on the
+    survey builder): a refusal is told on that page, as a message with its reasons, and the
+    browser is sent back there."""
+
+    def refused(form: Form) -> HttpResponse:
+        reasons = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(reasons))
+        return redirect(url)
+
+    return refused
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -24,7 +24,7 @@ from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.roles import Role
 from lianyun.core.spreadsheet import download, xlsx
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.inspections import actions
 from lianyun.inspections.access import (
     access_checklist_item,
@@ -562,12 +562,6 @@ def assessment_weight(request: SignedInRequest) -> HttpResponse:
         messages.success(request, _("The weight is changed; the change is kept with its reason."))
         return reverse("inspections:assessment")
 
-    def refused(form: Form) -> HttpResponse:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("inspections:assessment")
-
     return post_form(
         WeightForm(
             request.POST, indicators=[(code, str(label)) for code, label in Indicator.choices]
@@ -576,7 +570,7 @@ def assessment_weight(request: SignedInRequest) -> HttpResponse:
             indicator=d["indicator"], weight=d["weight"], reason=d["reason"], actor=request.user
         ),
         done=changed,
-        again=refused,
+        again=told_on(request, reverse("inspections:assessment")),
     )
 
 

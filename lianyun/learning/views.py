@@ -19,7 +19,7 @@ from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.learning import actions, queries
 from lianyun.learning.access import (
     article_for,
@@ -172,19 +172,6 @@ def article_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _told_on_the_article(
-    request: SignedInRequest, article: Article
-) -> Callable[[Form], HttpResponse]:
-    """The review's buttons sit on the article's page: a refusal is told there, as a message."""
-
-    def refused(form: Form) -> HttpResponse:
-        first = next(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, first)
-        return redirect("learning:article-detail", article.pk)
-
-    return refused
-
-
 @login_required
 @require_POST
 def article_submit(request: SignedInRequest, pk: int) -> HttpResponse:
@@ -198,7 +185,7 @@ def article_submit(request: SignedInRequest, pk: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.submit_for_review(article=article, actor=request.user),
         done=sent,
-        again=_told_on_the_article(request, article),
+        again=told_on(request, _article_url(article)),
     )
 
 
@@ -215,7 +202,7 @@ def article_review(request: SignedInRequest, pk: int) -> HttpResponse:
             note=d.get("note", ""),
         ),
         done=_article_url(article),
-        again=_told_on_the_article(request, article),
+        again=told_on(request, _article_url(article)),
     )
 
 
@@ -227,7 +214,7 @@ def article_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
         WithdrawForm(request.POST),
         lambda d: actions.withdraw(article=article, actor=request.user, reason=d["reason"]),
         done=reverse("learning:desk"),
-        again=_told_on_the_article(request, article),
+        again=told_on(request, _article_url(article)),
     )
 
 

@@ -2,14 +2,11 @@
 the officials responsible, the risk list and the town × item heat table; and for a village's
 cadres, the commission's question about some payouts (never the flag)."""
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,11 +15,11 @@ from django.views.decorators.http import require_POST
 from lianyun.accounts.requests import SignedInRequest
 from lianyun.core.forms import PeriodForm
 from lianyun.core.once import once
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.redflags import actions, evidence, queries
 from lianyun.redflags.access import flag_for, request_for, visible_flags
 from lianyun.redflags.forms import AskForm, DismissForm, ExplainForm
-from lianyun.redflags.models import Flag, FlagStatus
+from lianyun.redflags.models import FlagStatus
 from lianyun.redflags.rules import RULES
 
 
@@ -82,16 +79,6 @@ def flag_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _told_on_the_flag(request: SignedInRequest, flag: Flag) -> Callable[[Form], HttpResponse]:
-    """The decisions' forms sit on the flag's page: a refusal is told there, as a message."""
-
-    def refused(form: Form) -> HttpResponse:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("redflags:flag-detail", flag.pk)
-
-    return refused
-
-
 @login_required
 @require_POST
 @once
@@ -101,7 +88,7 @@ def flag_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.confirm(flag=flag, actor=request.user),
         done=lambda confirmed: reverse("redflags:flag-detail", args=[confirmed.pk]),
-        again=_told_on_the_flag(request, flag),
+        again=told_on(request, reverse("redflags:flag-detail", args=[flag.pk])),
     )
 
 
@@ -114,7 +101,7 @@ def flag_dismiss(request: SignedInRequest, pk: int) -> HttpResponse:
         DismissForm(request.POST),
         lambda d: actions.dismiss(flag=flag, actor=request.user, reason=d["reason"]),
         done=reverse("redflags:flag-detail", args=[flag.pk]),
-        again=_told_on_the_flag(request, flag),
+        again=told_on(request, reverse("redflags:flag-detail", args=[flag.pk])),
     )
 
 
@@ -129,7 +116,7 @@ def flag_ask(request: SignedInRequest, pk: int) -> HttpResponse:
             flag=flag, actor=request.user, question=d["question"], due=d["due"]
         ),
         done=reverse("redflags:flag-detail", args=[flag.pk]),
-        again=_told_on_the_flag(request, flag),
+        again=told_on(request, reverse("redflags:flag-detail", args=[flag.pk])),
     )
 
 

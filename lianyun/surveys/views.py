@@ -6,7 +6,6 @@ The answering pages write nothing to the audit log, the session or the cache abo
 answered; a refused code counts against the client's network address (a ceiling wide enough
 for a village behind one address), never a person."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.inquiries.access import asker_of
 from lianyun.regions.models import Region, RegionKind
 from lianyun.regions.queries import county_of, first_county, regions_within
@@ -524,18 +523,6 @@ def target_add(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _told_on_the_builder(
-    request: SignedInRequest, survey: Survey
-) -> Callable[[Form], HttpResponse]:
-    """Removing and launching are buttons on the builder: a refusal is told there."""
-
-    def refused(form: Form) -> HttpResponse:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect(_edit_url(survey))
-
-    return refused
-
-
 @login_required
 @require_POST
 @once
@@ -546,7 +533,7 @@ def question_remove(request: SignedInRequest, pk: int, qid: int) -> HttpResponse
         Form(request.POST),
         lambda _d: actions.remove_question(question=question, actor=request.user),
         done=_edit_url(survey),
-        again=_told_on_the_builder(request, survey),
+        again=told_on(request, _edit_url(survey)),
     )
 
 
@@ -560,7 +547,7 @@ def target_remove(request: SignedInRequest, pk: int, tid: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.remove_target(target=target, actor=request.user),
         done=_edit_url(survey),
-        again=_told_on_the_builder(request, survey),
+        again=told_on(request, _edit_url(survey)),
     )
 
 
@@ -578,7 +565,7 @@ def survey_launch(request: SignedInRequest, pk: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.launch(survey=survey, actor=request.user),
         done=launched,
-        again=_told_on_the_builder(request, survey),
+        again=told_on(request, _edit_url(survey)),
     )
 
 
@@ -782,15 +769,11 @@ def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
 def moderate(request: SignedInRequest, pk: int) -> HttpResponse:
     answer = moderated_answer(request.user, pk, request.POST.get("answer", ""))
 
-    def refused(form: Form) -> HttpResponse:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("surveys:moderation", pk)
-
     return post_form(
         Form(request.POST),
         lambda _d: actions.moderate(
             answer=answer, actor=request.user, approve=request.POST.get("approve") == "1"
         ),
         done=reverse("surveys:moderation", args=[pk]),
-        again=refused,
+        again=told_on(request, reverse("surveys:moderation", args=[pk])),
     )

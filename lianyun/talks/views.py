@@ -2,7 +2,6 @@
 the page is open), the organisers' talk builder, attendance, moderation and minutes; reminder
 talks; and an official's integrity record for the commission."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from lianyun.accounts.requests import SignedInRequest, account_of
 from lianyun.core.access import visitor
 from lianyun.core.filestore import inline_response
 from lianyun.core.once import once
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.learning.actions import check_media
 from lianyun.talks import actions, queries
 from lianyun.talks.access import (
@@ -39,17 +38,6 @@ from lianyun.talks.access import (
 )
 from lianyun.talks.forms import MinutesForm, ModerateForm, QuestionForm, ReminderForm, TalkForm
 from lianyun.talks.models import Talk
-
-
-def _told_at(request: HttpRequest, url: str) -> Callable[[Form], HttpResponse]:
-    """A button's refusal, told as a message on the page it sits on."""
-
-    def refused(form: Form) -> HttpResponse:
-        first = next(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, first)
-        return redirect(url)
-
-    return refused
 
 
 def _by_time(talks: list[Talk]) -> dict[str, list[Talk]]:
@@ -176,7 +164,7 @@ def talk_register(request: SignedInRequest, pk: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.register(talk=talk, user=request.user),
         done=_talk_url(talk),
-        again=_told_at(request, _talk_url(talk)),
+        again=told_on(request, _talk_url(talk)),
     )
 
 
@@ -241,7 +229,7 @@ def question_moderate(request: SignedInRequest, pk: int) -> HttpResponse:
             answer=d.get("answer", ""),
         ),
         done=manage,
-        again=_told_at(request, manage),
+        again=told_on(request, manage),
     )
 
 
@@ -305,7 +293,7 @@ def reminder_acknowledge(request: SignedInRequest, pk: int) -> HttpResponse:
         Form(request.POST),
         lambda _d: actions.acknowledge(talk=talk, user=request.user),
         done=detail,
-        again=_told_at(request, detail),
+        again=told_on(request, detail),
     )
 
 
