@@ -31,10 +31,11 @@ def post_form(
     done: str | Callable[[R], str],
     again: Callable[[Form], HttpResponse],
 ) -> HttpResponse:
-    """An officials' form post, declared in one call: check the form, run the one action with
-    its data, and go on to `done` (post/redirect/get: a URL, or a URL made from what the
-    action returned). When the form or the action refuses, `again(form)` shows the page once
-    more, the form holding what was typed and the reasons (the page answers 400)."""
+    """A form post, declared in one call: check the form, run the one action with its data,
+    and go on to `done` (post/redirect/get: a URL, or a URL made from what the action
+    returned). When the form or the action refuses, nothing is written and `again(form)`
+    answers: the page once more, the form holding what was typed and the reasons, or
+    (told_on) the page the button sits on, with the reasons as a message."""
     if not form.is_valid():
         return again(form)
     try:

@@ -59,11 +59,17 @@ def exam_list(request: HttpRequest) -> HttpResponse:
 @once
 def exam_start(request: SignedInRequest, pk: int) -> HttpResponse:
     exam = assigned_exam(request.user, pk)
-    try:
-        attempt = actions.start_attempt(exam=exam, user=request.user)
-    except ValidationError as error:
-        return render(request, "exams/refused.html", {"exam": exam, "reason": error.messages[0]})
-    return redirect("exams:attempt-detail", attempt.pk)
+
+    def refused(form: Form) -> HttpResponse:
+        reason = next(str(e) for errors in form.errors.values() for e in errors)
+        return render(request, "exams/refused.html", {"exam": exam, "reason": reason})
+
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.start_attempt(exam=exam, user=request.user),
+        done=lambda attempt: reverse("exams:attempt-detail", args=[attempt.pk]),
+        again=refused,
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from lianyun.core.limits import is_blocked, record_failure
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.inquiries import actions
 from lianyun.inquiries.access import (
     access_answerable,
@@ -694,14 +694,18 @@ def meeting_demand(request: SignedInRequest, pk: int) -> HttpResponse:
 @once
 def meeting_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = access_meeting_record(request.user, pk)
-    try:
-        actions.publish_result(meeting=meeting, actor=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
+    record = reverse("inquiries:meeting-record", args=[meeting.pk])
+
+    def published(_result: object) -> str:
         messages.success(request, _("The result is published."))
-    return redirect("inquiries:meeting-record", pk=meeting.pk)
+        return record
+
+    return post_form(
+        Form(request.POST),
+        lambda _d: actions.publish_result(meeting=meeting, actor=request.user),
+        done=published,
+        again=told_on(request, record),
+    )
 
 
 def _demand_page(request: SignedInRequest, demand: Demand, **forms: Form) -> HttpResponse:

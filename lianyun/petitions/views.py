@@ -26,7 +26,7 @@ from lianyun.core.limits import client_address
 from lianyun.core.once import once
 from lianyun.core.params import row_id
 from lianyun.core.roles import Role
-from lianyun.core.views import post_form
+from lianyun.core.views import post_form, told_on
 from lianyun.people.models import Resident
 from lianyun.petitions import actions, queries
 from lianyun.petitions.access import (
@@ -491,21 +491,21 @@ def assign(request: SignedInRequest) -> HttpResponse:
     ids = [key for key in map(row_id, request.POST.getlist("petition")) if key is not None]
     petitions = queries.assignable(visible_petitions(request.user), ids)
     assignee = queries.colleague(request.user, row_id(request.POST.get("assignee")))
-    if assignee is None or not petitions:
-        messages.error(request, _("Choose petitions and a colleague."))
-    else:
-        try:
-            count = actions.assign_petitions(
-                petitions=petitions, assignee=assignee, actor=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(count)d petitions assigned to %(name)s.") % {"count": count, "name": assignee},
-            )
-    return redirect("petitions:petition-list")
+    queue = reverse("petitions:petition-list")
+
+    def assign_them(_d: dict[str, Any]) -> int:
+        if assignee is None or not petitions:
+            raise ValidationError(_("Choose petitions and a colleague."))
+        return actions.assign_petitions(petitions=petitions, assignee=assignee, actor=request.user)
+
+    def assigned(count: int) -> str:
+        messages.success(
+            request,
+            _("%(count)d petitions assigned to %(name)s.") % {"count": count, "name": assignee},
+        )
+        return queue
+
+    return post_form(Form(request.POST), assign_them, done=assigned, again=told_on(request, queue))
 
 
 def statistics(request: HttpRequest) -> HttpResponse:
