@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy
 from lianyun.accounts.models import User
 from lianyun.core import audit
 from lianyun.core.deadlines import DeadlineRule, PeriodUnit
-from lianyun.inquiries.models import (
-    Inquiry,
-)
+from lianyun.inquiries.models import Inquiry
 
 
 def screen_rule() -> DeadlineRule:

@@ -9,10 +9,7 @@ from django.utils.translation import gettext as _
 
 from lianyun.inquiries.actions._common import _audit
 from lianyun.inquiries.actions.notifications import _notify_commission
-from lianyun.inquiries.models import (
-    Inquiry,
-    InquiryStatus,
-)
+from lianyun.inquiries.models import Inquiry, InquiryStatus
 
 
 def escalate_overdue(*, today: datetime.date | None = None) -> int:

@@ -22,13 +22,7 @@ from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core.roles import Role
 from lianyun.inquiries.actions._common import _audit, _now, _text
 from lianyun.inquiries.actions.notifications import _notify_roles
-from lianyun.inquiries.models import (
-    Category,
-    Demand,
-    InquiryMeeting,
-    MeetingStatus,
-    Questioned,
-)
+from lianyun.inquiries.models import Category, Demand, InquiryMeeting, MeetingStatus, Questioned
 from lianyun.inquiries.queries import meeting_result_payload
 from lianyun.people.models import Post
 from lianyun.publications.actions import publish

@@ -10,9 +10,7 @@ from lianyun.accounts.actions import notify
 from lianyun.accounts.models import User
 from lianyun.core.roles import Role
 from lianyun.core.sms import send_text
-from lianyun.inquiries.models import (
-    Inquiry,
-)
+from lianyun.inquiries.models import Inquiry
 from lianyun.people.models import Post
 from lianyun.regions.queries import commission_of
 

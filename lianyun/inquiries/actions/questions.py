@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianyun.accounts.models import User
-from lianyun.cases.actions import (
-    register_rectification,
-)
+from lianyun.cases.actions import register_rectification
 from lianyun.cases.models import SourceKind, source_ref
 from lianyun.core.deadlines import compute_deadline
 from lianyun.core.roles import Role

@@ -32,12 +32,7 @@ from lianyun.ledger.importer import (
     opened,
     sha256_and_lines,
 )
-from lianyun.ledger.models import (
-    QUARANTINE_CONTEXT,
-    BatchStatus,
-    Payout,
-    PayoutBatch,
-)
+from lianyun.ledger.models import QUARANTINE_CONTEXT, BatchStatus, Payout, PayoutBatch
 
 
 def in_order(show: Progress) -> Progress:

@@ -3,10 +3,7 @@
 from django.utils import timezone
 
 from lianyun.core.sms import send_text
-from lianyun.ledger.models import (
-    Payout,
-    PayoutStatus,
-)
+from lianyun.ledger.models import Payout, PayoutStatus
 from lianyun.regions.models import Region, RegionKind
 
 CHUNK = 20000  # payouts read at a time when texting notices

@@ -15,18 +15,8 @@ from lianyun.core.cli import LocalizedError, bilingual
 from lianyun.core.filestore import delete_files, open_encrypted, store_encrypted_stream
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.actions.imports import ImportSummary, import_payouts, in_order
-from lianyun.ledger.importer import (
-    ImportRefused,
-    Source,
-    opened,
-    sha256_and_lines,
-)
-from lianyun.ledger.models import (
-    ERROR_REPORT_CONTEXT,
-    PayoutBatch,
-    PayoutUpload,
-    UploadStatus,
-)
+from lianyun.ledger.importer import ImportRefused, Source, opened, sha256_and_lines
+from lianyun.ledger.models import ERROR_REPORT_CONTEXT, PayoutBatch, PayoutUpload, UploadStatus
 
 logger = logging.getLogger(__name__)
 

@@ -11,10 +11,7 @@ from django.db.models import F
 
 from lianyun.ledger import columnar, partitions
 from lianyun.ledger.actions._common import Progress
-from lianyun.ledger.models import (
-    Payout,
-    PayoutBatch,
-)
+from lianyun.ledger.models import Payout, PayoutBatch
 from lianyun.people.models import Resident
 
 

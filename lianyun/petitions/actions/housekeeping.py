@@ -13,13 +13,7 @@ from lianyun.core import audit
 from lianyun.core.filestore import delete_files, sweep_orphans
 from lianyun.petitions.actions._common import _event, _stop_clock
 from lianyun.petitions.actions.notifications import notify_handlers
-from lianyun.petitions.models import (
-    OPEN_STATUSES,
-    Attachment,
-    EventKind,
-    Petition,
-    PetitionStatus,
-)
+from lianyun.petitions.models import OPEN_STATUSES, Attachment, EventKind, Petition, PetitionStatus
 from lianyun.petitions.queries import VERY_OVERDUE_DAYS
 
 

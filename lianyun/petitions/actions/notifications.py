@@ -11,10 +11,7 @@ from lianyun.accounts.models import User
 from lianyun.core import crypto
 from lianyun.core.sms import send_text
 from lianyun.petitions.access import HANDLER_ROLES, visible_petitions
-from lianyun.petitions.models import (
-    REPORTER_PHONE_CONTEXT,
-    Petition,
-)
+from lianyun.petitions.models import REPORTER_PHONE_CONTEXT, Petition
 from lianyun.regions.codes import county_code, town_code
 
 SMS_TEXTS = {

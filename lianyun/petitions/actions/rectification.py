@@ -11,12 +11,7 @@ from lianyun.accounts.models import User
 from lianyun.cases.actions import register_rectification
 from lianyun.cases.models import RectificationItem, SourceKind, source_ref
 from lianyun.petitions.actions._common import _event
-from lianyun.petitions.models import (
-    EventKind,
-    Petition,
-    PetitionKind,
-    PetitionStatus,
-)
+from lianyun.petitions.models import EventKind, Petition, PetitionKind, PetitionStatus
 from lianyun.regions.models import Unit
 
 

@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from lianyun.accounts.models import User
 from lianyun.core import audit
-from lianyun.surveys.models import (
-    Survey,
-)
+from lianyun.surveys.models import Survey
 
 MAX_TEXT = 1000
 

@@ -13,12 +13,7 @@ from lianyun.accounts.models import User
 from lianyun.core import crypto
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.actions._common import ALREADY, BAD_TOKEN, MAX_SHEET, _audit
-from lianyun.surveys.models import (
-    TOKEN_CONTEXT,
-    BallotToken,
-    Survey,
-    TokenSheet,
-)
+from lianyun.surveys.models import TOKEN_CONTEXT, BallotToken, Survey, TokenSheet
 
 
 def new_code() -> str:

@@ -16,14 +16,7 @@ from lianyun.regions.models import Region, RegionKind, Unit
 from lianyun.regions.queries import county_of
 from lianyun.surveys import catalogue
 from lianyun.surveys.actions._common import _audit, _require_draft
-from lianyun.surveys.models import (
-    Question,
-    QuestionKind,
-    Survey,
-    SurveyKind,
-    Target,
-    TargetKind,
-)
+from lianyun.surveys.models import Question, QuestionKind, Survey, SurveyKind, Target, TargetKind
 
 
 @transaction.atomic

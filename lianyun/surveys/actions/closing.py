@@ -10,11 +10,7 @@ from django.utils.translation import gettext as _
 from lianyun.accounts.models import User
 from lianyun.surveys.actions._common import _audit
 from lianyun.surveys.actions.answering import _mix
-from lianyun.surveys.models import (
-    Answer,
-    Survey,
-    TextStatus,
-)
+from lianyun.surveys.models import Answer, Survey, TextStatus
 
 
 @transaction.atomic

@@ -18,11 +18,7 @@ from lianyun.core.sms import send_text
 from lianyun.people.models import Resident
 from lianyun.regions.models import Region, RegionKind
 from lianyun.surveys.actions._common import _audit
-from lianyun.surveys.models import (
-    Invitation,
-    SampleDraw,
-    Survey,
-)
+from lianyun.surveys.models import Invitation, SampleDraw, Survey
 
 
 def quota_for(population: int) -> int:
