@@ -45,7 +45,9 @@ from lianyun.core import crypto
 from lianyun.core.idnumbers import birth_ok, well_formed
 from lianyun.core.masking import mask_id_number
 from lianyun.ledger.importer import (
+    EXCEL_NUMBER,
     FIELDS,
+    HEADERS,
     PRIVATE_USE,
     ZIP_MAGIC,
     GoodRow,
@@ -58,6 +60,7 @@ from lianyun.ledger.importer import (
     _period,
     _rows_then_let_go,
     detect_encoding,
+    excel_number,
     failed_or_paid,
     map_header,
     opened,
@@ -248,8 +251,33 @@ class Reading:
         return Block(first, frame, rows)
 
     def checked(self, checker: RowChecker) -> Iterator[Checked]:
-        for block in self.blocks():
+        blocks = self.blocks()
+        first = next(blocks, None)
+        if first is None:
+            return
+        _refuse_excel_numbers(checker, first)
+        yield check_frame(checker, first)
+        for block in blocks:
             yield check_frame(checker, block)
+
+
+def _refuse_excel_numbers(checker: RowChecker, block: Block) -> None:
+    """A file whose ID numbers Excel or WPS kept as numbers has lost their last digits on every
+    row: it is refused at its first row, with how to fix it, before anything else is checked."""
+    position = dict(checker.positions).get("id_number")
+    if position is None or not block.frame.height:
+        return
+    value = block.frame.get_column(f"c{position}")[0]
+    if value is not None and excel_number(value):
+        raise ImportRefused(
+            _("Row %(row)d, column %(column)s (%(value)s): %(reason)s"),
+            {
+                "row": block.first,
+                "column": HEADERS["id_number"][0],
+                "value": value.strip(),
+                "reason": EXCEL_NUMBER,
+            },
+        )
 
 
 def _plain(data: bytes) -> bool:
@@ -325,6 +353,7 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
         & (pl.col("approved_on_").fill_null("") != BAD)
         & (pl.col("approved_amount_").fill_null("") != BAD)
         & pl.col("bank_account").str.contains(r"^[\x00-\x7f]*$")
+        & ~pl.col("bank_account").str.contains(r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$")
     ).fill_null(value=False)
     checks = checks.with_columns(fine=fine)
     serial = pl.col("serial")

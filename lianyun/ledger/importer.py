@@ -258,6 +258,27 @@ class GoodRow(NamedTuple):
 
 PERIOD = re.compile(r"(\d{4})-?(\d{2})")
 EIGHT_DIGITS = re.compile(r"\d{8}")
+# A long number that Excel or WPS kept as a number, shown in scientific form (5.11923E+17): it
+# holds at most 15 significant digits, so an ID, card or account number's last ones are gone.
+SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
+EXCEL_NUMBER = gettext_lazy(
+    "Excel stored this column as numbers and the last digits are lost. Format the column as "
+    "text in Excel or WPS and export the file again."
+)
+
+
+def excel_number(value: str) -> bool:
+    """Whether an ID, card or account number is a number Excel turned into scientific form."""
+    return bool(SCIENTIFIC.fullmatch(value.strip()))
+
+
+def excel_rounded(value: str) -> bool:
+    """Whether an ID number that fails its check looks like one Excel kept as a number and wrote
+    out in full: 18 digits whose last three, beyond Excel's 15, came back as zeros."""
+    text = value.strip()
+    return len(text) == 18 and text.isdigit() and text.endswith("000")
+
+
 NOT_DIGITS = re.compile(r"\D")
 
 
@@ -410,6 +431,7 @@ class RowChecker:
             or not paid_ok
             or not approved_ok
             or not approved_amount_ok
+            or excel_number(values["bank_account"])
         ):
             return self._errors(number, values, item_id, paid_ok)
         serial = values["serial"] or None
@@ -447,10 +469,20 @@ class RowChecker:
                 RowError(number, HEADERS[field][0], shown if shown is not None else raw, reason)
             )
 
-        try:
-            validate_id_number(values["id_number"])
-        except ValidationError as error:
-            bad("id_number", " ".join(error.messages), mask_id_number(values["id_number"]))
+        if excel_number(values["id_number"]):
+            bad("id_number", str(EXCEL_NUMBER))
+        else:
+            try:
+                validate_id_number(values["id_number"])
+            except ValidationError as error:
+                reason = (
+                    str(EXCEL_NUMBER)
+                    if excel_rounded(values["id_number"])
+                    else " ".join(error.messages)
+                )
+                bad("id_number", reason, mask_id_number(values["id_number"]))
+        if excel_number(values["bank_account"]):
+            bad("bank_account", str(EXCEL_NUMBER))
         name = values["name"]
         if not name or len(name) > 32:
             bad("name", _("The name is missing or too long."))

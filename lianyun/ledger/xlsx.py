@@ -71,7 +71,13 @@ def read_xlsx(data: bytes) -> Iterator[list[str]]:
         raise _not_xlsx() from None
 
 
+# Excel keeps 15 significant digits of a number: a whole number beyond them (an ID, card or
+# account number typed into a number cell) is shown as Excel shows it, in scientific form, so
+# that the check can say what happened rather than find a wrong check digit.
+EXCEL_DIGITS = 10**15
+
+
 def _text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+        return format(cell, ".6G") if abs(cell) >= EXCEL_DIGITS else str(int(cell))
     return "" if cell is None else str(cell)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -347,3 +348,49 @@ def test_progress_is_told_in_order_with_early_writes_after_the_check() -> None:
         ("writing", 5),
         ("writing", 4),
     ]
+
+
+# What Excel or WPS does to an ID or account number kept in a "General" column.
+SCIENTIFIC_ID = "5.11923E+17"
+SCIENTIFIC_ACCOUNT = "6.21700E+18"
+
+
+def test_numbers_excel_kept_as_numbers_are_refused_with_how_to_fix_them(county: Cast) -> None:
+    rows = _rows(4)
+    rows[2][1] = SCIENTIFIC_ID  # a later row: its own error says what happened
+    rows[1][10] = SCIENTIFIC_ACCOUNT  # an account would otherwise keep the wrong digits
+    rows[3][1] = rows[3][1][:15] + "000"  # written out in full, the digits past 15 are zeros
+    summary = import_payouts(data=_csv(rows), source="cli")
+    assert summary.refused and summary.rows_rejected == 3
+    assert not Payout.objects.exists()
+    report = summary.error_report().decode("utf-8-sig")
+    assert report.count("末尾几位已经丢失") == 3 and report.count("文本") == 3
+    assert "应为 18 位" not in report
+
+
+def test_a_file_whose_id_numbers_excel_kept_as_numbers_is_refused_at_its_first_row(
+    county: Cast,
+) -> None:
+    rows = _rows(3)
+    rows[0][1] = SCIENTIFIC_ID
+    with pytest.raises(ImportRefused) as caught:
+        import_payouts(data=_csv(rows), source="cli")
+    assert "第 2 行" in str(caught.value) and "身份证号" in str(caught.value)
+    assert "末尾几位已经丢失" in str(caught.value)
+    assert not PayoutBatch.objects.filter(status=BatchStatus.COMPLETE).exists()
+
+
+def test_an_xlsx_with_id_numbers_in_number_cells_is_refused_at_its_first_row(
+    county: Cast,
+) -> None:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("发放明细")
+    sheet.write_row(0, 0, HEADER)
+    for number, row in enumerate(_rows(2), start=1):
+        sheet.write_row(number, 0, row)
+        sheet.write_number(number, 1, float(row[1]))  # typed in a cell formatted "General"
+    book.close()
+    with pytest.raises(ImportRefused) as caught:
+        import_payouts(data=out.getvalue(), source="upload")
+    assert "第 2 行" in str(caught.value) and "5.11923E+17" in str(caught.value)
