@@ -42,7 +42,7 @@ from lianyun.disclosure.queries import (
     public_disclosures,
     villages_of,
 )
-from lianyun.petitions.access import hold_receipt, open_for_receipt, remember_tracked
+from lianyun.petitions.access import hold_receipt, open_for_receipt
 from lianyun.petitions.actions import Submitted
 from lianyun.publications.queries import latest_checkpoint
 from lianyun.regions.models import Region, RegionKind
@@ -144,7 +144,6 @@ def object_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def receipt(submitted: Submitted) -> str:
         # Post/redirect/get, as for a petition: a reload shows the same receipt.
-        remember_tracked(request.session, submitted.petition)
         hold_receipt(request.session, submitted.petition, submitted.receipt.text)
         return reverse("petitions:petition-receipt")
 

@@ -143,9 +143,11 @@ def open_for_receipt(session: SessionBase) -> None:
 
 def hold_receipt(session: SessionBase, petition: Petition, receipt: str) -> None:
     """Keep the new receipt for the page that shows it, so that a reload of that page shows it
-    again. Encrypted in the session, dropped when the villager moves on to follow the petition
-    or after RECEIPT_MINUTES. Saved at once, inside the filing's transaction: a second tap is
-    sent on to the receipt as soon as the first commits, before its answer would save it."""
+    again, and the petition as the one this browser follows. Encrypted in the session, dropped
+    when the villager moves on to follow the petition or after RECEIPT_MINUTES. Saved at once,
+    inside the filing's transaction: a second tap is sent on to the receipt as soon as the
+    first commits, before its answer would save it."""
+    remember_tracked(session, petition)
     blob = crypto.encrypt(receipt, context=RECEIPT_CONTEXT)
     session[RECEIPT] = [petition.pk, base64.b64encode(blob).decode(), int(time.time())]
     session.save()

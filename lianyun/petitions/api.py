@@ -135,7 +135,7 @@ def create_petition(
                 % {"code": payload.region_code},
             ),
         )
-    subject_unit = queries.subject_unit(payload.subject_unit_id)
+    subject_unit = queries.unit_of(payload.subject_unit_id) if payload.subject_unit_id else None
     subject_person = queries.subject_cadre(payload.subject_person_id)
     if (payload.subject_unit_id and subject_unit is None) or (
         payload.subject_person_id and subject_person is None

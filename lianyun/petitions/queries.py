@@ -11,6 +11,7 @@ from lianyun.core.deadline_rules import RULES
 from lianyun.core.deadlines import Deadline, Extension, PeriodUnit, compute_deadline
 from lianyun.people.models import Resident
 from lianyun.petitions.models import (
+    OPEN_STATUSES,
     Attachment,
     IdentityRequest,
     IdentityRequestStatus,
@@ -146,9 +147,6 @@ def colleagues(user: User) -> QuerySet[User]:
 # --- what the pages read -------------------------------------------------------------------
 
 
-OPEN_IN_QUEUE = ["registered", "accepted", "review_requested", "recheck_requested"]
-
-
 def villages_to_petition() -> QuerySet[Region]:
     return Region.objects.filter(kind=RegionKind.VILLAGE).select_related("parent").order_by("code")
 
@@ -185,7 +183,7 @@ def queue_of(
     status that waits for the handler; a red light is overdue, a black one long overdue."""
     petitions = petitions.select_related("region", "handling_unit", "assignee")
     if status == "open":
-        petitions = petitions.filter(status__in=OPEN_IN_QUEUE)
+        petitions = petitions.filter(status__in=OPEN_STATUSES)
     elif status:
         petitions = petitions.filter(status=status)
     if kind:
@@ -255,10 +253,6 @@ def attachment_of(petition: Petition, pk: int) -> Attachment | None:
 def unit_of(pk: int | None, kind: str | None = None) -> Unit | None:
     units = Unit.objects.filter(kind=kind) if kind else Unit.objects.all()
     return units.filter(pk=pk or 0).first()
-
-
-def subject_unit(pk: int | None) -> Unit | None:
-    return Unit.objects.filter(pk=pk).first() if pk else None
 
 
 def subject_cadre(pk: int | None) -> Resident | None:

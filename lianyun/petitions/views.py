@@ -152,7 +152,6 @@ def _receipt_shown(request: HttpRequest) -> Callable[[actions.Submitted], str]:
     """Where a filed petition goes: its receipt, held in the session for the receipt page."""
 
     def shown(submitted: actions.Submitted) -> str:
-        remember_tracked(request.session, submitted.petition)
         hold_receipt(request.session, submitted.petition, submitted.receipt.text)
         return reverse("petitions:petition-receipt")
 

@@ -335,7 +335,7 @@ def survey_draws(survey: Survey) -> QuerySet[SampleDraw]:
 
 def pending_texts(survey: Survey) -> int:
     """Free-text answers waiting for moderation."""
-    return Answer.objects.filter(response__survey=survey, text_status=TextStatus.PENDING).count()
+    return pending_answers(survey).count()
 
 
 def pending_answers(survey: Survey) -> QuerySet[Answer]:

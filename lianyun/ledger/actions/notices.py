@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from lianyun.core.sms import send_text
 from lianyun.ledger.models import Payout, PayoutStatus
-from lianyun.regions.models import Region, RegionKind
+from lianyun.regions.queries import first_county
 
 CHUNK = 20000  # payouts read at a time when texting notices
 
@@ -28,7 +28,7 @@ def payment_notice(payout: Payout, signature: str) -> str:
 
 def text_recipients(*, batch_id: int) -> int:
     """Text every paid recipient of a batch with a phone on file, once; returns how many."""
-    county = Region.objects.filter(kind=RegionKind.COUNTY).first()
+    county = first_county()
     place = county.name.removesuffix("县").removesuffix("区") if county else ""
     signature = f"{place}一卡通"
     payouts = (
