@@ -32,3 +32,21 @@ def bilingual(error: BaseException) -> str:
     with override("en"):
         english = _render(error)
     return chinese if chinese == english else f"{chinese}\n{english}"
+
+
+def both(message: Any, params: dict[str, Any] | None = None) -> str:
+    """A message (lazy, with its parameters) in Chinese and in English, as bilingual() says an
+    error."""
+    return bilingual(LocalizedError(message, params))
+
+
+class Phrase:
+    """A lazy message with its parameters, rendered in the language active when it is shown:
+    a part of another message that both() says in each language."""
+
+    def __init__(self, message: Any, params: dict[str, Any] | None = None) -> None:
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return LocalizedError(self.message, self.params).render()

@@ -22,7 +22,7 @@ from lianyun.core import crypto, limits
 from lianyun.core.access import Actor
 from lianyun.core.idnumbers import normalise
 from lianyun.core.roles import Role
-from lianyun.ledger.models import PayoutUpload
+from lianyun.ledger.models import ColumnMapping, PayoutUpload, UploadStatus
 from lianyun.people.models import Resident, card_number_index, id_number_index
 from lianyun.people.queries import resident_for_proof
 from lianyun.regions.access import access_region
@@ -196,6 +196,25 @@ def visible_uploads(user: Actor) -> QuerySet[PayoutUpload]:
     if departments is None:
         return uploads
     return uploads.filter(uploaded_by__unit_id__in=departments)
+
+
+def visible_mappings(user: Actor) -> QuerySet[ColumnMapping]:
+    """The column mappings of the user's department (the IT operator's: those of no unit)."""
+    access_payout_importer(user)
+    return ColumnMapping.of_unit(getattr(user, "unit_id", None))
+
+
+def own_mapping(user: Actor, pk: int) -> ColumnMapping | None:
+    """One of them, or None (gone already, or another department's)."""
+    return visible_mappings(user).filter(pk=pk).first()
+
+
+def access_waiting_upload(user: Actor, public_id: str) -> PayoutUpload:
+    """An upload of the user's department that waits for its columns to be named."""
+    upload = access_upload(user, public_id)
+    if upload.status != UploadStatus.MAPPING:
+        raise Http404
+    return upload
 
 
 def access_upload(user: Actor, public_id: str) -> PayoutUpload:

@@ -20,6 +20,7 @@ from lianyun.core.cli import bilingual
 from lianyun.ledger.access import access_payout_importer, access_upload
 from lianyun.ledger.actions import IdempotencyConflict, receive_upload
 from lianyun.ledger.models import PayoutUpload
+from lianyun.ledger.queries import mapping_named
 
 router = Router(tags=["payouts"])
 
@@ -27,6 +28,12 @@ router = Router(tags=["payouts"])
 class UploadOptions(Schema):
     accept_valid: bool = Field(False, description="write the good rows, quarantine the bad")
     notify: bool = Field(False, description="text each paid recipient a payment notice")
+    mapping: str = Field(
+        "",
+        max_length=60,
+        description="the name of a column mapping this account's department named on the "
+        "upload page, for files whose header the app does not know",
+    )
 
 
 class UploadOut(Schema):
@@ -40,6 +47,7 @@ class UploadOut(Schema):
     rows_rejected: int | None = None
     amount_total: str | None = None
     already_imported: bool | None = None
+    mapping: str | None = None
     message: str
 
 
@@ -56,6 +64,7 @@ def _out(upload: PayoutUpload) -> UploadOut:
         rows_rejected=summary.get("rows_rejected"),
         amount_total=summary.get("amount_total"),
         already_imported=summary.get("already_imported"),
+        mapping=summary.get("mapping") or None,
         message=upload.message,
     )
 
@@ -90,6 +99,10 @@ def push_payout_batch(
         return Status(400, ErrorOut(detail=_("The file is empty."), errors={"file": []}))
     if file.size is not None and file.size > PayoutUpload.max_bytes():
         return Status(400, ErrorOut(detail=_("The file is too large; split it.")))
+    mapping = mapping_named(options.mapping, user.unit) if options.mapping else None
+    if options.mapping and mapping is None:
+        detail = _("No column mapping of this department has that name.")
+        return Status(422, ErrorOut(detail=detail, errors={"mapping": [detail]}))
     try:
         upload, new = receive_upload(
             user=user,
@@ -99,6 +112,7 @@ def push_payout_batch(
             accept_valid=options.accept_valid,
             notify=options.notify,
             idempotency_key=idempotency_key,
+            mapping=mapping,
         )
     except IdempotencyConflict as error:
         return Status(422, ErrorOut(detail=bilingual(error)))

@@ -28,10 +28,11 @@ import os
 import tempfile
 import threading
 import typing
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from itertools import islice
@@ -40,21 +41,25 @@ from typing import Any, TypeVar
 
 import polars as pl
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianyun.core import crypto
 from lianyun.core.idnumbers import birth_ok, well_formed
-from lianyun.core.masking import mask_id_number
+from lianyun.core.masking import mask_bank_account, mask_card_number, mask_id_number
 from lianyun.ledger.importer import (
     EXCEL_NUMBER,
     FIELDS,
+    FORMS,
     HEADERS,
     PRIVATE_USE,
     ZIP_MAGIC,
     GoodRow,
     ImportRefused,
+    Mapping,
     RowChecker,
     RowError,
     Source,
+    UnknownLayout,
     _amount_text,
     _iso_date,
     _period,
@@ -62,10 +67,19 @@ from lianyun.ledger.importer import (
     detect_encoding,
     excel_number,
     failed_or_paid,
-    map_header,
     opened,
 )
+from lianyun.ledger.layout import (
+    HEADER_SEARCH,
+    Layout,
+    Passed,
+    find_layout,
+    looks_like_a_table,
+    passed_row,
+)
 from lianyun.ledger.models import PAYOUT_ACCOUNT_CONTEXT, PAYOUT_ID_CONTEXT, PAYOUT_ROW_CONTEXT
+from lianyun.ledger.values import read_amount, read_period
+from lianyun.ledger.xlsx import Sheet, sheets
 from lianyun.people.models import ID_CONTEXT
 
 # A block's rows are held several times over while the next ones are read and checked and the
@@ -79,6 +93,7 @@ LONGEST_LINE = 1 << 24  # bytes: a "line" longer than this is left to the csv mo
 STRIP_ONLY_IN_PYTHON = "[\x1c-\x1f]"
 ODD_BYTES = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")  # the same characters, as bytes
 BAD = "\x00"  # what a mapped check gives for a value that is present but wrong
+SCIENTIFIC = r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$"  # importer.excel_number, as Polars writes it
 
 # The good rows as the writer takes them, a column each, in this order.
 # A block's good rows: their number in the file, then the fields of a checked row in order.
@@ -90,10 +105,11 @@ CLEAN: dict[str, Any] = {"number": pl.Int64} | {
 
 @dataclass
 class Block:
-    first: int  # the number of its first record in the file
+    first: int  # the number of its first record in the file (or in its sheet)
     frame: pl.DataFrame  # one String column per header column, null where a cell is empty
     rows: list[list[str]] | None = None  # the records as the csv module read them, if it did
     odd: bool = True  # whether a cell may hold a character only Python's strip() takes away
+    sheet: str = ""  # the worksheet it is from, named when a workbook has several tables
 
     def row(self, index: int) -> list[str]:
         if self.rows is not None:
@@ -114,49 +130,141 @@ class Checked:
     bad_rows: list[list[str]] = field(default_factory=list)
     amount: Decimal = Decimal("0")
     private_use_rows: list[int] = field(default_factory=list)
+    sheet: str = ""
+    bad_amount: Decimal = Decimal("0")  # the amounts that could be read in the bad rows
+    passed: list[Passed] = field(default_factory=list)  # totals and signature rows, in order
+    before: list[Decimal] = field(default_factory=list)  # each total's rows above, in this block
+    forms: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field, form): good rows
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the reading passed over or took from elsewhere, for the import's summary."""
+
+    kind: str  # blank, title, unit, other (above the header); hidden, no-table, sheet-period
+    sheet: str = ""
+    row: int = 0
+    text: str = ""
+
+
+# What a merged cell may stand for in every row it covers; a merged amount, name or number
+# would be counted once per row, so such a sheet is refused instead.
+SHARED = {
+    "item",
+    "period",
+    "paid_on",
+    "town",
+    "village",
+    "village_code",
+    "status",
+    "failure_reason",
+    "department",
+    "handled_on",
+    "category",
+    "approved_on",
+}
+
+
+@dataclass
+class SheetTable:
+    sheet: Sheet
+    header: int  # the number of the header's last row
+    columns: dict[str, int]
+    period: str | None  # the month the sheet's name gives, when it has no column for it
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
 
 
 class Reading:
-    """One payout file: its encoding, its header's columns, and its records in blocks, which can
-    be read again from the start."""
+    """One payout file: its encoding, where its table is and its columns, and its records in
+    blocks, which can be read again from the start."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, mapping: Mapping | None = None) -> None:
         self.source = opened(source)
         self.source.seek(0)
+        self.mapping = mapping
+        self.notes: list[Note] = []
         self.xlsx = self.source.read(4) == ZIP_MAGIC
+        self.first = 2  # the number of the first record after the header
+        self.header_records = 1  # records the csv module passes over before the first payout
+        self.tables: list[SheetTable] = []
         if self.xlsx:
             self.encoding, self.codec, self.skip = "XLSX", "", 0
+            self._workbook()
         else:
             self.encoding, self.codec, self.skip = detect_encoding(self.source)
-        header, self.body = self._header()
-        self.width = len(header)
-        self.columns = map_header(header)
+            self._csv_head()
 
-    def _header(self) -> tuple[list[str], int]:
-        """The header row, and the byte offset where the records after it start (-1: the csv
-        module reads the whole file)."""
-        if self.xlsx:
-            rows = self._sheet_rows()
-            header = next(rows, None)
-            if header is None:
-                raise ImportRefused(_("The file is empty."))
-            return header, 1
+    def _above(self, layout: Layout, sheet: str = "") -> None:
+        self.notes.extend(Note(row.kind, sheet, row.row, row.text) for row in layout.above)
+
+    def _csv_head(self) -> None:
+        """The header among the first lines, and the byte offset where the records after it
+        start (-1: the csv module reads the whole file)."""
         self.source.seek(self.skip)
-        line = self.source.readline(LONGEST_LINE)
-        if not line:
-            raise ImportRefused(_("The file is empty."))
-        if _plain(line) and line.endswith(b"\n"):
-            header = next(csv.reader([line.decode(self.codec)]), [])
-            return header, self.skip + len(line)
-        self.source.seek(self.skip)  # the csv module reads the whole file, header included
-        with closing(self._csv_module_rows()) as rows:
-            return next(rows, []), -1
+        lines: list[bytes] = []
+        while len(lines) < HEADER_SEARCH and (line := self.source.readline(LONGEST_LINE)):
+            lines.append(line)
+        if not lines:
+            raise ImportRefused(gettext_lazy("The file is empty."))
+        # Lines with no quote are a record each: up to the first that has one, the lines
+        # are the records, and the header found among them starts Polars' path after it.
+        plain = next((at for at, line in enumerate(lines) if not _plain(line)), len(lines))
+        if plain == len(lines):
+            rows = [next(csv.reader([line.decode(self.codec)]), []) for line in lines]
+        else:
+            self.source.seek(self.skip)
+            with closing(self._csv_module_rows()) as reader:
+                rows = list(islice(reader, HEADER_SEARCH))
+        layout = find_layout(rows, self.mapping)
+        self._above(layout)
+        head = lines[: layout.header]
+        if layout.header <= plain and head[-1].endswith(b"\n"):
+            self.body = self.skip + sum(len(line) for line in head)
+        else:
+            self.body = -1
+        self.first = layout.header + 1
+        self.header_records = layout.header
+        self.width = max(len(row) for row in rows[: layout.header])
+        self.columns = layout.columns
 
-    def _sheet_rows(self) -> Iterator[list[str]]:
-        from lianyun.ledger.xlsx import read_xlsx
-
+    def _workbook(self) -> None:
+        """Every visible worksheet holding a payout table, each with its own header; their
+        records are read in the order of the fields (FIELDS), whatever a sheet's order."""
         self.source.seek(0)
-        return read_xlsx(self.source.read())
+        first_refusal: ImportRefused | None = None
+        for sheet in sheets(self.source.read()):
+            if not sheet.visible:
+                self.notes.append(Note("hidden", sheet.name))
+                continue
+            head = list(islice(sheet.rows(), HEADER_SEARCH))
+            named = read_period(sheet.name)
+            try:
+                layout = find_layout(head, self.mapping, period_given=named is not None)
+            except UnknownLayout as refusal:
+                if looks_like_a_table(head):
+                    raise refusal.in_sheet(sheet.name) from None
+                first_refusal = first_refusal or refusal
+                self.notes.append(Note("no-table", sheet.name))
+                continue
+            period = None
+            if "period" not in layout.columns and named is not None:
+                period = named[0]
+                self.notes.append(Note("sheet-period", sheet.name, text=period))
+            self.tables.append(SheetTable(sheet, layout.header, layout.columns, period))
+            self._above(layout, sheet.name)
+        if not self.tables:
+            raise first_refusal or ImportRefused(gettext_lazy("The file is empty."))
+        if len(self.tables) == 1:  # one table: its rows are named by number alone
+            self.notes = [replace(note, sheet="") for note in self.notes]
+        fields = {name for table in self.tables for name in table.columns}
+        if any(table.period for table in self.tables):
+            fields.add("period")
+        self.columns = {name: at for at, name in enumerate(FIELDS) if name in fields}
+        self.width = len(FIELDS)
+        self.first = self.tables[0].header + 1
 
     def blocks(self) -> Iterator[Block]:
         if self.xlsx:
@@ -165,9 +273,59 @@ class Reading:
             yield from self._csv_blocks()
 
     def _sheet_blocks(self) -> Iterator[Block]:
-        rows = self._sheet_rows()
-        next(rows, None)
-        yield from self._row_blocks(rows, 2)
+        several = len(self.tables) > 1
+        for table in self.tables:
+            records = self._sheet_records(table)
+            for block in self._row_blocks(records, table.header + 1):
+                block.sheet = table.name if several else ""
+                yield block
+
+    def _sheet_records(self, table: SheetTable) -> Iterator[list[str]]:
+        """A sheet's records below its header, each laid out in the order of FIELDS (then its
+        own cells as the sheet has them): a cell merged down several rows stands in each of
+        them (a village merged over its people), and the month comes from the sheet's name
+        when it has no column for it."""
+        by_position = {at: name for name, at in table.columns.items()}
+        down: dict[int, list[tuple[int, int]]] = {}  # row → (column, the merge's first row)
+        starts: dict[int, list[int]] = {}  # row → the columns of merges that start there
+        for top, left, bottom, _right in table.sheet.merged:
+            name = by_position.get(left)
+            if bottom <= top or top < table.header or name is None:
+                continue
+            if name not in SHARED:
+                raise ImportRefused(
+                    gettext_lazy(
+                        "%(where)sRows %(first)d to %(last)d, column %(column)s: the cell is "
+                        "merged over several rows. Unmerge it and give each row its own value."
+                    ),
+                    {
+                        "where": f"{table.name}: " if len(self.tables) > 1 else "",
+                        "first": top + 1,
+                        "last": bottom + 1,
+                        "column": HEADERS[name][0],
+                    },
+                )
+            starts.setdefault(top, []).append(left)
+            for covered in range(top + 1, bottom + 1):
+                down.setdefault(covered, []).append((left, top))
+        source = [table.columns.get(name, -1) for name in FIELDS]
+        period_at = FIELDS.index("period")
+        kept: dict[tuple[int, int], str] = {}  # (first row, column) → the merged cell's value
+        for index, row in enumerate(table.sheet.rows()):
+            if index < table.header:
+                continue
+            for left in starts.get(index, ()):
+                kept[(index, left)] = row[left] if left < len(row) else ""
+            for left, top in down.get(index, ()):
+                row.extend([""] * (left + 1 - len(row)))
+                row[left] = kept.get((top, left), "")
+            width = len(row)
+            laid = [row[at] if 0 <= at < width else "" for at in source]
+            if table.period is not None:
+                laid[period_at] = table.period
+            # The sheet's own cells follow, past the fields: what a totals row says in a
+            # column no field has (合计 under 序号), and what a bad row is kept aside with.
+            yield [*laid, *row]
 
     def _row_blocks(self, rows: Iterator[list[str]], number: int) -> Iterator[Block]:
         """Rows read one by one, ROWS to a block, the first of them numbered `number`."""
@@ -179,11 +337,11 @@ class Reading:
         """Blocks cut after their last line feed and split by Polars, until a quote or a lone
         carriage return is seen; from there on the csv module reads the rest of the file."""
         if self.body < 0:
-            yield from self._csv_module_blocks(self.skip, 1)
+            yield from self._csv_module_blocks(self.skip, self.first, self.header_records)
             return
         offset = self.body  # where `pending` starts in the file
         self.source.seek(offset)
-        number, pending = 2, b""
+        number, pending = self.first, b""
         while True:
             block = self.source.read(BLOCK)
             data = pending + block
@@ -211,14 +369,13 @@ class Reading:
         """The csv module's rows from where the file is (which it lets go of, unclosed)."""
         return _rows_then_let_go(io.TextIOWrapper(self.source, encoding=self.codec, newline=""))
 
-    def _csv_module_blocks(self, offset: int, number: int) -> Iterator[Block]:
-        """The csv module's rows from offset on, the first of them numbered `number` (1 is the
-        header, which is then passed over)."""
+    def _csv_module_blocks(self, offset: int, number: int, passed: int = 0) -> Iterator[Block]:
+        """The csv module's rows from offset on, after the first `passed` of them (the rows
+        down to the header), the first numbered `number`."""
         self.source.seek(offset)
         with closing(self._csv_module_rows()) as rows:
-            if number == 1:
-                next(rows, None)
-                number = 2
+            for _row in islice(rows, passed):
+                pass
             yield from self._row_blocks(rows, number)
 
     def _text_block(self, first: int, data: bytes) -> Block:
@@ -261,23 +418,51 @@ class Reading:
             yield check_frame(checker, block)
 
 
+# The columns Excel may have rounded, and how each is shown when it was written out in full.
+MASKS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "card_number": mask_card_number,
+    "bank_account": mask_bank_account,
+}
+NUMBER_COLUMNS = tuple(MASKS)
+LOOKED_AT = 10  # first rows whose long numbers tell whether Excel rounded a column
+ROUNDED_SEEN = 3  # distinct numbers among them, each rounded, that tell it
+
+
 def _refuse_excel_numbers(checker: RowChecker, block: Block) -> None:
-    """A file whose ID numbers Excel or WPS kept as numbers has lost their last digits on every
-    row: it is refused at its first row, with how to fix it, before anything else is checked."""
-    position = dict(checker.positions).get("id_number")
-    if position is None or not block.frame.height:
-        return
-    value = block.frame.get_column(f"c{position}")[0]
-    if value is not None and excel_number(value):
-        raise ImportRefused(
-            _("Row %(row)d, column %(column)s (%(value)s): %(reason)s"),
-            {
-                "row": block.first,
-                "column": HEADERS["id_number"][0],
-                "value": value.strip(),
-                "reason": EXCEL_NUMBER,
-            },
-        )
+    """A file whose ID, card or account numbers Excel or WPS kept as numbers has lost their
+    last digits on every row: it is refused at its first row, with how to fix it, before
+    anything else is checked. A column is taken for one Excel rounded when its first row is in
+    scientific form, or when its first rows hold at least three different numbers and each
+    has more than 15 digits and only zeros after the 15th (one such number is a real one in a
+    thousand; three different ones, never)."""
+    for name in NUMBER_COLUMNS:
+        position = checker.columns.get(name)
+        if position is None or not block.frame.height:
+            continue
+        cells = block.frame.get_column(f"c{position}").head(LOOKED_AT).to_list()
+        values = [cell.strip() for cell in cells if cell and cell.strip()]
+        if not values:
+            continue
+        distinct = set(values)
+        rounded = len(distinct) >= ROUNDED_SEEN and all(map(_rounded_by_excel, distinct))
+        if excel_number(values[0]) or rounded:
+            raise ImportRefused(
+                _("Row %(row)d, column %(column)s (%(value)s): %(reason)s"),
+                {
+                    "row": block.first + cells.index(next(c for c in cells if c and c.strip())),
+                    "column": HEADERS[name][0],
+                    "value": values[0] if excel_number(values[0]) else MASKS[name](values[0]),
+                    "reason": EXCEL_NUMBER,
+                },
+            )
+
+
+def _rounded_by_excel(value: str) -> bool:
+    """More than 15 digits, and nothing but zeros after the 15th: what Excel writes out for a
+    long number it kept as a number."""
+    digits = value.replace(" ", "")
+    return len(digits) > 15 and digits.isdigit() and not digits[15:].strip("0")
 
 
 def _plain(data: bytes) -> bool:
@@ -300,7 +485,7 @@ def mapped(column: pl.Expr, values: pl.Series, check: Callable[[str], Any]) -> p
 def check_frame(checker: RowChecker, block: Block) -> Checked:
     """The block's rows checked column by column, with the outcome of checker.check."""
     frame = block.frame
-    result = Checked()
+    result = Checked(sheet=block.sheet)
     if not frame.height:
         return result
     raw = pl.concat_str(pl.all().exclude("index"), ignore_nulls=True)
@@ -353,7 +538,8 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
         & (pl.col("approved_on_").fill_null("") != BAD)
         & (pl.col("approved_amount_").fill_null("") != BAD)
         & pl.col("bank_account").str.contains(r"^[\x00-\x7f]*$")
-        & ~pl.col("bank_account").str.contains(r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$")
+        & ~pl.col("bank_account").str.contains(SCIENTIFIC)
+        & ~pl.col("card_number").str.contains(SCIENTIFIC)
     ).fill_null(value=False)
     checks = checks.with_columns(fine=fine)
     serial = pl.col("serial")
@@ -396,8 +582,7 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
             separator="-",
         ),
     )
-    for amount, times in good.group_by("amount").len().iter_rows():
-        result.amount += Decimal(amount) * times
+    result.amount += _sum_of(good)
     private = good.filter(pl.col("name").str.contains(PRIVATE_USE.pattern)).get_column("number")
     result.private_use_rows.extend(private.to_list())
     slow = sorted(
@@ -406,19 +591,33 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
             *odd.get_column("index").to_list(),
         ]
     )
+    _count_forms(checker, checks.filter("fine"), result.forms)
     slow_good = []
+    bad_amounts: list[tuple[int, Decimal]] = []
     for index in slow:
         row = block.row(index)
         if not "".join(row).strip():
             result.rows -= 1  # blank to Python's eye (the strip that only Python does)
             continue
         number = block.first + index
+        passed = passed_row(number, row, checker.columns)
+        if passed is not None:  # a totals or signature row: not a payout
+            result.rows -= 1
+            result.passed.append(passed)
+            continue
         outcome = checker.check(number, row)
         if isinstance(outcome, list):
+            if block.sheet:
+                outcome = [replace(error, sheet=block.sheet) for error in outcome]
             result.errors.extend(outcome)
-            result.bad_rows.append([str(number), *row])
+            result.bad_rows.append([_where(block.sheet, number), *row])
+            amount = read_amount(checker.values(row)["amount"])
+            if amount is not None:
+                bad_amounts.append((number, amount[0]))
+                result.bad_amount += amount[0]
             continue
         slow_good.append((number, *outcome.as_good()))
+        result.forms.update(checker.forms(row))
         result.amount += outcome.amount
         if outcome.private_use:
             result.private_use_rows.append(number)
@@ -427,7 +626,36 @@ def check_frame(checker: RowChecker, block: Block) -> Checked:
         good = pl.concat([good, slow_frame]).sort("number")
     result.good = good
     result.private_use_rows.sort()
+    for passed in result.passed:
+        if passed.kind == "total":
+            above = good.filter(pl.col("number") < passed.row)
+            amounts = sum((a for n, a in bad_amounts if n < passed.row), Decimal(0))
+            result.before.append(_sum_of(above) + amounts)
     return result
+
+
+def _where(sheet: str, number: int) -> str:
+    """A row as the quarantine names it: its number, after its sheet's name when it has one."""
+    return f"{sheet}!{number}" if sheet else str(number)
+
+
+def _sum_of(good: pl.DataFrame) -> Decimal:
+    """The good rows' amounts, added up exactly (as decimal text, counted per distinct value)."""
+    total = Decimal(0)
+    for amount, times in good.group_by("amount").len().iter_rows():
+        total += Decimal(amount) * times
+    return total
+
+
+def _count_forms(checker: RowChecker, fine: pl.DataFrame, forms: Counter[tuple[str, str]]) -> None:
+    """How many good rows have each value written in each form other than the stored one,
+    reading each distinct value once."""
+    for name, form_of in FORMS.items():
+        if name not in checker.columns:
+            continue
+        for value, times in fine.get_column(name).value_counts().iter_rows():
+            if form := form_of(value):
+                forms[(name, form)] += times
 
 
 # Worker processes: each finishes a block's ID numbers, row keys and accounts.

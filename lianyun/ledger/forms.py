@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianyun.ledger.importer import HEADERS, REQUIRED, missing_fields
 from lianyun.ledger.models import PayoutUpload
 
 
@@ -81,3 +82,95 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+
+
+# The fields a department names its columns for, in the order the page asks: what every payout
+# needs, where it was paid, then what the ledger keeps when the file has it.
+MAPPED = (
+    "id_number",
+    "name",
+    "item",
+    "period",
+    "amount",
+    "village_code",
+    "town",
+    "village",
+    "paid_on",
+    "bank_account",
+    "card_number",
+    "serial",
+    "status",
+    "failure_reason",
+    "category",
+    "approved_amount",
+    "approved_on",
+    "department",
+)
+
+
+def column_letter(position: int) -> str:
+    """A column as a spreadsheet names it: A … Z, AA …"""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class ColumnMappingForm(forms.Form):
+    """The file's columns beside the fields the ledger needs, each with our guess filled in."""
+
+    mapping_name = forms.CharField(
+        label=_("Name of this layout"),
+        max_length=60,
+        help_text=_(
+            "Used again for this department's next files; the API and the command "
+            "line take it as the mapping's name."
+        ),
+    )
+
+    def __init__(
+        self, header: list[str], guesses: dict[str, int], *args: object, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.header = header
+        untitled = _("(no header)")
+        choices = [("", _("— not in this file —"))] + [
+            (str(at), f"{column_letter(at)} · {text or untitled}") for at, text in enumerate(header)
+        ]
+        for name in MAPPED:
+            self.fields[name] = forms.ChoiceField(
+                label=HEADERS[name][0],
+                choices=choices,
+                required=name in REQUIRED,
+                initial=str(guesses[name]) if name in guesses else "",
+            )
+
+    @property
+    def lettered(self) -> list[tuple[str, str]]:
+        """The file's header cells, each with its column's letter."""
+        return [(column_letter(at), text) for at, text in enumerate(self.header)]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        chosen = {name: int(data[name]) for name in MAPPED if data.get(name)}
+        if "village_code" in missing_fields(chosen):
+            self.add_error(
+                "village_code", _("Name the village code column, or both the town and village.")
+            )
+        seen: dict[int, str] = {}
+        for name, at in chosen.items():
+            if at in seen:
+                self.add_error(
+                    name,
+                    _("This column is already named as %(other)s.")
+                    % {"other": HEADERS[seen[at]][0]},
+                )
+            seen[at] = name
+            if at >= len(self.header) or not self.header[at].strip():
+                self.add_error(name, _("This column has no header: give it one in the file."))
+        data["columns"] = {
+            name: self.header[at] for name, at in chosen.items() if at < len(self.header)
+        }
+        return data

@@ -13,10 +13,10 @@ import datetime
 import hashlib
 import io
 import re
-from collections.abc import Generator, Iterator
+import unicodedata
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
 from typing import IO, Literal, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -29,30 +29,128 @@ from lianyun.core.idnumbers import (
     validate_id_number,
 )
 from lianyun.core.masking import mask_id_number
+from lianyun.ledger.values import (
+    amount_is_a_date,
+    period_is_a_day,
+    read_amount,
+    read_date,
+    read_period,
+)
 from lianyun.policies.models import SubsidyItem
 from lianyun.regions.models import Region, RegionKind
 
-# Canonical field ← every header the platform or a department may use for it.
+# Canonical field ← every header the platform or a department may use for it: the platform's
+# Chinese headers first (the first one is the name errors give), the common variants clerks type,
+# then the 人社 field codes. Headers are compared by header_key: full-width brackets, spaces
+# inside ("姓  名"), a leading * and case do not count.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "serial": ("业务流水号", "流水号", "chb010"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "社会保障号码", "aac002"),
-    "name": ("姓名", "aac003"),
-    "item": ("补贴项目", "补贴项目名称", "chi031", "chi031_desc"),
-    "period": ("发放期号", "期号", "aae209"),
-    "amount": ("金额", "发放金额", "金额(元)", "金额（元）", "aae019"),
-    "paid_on": ("发放时间", "实发时间", "chb204"),
-    "town": ("乡镇", "chb017"),
-    "village": ("村", "村(社区)", "村（社区）", "chb018"),
-    "village_code": ("村代码", "区划代码"),
-    "card_number": ("社保卡号", "aaz500"),
-    "bank_account": ("银行账号", "银行卡号", "aac203", "aae010"),
-    "status": ("业务状态", "状态", "chb01e"),
+    "serial": ("业务流水号", "流水号", "发放流水号", "chb010"),
+    "id_number": (
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "公民身份证号码",
+        "身份证件号码",
+        "证件号码",
+        "社会保障号码",
+        "领取人身份证号",
+        "领取人身份证号码",
+        "享受人身份证号码",
+        "户主身份证号码",
+        "aac002",
+    ),
+    "name": (
+        "姓名",
+        "领取人姓名",
+        "享受人姓名",
+        "补贴对象姓名",
+        "补贴对象",
+        "收款人姓名",
+        "收款人",
+        "户主姓名",
+        "aac003",
+    ),
+    "item": (
+        "补贴项目",
+        "补贴项目名称",
+        "项目名称",
+        "补贴名称",
+        "补贴种类",
+        "资金项目",
+        "资金名称",
+        "chi031",
+        "chi031_desc",
+    ),
+    "period": (
+        "发放期号",
+        "期号",
+        "发放期间",
+        "发放期",
+        "发放月份",
+        "发放年月",
+        "所属期",
+        "所属年月",
+        "所属月份",
+        "aae209",
+    ),
+    "amount": (
+        "金额",
+        "发放金额",
+        "实发金额",
+        "实发",
+        "补贴金额",
+        "发放金额(元)",
+        "金额(元)",
+        "实发金额(元)",
+        "补贴金额(元)",
+        "aae019",
+    ),
+    "paid_on": (
+        "发放时间",
+        "实发时间",
+        "发放日期",
+        "实发日期",
+        "支付日期",
+        "到账日期",
+        "打卡日期",
+        "chb204",
+    ),
+    "town": ("乡镇", "乡镇(街道)", "乡(镇)", "乡镇名称", "所在乡镇", "镇(乡)", "chb017"),
+    "village": (
+        "村",
+        "村(社区)",
+        "村(居)",
+        "村居",
+        "村名",
+        "村(社区)名称",
+        "所在村",
+        "所在村(社区)",
+        "chb018",
+    ),
+    "village_code": ("村代码", "区划代码", "村(社区)代码", "行政区划代码"),
+    "card_number": ("社保卡号", "社会保障卡号", "社保卡卡号", "aaz500"),
+    "bank_account": (
+        "银行账号",
+        "银行卡号",
+        "银行帐号",
+        "账号",
+        "帐号",
+        "卡号",
+        "一卡通账号",
+        "一卡通卡号",
+        "惠民惠农一卡通账号",
+        "存折账号",
+        "收款账号",
+        "aac203",
+        "aae010",
+    ),
+    "status": ("业务状态", "状态", "发放状态", "chb01e"),
     "failure_reason": ("失败原因", "chb203"),
-    "department": ("主管部门", "chi037", "chi011"),
-    "handled_on": ("经办时间", "aae036"),
+    "department": ("主管部门", "发放部门", "业务主管部门", "chi037", "chi011"),
+    "handled_on": ("经办时间", "经办日期", "aae036"),
     "category": ("保障类别", "低保类别", "类别"),  # e.g. 一类/二类/三类 for 低保
-    "approved_amount": ("应发金额", "核定金额"),
-    "approved_on": ("审批日期", "批准日期"),
+    "approved_amount": ("应发金额", "应发", "核定金额", "应发金额(元)", "核定金额(元)"),
+    "approved_on": ("审批日期", "批准日期", "审批时间"),
 }
 REQUIRED = ("id_number", "name", "item", "period", "amount")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -155,28 +253,93 @@ def _rows_then_let_go(text: io.TextIOWrapper) -> Generator[list[str]]:
             text.detach()
 
 
-def map_header(header: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    lookup = {alias.lower(): field for field, aliases in HEADERS.items() for alias in aliases}
+SPACES = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared: NFKC (full-width brackets and letters made plain), no
+    spaces anywhere, no * or ※ marking a required column, no BOM, lower case."""
+    plain = unicodedata.normalize("NFKC", text.lstrip("\ufeff"))
+    return SPACES.sub("", plain).strip("*※").lower()
+
+
+# Each alias's field and rank: where one header row has two columns for a field (姓名 and
+# 户主姓名), the one named by the earlier alias is taken.
+ALIASES: dict[str, tuple[str, int]] = {}
+for _field, _aliases in HEADERS.items():
+    for _rank, _alias in enumerate(_aliases):
+        ALIASES.setdefault(header_key(_alias), (_field, _rank))
+Mapping = dict[str, str]  # field → the file's header text for it
+
+
+def column_fields(header: list[str], mapping: Mapping | None = None) -> dict[str, int]:
+    """Each field a header row names, by its position: the department's own mapping first,
+    then the aliases that ship with the app, the earlier alias first, then the leftmost."""
+    own = {header_key(text): (field, -1) for field, text in (mapping or {}).items() if text}
+    best: dict[str, tuple[int, int]] = {}  # field → (rank, position)
     for position, raw in enumerate(header):
-        field = lookup.get(raw.strip().lstrip("\ufeff").lower())
-        if field is not None and field not in columns:
-            columns[field] = position
+        key = header_key(raw)
+        found = own.get(key) or ALIASES.get(key)
+        if found is None:
+            continue
+        field, rank = found
+        if field not in best or rank < best[field][0]:
+            best[field] = (rank, position)
+    return {field: position for field, (_rank, position) in best.items()}
+
+
+def missing_fields(columns: dict[str, int]) -> list[str]:
+    """The required fields a layout lacks; a village by its code, or by town and name."""
     missing = [field for field in REQUIRED if field not in columns]
     if not ("village_code" in columns or ("town" in columns and "village" in columns)):
         missing.append("village_code")
-    if missing:
+    return missing
+
+
+class UnknownLayout(ImportRefused):
+    """No header the app knows, or the department's mappings name, was found: the columns
+    may be named on the upload page. `header` is the row that most looks like the header,
+    which the page offers to name; when it holds a long run of digits it is a payout, and only
+    its width is kept (a person's data is never kept in the clear)."""
+
+    def __init__(
+        self, missing: list[str], header: list[str] | None = None, sheet: str = ""
+    ) -> None:
         expected = (
             "、".join(HEADERS[field][0] for field in (*REQUIRED, "village_code"))
             + "（或 乡镇 + 村）"
         )
-        raise ImportRefused(
-            gettext_lazy(
-                "Unknown column layout: %(missing)s not found. Expected columns: %(expected)s; "
-                "the 人社 codes (aac002, aac003, chi031, aae209, aae019 …) also work."
-            ),
-            {"missing": ", ".join(HEADERS[f][0] for f in missing), "expected": expected},
-        )
+        params = {"missing": ", ".join(HEADERS[f][0] for f in missing), "expected": expected}
+        if sheet:
+            params["sheet"] = sheet
+        super().__init__(SHEET_LAYOUT if sheet else LAYOUT, params)
+        self.missing = missing
+        cells = [cell.strip() for cell in header or []]
+        if any(LONG_DIGITS.search(cell) for cell in cells):  # a payout, not a header: not kept
+            cells = [""] * len(cells)
+        self.header = [cell[:40] for cell in cells]
+        self.sheet = sheet
+
+    def in_sheet(self, sheet: str) -> "UnknownLayout":
+        return UnknownLayout(self.missing, self.header, sheet)
+
+
+LAYOUT = gettext_lazy(
+    "Unknown column layout: %(missing)s not found. Expected columns: %(expected)s; "
+    "the 人社 codes (aac002, aac003, chi031, aae209, aae019 …) also work."
+)
+SHEET_LAYOUT = gettext_lazy(
+    "Sheet %(sheet)s: unknown column layout: %(missing)s not found. Expected columns: "
+    "%(expected)s; the 人社 codes (aac002, aac003, chi031, aae209, aae019 …) also work."
+)
+LONG_DIGITS = re.compile(r"[0-9]{6,}")
+
+
+def map_header(header: list[str], mapping: Mapping | None = None) -> dict[str, int]:
+    columns = column_fields(header, mapping)
+    missing = missing_fields(columns)
+    if missing:
+        raise UnknownLayout(missing, header)
     return columns
 
 
@@ -186,6 +349,7 @@ class RowError:
     column: str
     value: str
     reason: str
+    sheet: str = ""  # the worksheet, when a workbook has several tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +420,6 @@ class GoodRow(NamedTuple):
     born_on: str | None
 
 
-PERIOD = re.compile(r"(\d{4})-?(\d{2})")
-EIGHT_DIGITS = re.compile(r"\d{8}")
 # A long number that Excel or WPS kept as a number, shown in scientific form (5.11923E+17): it
 # holds at most 15 significant digits, so an ID, card or account number's last ones are gone.
 SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
@@ -283,22 +445,16 @@ NOT_DIGITS = re.compile(r"\D")
 
 
 def _period(value: str) -> str | None:
-    match = PERIOD.fullmatch(value.strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    return f"{year:04d}-{month:02d}"
+    read = read_period(value)
+    return None if read is None else read[0]
 
 
-@lru_cache(maxsize=4096)
-def _date(value: str) -> datetime.date | None:
-    """A payment date; raises ValueError when it is not one. (Few distinct values per file.)"""
-    text = value.strip()[:10].replace("/", "-")
-    if EIGHT_DIGITS.fullmatch(text):
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    return datetime.date.fromisoformat(text)
+def _date(value: str) -> datetime.date:
+    """A date column's value; raises ValueError when it is not a date."""
+    read = read_date(value)
+    if read is None:
+        raise ValueError(value)
+    return read[0]
 
 
 def _born_on(id_number: str) -> datetime.date | None:
@@ -330,9 +486,6 @@ def _canonical(
     return f"{id_number}|{item_id}|{period}|{amount}|{village_id}"
 
 
-MAX_AMOUNT = Decimal("1e10")
-
-
 def _amount_text(value: str) -> str | None:
     """The amount as stored (its decimal text), or None when it is not one."""
     amount = _amount(value)
@@ -340,16 +493,42 @@ def _amount_text(value: str) -> str | None:
 
 
 def _amount(value: str) -> Decimal | None:
-    try:
-        amount = Decimal(value.strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
-        return None
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        return None
-    return amount
+    read = read_amount(value)
+    return None if read is None else read[0]
+
+
+# The fields whose values may be written in forms other than the stored one, and the reader
+# that names each value's form.
+def _form_of(reader: Callable[[str], tuple[object, str] | None]) -> Callable[[str], str]:
+    def form(value: str) -> str:
+        read = reader(value) if value else None
+        return "" if read is None else read[1]
+
+    return form
+
+
+FORMS: dict[str, Callable[[str], str]] = {
+    "period": _form_of(read_period),
+    "amount": _form_of(read_amount),
+    "paid_on": _form_of(read_date),
+    "approved_on": _form_of(read_date),
+    "approved_amount": _form_of(read_amount),
+}
+
+
+def period_reason(value: str) -> str:
+    if period_is_a_day(value):
+        return _("Eight digits are a day, not a month: write the month as 202609 or 2026-09.")
+    return _("The period is a month: 202609, 2026-09, 2026年9月 or 2026.09.")
+
+
+def amount_reason(value: str) -> str:
+    if amount_is_a_date(value):
+        return _(
+            "This could be a date as well as an amount: check that the columns are in their "
+            "places, and that the amount is in yuan."
+        )
+    return _("The amount is a positive number of yuan with at most 2 decimals.")
 
 
 FAILED_STATUSES = {"失败", "11", "failed", "发放失败"}
@@ -392,13 +571,24 @@ class RowChecker:
             return self.by_code.get(code)
         return self.by_names.get((values["town"], values["village"]))
 
-    def check(self, number: int, row: list[str]) -> CleanRow | list[RowError]:
-        """The row as it will be stored, or every reason it cannot be."""
+    def values(self, row: list[str]) -> dict[str, str]:
+        """The row's cells by field, stripped; "" for a field the file has no cell for."""
         width = len(row)
         values = dict.fromkeys(FIELDS, "")
         for field, position in self.positions:
             if position < width:
                 values[field] = row[position].strip()
+        return values
+
+    def forms(self, row: list[str]) -> list[tuple[str, str]]:
+        """(field, form) for each value of a good row written in a form other than the one
+        stored."""
+        values = self.values(row)
+        return [(field, form) for field, reader in FORMS.items() if (form := reader(values[field]))]
+
+    def check(self, number: int, row: list[str]) -> CleanRow | list[RowError]:
+        """The row as it will be stored, or every reason it cannot be."""
+        values = self.values(row)
         id_number = quick_id_number(values["id_number"])
         name = values["name"]
         item_id = self.items.get(values["item"])
@@ -432,6 +622,7 @@ class RowChecker:
             or not approved_ok
             or not approved_amount_ok
             or excel_number(values["bank_account"])
+            or excel_number(values["card_number"])
         ):
             return self._errors(number, values, item_id, paid_ok)
         serial = values["serial"] or None
@@ -481,8 +672,9 @@ class RowChecker:
                     else " ".join(error.messages)
                 )
                 bad("id_number", reason, mask_id_number(values["id_number"]))
-        if excel_number(values["bank_account"]):
-            bad("bank_account", str(EXCEL_NUMBER))
+        for field in ("card_number", "bank_account"):
+            if excel_number(values[field]):
+                bad(field, str(EXCEL_NUMBER))
         name = values["name"]
         if not name or len(name) > 32:
             bad("name", _("The name is missing or too long."))
@@ -491,9 +683,9 @@ class RowChecker:
         elif item_id in self.foreign:
             bad("item", _("This item is paid by another department."))
         if _period(values["period"]) is None:
-            bad("period", _("The period is YYYYMM or YYYY-MM."))
+            bad("period", period_reason(values["period"]))
         if _amount(values["amount"]) is None:
-            bad("amount", _("The amount is a positive number with at most 2 decimals."))
+            bad("amount", amount_reason(values["amount"]))
         if not paid_ok:
             bad("paid_on", _("Not a date."))
         if values["approved_on"]:
@@ -502,7 +694,7 @@ class RowChecker:
             except ValueError:
                 bad("approved_on", _("Not a date."))
         if values["approved_amount"] and _amount(values["approved_amount"]) is None:
-            bad("approved_amount", _("The amount is a positive number with at most 2 decimals."))
+            bad("approved_amount", amount_reason(values["approved_amount"]))
         if self._village(values) is None:
             field = "village_code" if values["village_code"] else "village"
             bad(field, _("Not a village of this county."))

@@ -133,6 +133,54 @@ class UploadStatus(models.TextChoices):
     COMPLETE = "complete", _("imported")
     REFUSED = "refused", _("refused, nothing written")
     FAILED = "failed", _("stopped by an error")
+    MAPPING = "mapping", _("waiting for its columns to be named")
+
+
+class ColumnMapping(models.Model):
+    """A department's own names for the columns of its payout files, named once on the upload
+    page and used for its next files: each field's header text, as the department's files
+    have it. The IT operator's mappings (for the platform's push) have no unit."""
+
+    unit = models.ForeignKey(
+        "regions.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="column_mappings",
+    )
+    name = models.CharField(_("name"), max_length=60)
+    columns = models.JSONField(default=dict)  # field → the header text that names it
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                condition=Q(unit__isnull=False),
+                name="column_mapping_name_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(unit__isnull=True),
+                name="column_mapping_name_unitless",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def of_unit(cls, unit_id: int | None) -> "models.QuerySet[ColumnMapping]":
+        """A department's mappings (the IT operator's: no unit), the latest named first."""
+        mappings = cls.objects.all()
+        if unit_id is None:
+            return mappings.filter(unit__isnull=True)
+        return mappings.filter(unit_id=unit_id)
 
 
 class PayoutUpload(models.Model):
@@ -170,6 +218,11 @@ class PayoutUpload(models.Model):
     batch = models.ForeignKey(
         PayoutBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
     )
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
+    )
+    # The header the file seems to have, when no mapping fits it: what the mapping page offers.
+    columns_seen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -191,6 +244,11 @@ class PayoutUpload(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {UploadStatus.COMPLETE, UploadStatus.REFUSED, UploadStatus.FAILED}
+
+    @property
+    def working(self) -> bool:
+        """Queued or being imported: the page follows it (not while it waits for a person)."""
+        return not self.finished and self.status != UploadStatus.MAPPING
 
     @property
     def percent(self) -> int:

@@ -9,7 +9,7 @@ import psycopg
 from django.db import connection
 
 from lianyun.core.masking import mask_name
-from lianyun.ledger.models import BatchStatus, Payout, PayoutBatch, PayoutStatus
+from lianyun.ledger.models import BatchStatus, ColumnMapping, Payout, PayoutBatch, PayoutStatus
 from lianyun.policies.models import SubsidyItem
 from lianyun.publications.actions import canonical
 from lianyun.publications.live import Problem
@@ -292,3 +292,16 @@ def board_items() -> list[SubsidyItem]:
 def paying_departments() -> list[Unit]:
     """The departments that pay an item of the catalogue, by name, for a board's filter."""
     return list(Unit.objects.filter(subsidy_items__isnull=False).distinct().order_by("name"))
+
+
+def mapping_named(name: str, unit: Unit | None) -> ColumnMapping | None:
+    """A department's column mapping by its name (the IT operator's: unit None)."""
+    mappings = ColumnMapping.objects.filter(name=name)
+    if unit is None:
+        return mappings.filter(unit__isnull=True).first()
+    return mappings.filter(unit=unit).first()
+
+
+def mappings_named(name: str) -> list[ColumnMapping]:
+    """Every department's column mapping of that name (the command line names it alone)."""
+    return list(ColumnMapping.objects.filter(name=name).select_related("unit"))

@@ -19,4 +19,7 @@ urlpatterns = [
     path("uploads/", views.uploads, name="upload-list"),
     path("uploads/<uuid:public_id>/", views.upload_detail, name="upload-detail"),
     path("uploads/<uuid:public_id>/errors.csv", views.upload_errors, name="upload-errors"),
+    path("uploads/<uuid:public_id>/columns/", views.upload_columns, name="upload-columns"),
+    path("uploads/<uuid:public_id>/drop/", views.upload_drop, name="upload-drop"),
+    path("uploads/mappings/<int:pk>/forget/", views.mapping_forget, name="mapping-forget"),
 ]

@@ -23,33 +23,42 @@ from lianyun.accounts.requests import SignedInRequest
 from lianyun.core import pow
 from lianyun.core.filestore import download_response
 from lianyun.core.limits import client_address
+from lianyun.core.once import once
 from lianyun.core.pagecache import anonymous_page, from_shell
 from lianyun.core.params import row_id
 from lianyun.core.qr import public_url, qr_svg
 from lianyun.core.spreadsheet import download, xlsx
+from lianyun.core.views import post_form
 from lianyun.ledger.access import (
     VERIFIED,
     access_board_publisher,
     access_board_village,
     access_payout_importer,
     access_upload,
+    access_waiting_upload,
+    own_mapping,
     start_code_challenge,
     verified_cookie,
     verified_index,
     verify_code,
     verify_lookup,
+    visible_mappings,
     visible_uploads,
 )
 from lianyun.ledger.actions import (
+    drop_waiting,
     error_report,
+    forget_mapping,
+    name_columns,
     publish_board,
     publish_dibao,
     queue_lookup_code,
     receive_upload,
     record_lookup,
 )
-from lianyun.ledger.forms import CodeForm, LookupForm, PayoutUploadForm
-from lianyun.ledger.models import PayoutStatus
+from lianyun.ledger.forms import CodeForm, ColumnMappingForm, LookupForm, PayoutUploadForm
+from lianyun.ledger.layout import guess_columns
+from lianyun.ledger.models import PayoutStatus, PayoutUpload
 from lianyun.ledger.queries import (
     RANGES,
     Board,
@@ -533,7 +542,11 @@ def uploads(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "ledger/upload_list.html",
-        {"form": form, "uploads": visible_uploads(request.user)[:50]},
+        {
+            "form": form,
+            "uploads": visible_uploads(request.user)[:50],
+            "mappings": visible_mappings(request.user),
+        },
     )
 
 
@@ -542,6 +555,61 @@ def uploads(request: SignedInRequest) -> HttpResponse:
 def upload_detail(request: SignedInRequest, public_id: str) -> HttpResponse:
     upload = access_upload(request.user, public_id)
     return render(request, "ledger/upload_detail.html", {"upload": upload})
+
+
+@login_required
+@once
+def upload_columns(request: SignedInRequest, public_id: str) -> HttpResponse:
+    """A file whose header matches nothing known: its columns beside the fields we need, with
+    our guesses filled in. Named once, the mapping is kept for the department's next files."""
+    upload = access_waiting_upload(request.user, public_id)
+    header = list(upload.columns_seen)
+    form = ColumnMappingForm(
+        header,
+        guess_columns(header),
+        request.POST or None,
+        initial={"mapping_name": default_mapping_name(upload)},
+    )
+    detail = reverse("ledger:upload-detail", args=[upload.public_id])
+    if request.method != "POST":
+        return _columns_page(request, upload, form)
+    return post_form(
+        form,
+        lambda data: name_columns(
+            actor=request.user, upload=upload, name=data["mapping_name"], columns=data["columns"]
+        ),
+        done=detail,
+        again=lambda refused: _columns_page(request, upload, form),
+    )
+
+
+def default_mapping_name(upload: PayoutUpload) -> str:
+    """What the page suggests calling a new layout: the file's name without its extension."""
+    return (upload.label.rsplit(".", 1)[0] or upload.label)[:60] or "花名册"
+
+
+def _columns_page(
+    request: SignedInRequest, upload: PayoutUpload, form: ColumnMappingForm
+) -> HttpResponse:
+    return render(request, "ledger/upload_columns.html", {"upload": upload, "form": form})
+
+
+@login_required
+@require_POST
+def upload_drop(request: SignedInRequest, public_id: str) -> HttpResponse:
+    upload = access_upload(request.user, public_id)
+    drop_waiting(actor=request.user, upload=upload)
+    return redirect("ledger:upload-detail", public_id=upload.public_id)
+
+
+@login_required
+@require_POST
+def mapping_forget(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A department deletes one of its column mappings (a second tap finds it gone)."""
+    mapping = own_mapping(request.user, pk)
+    if mapping is not None:
+        forget_mapping(actor=request.user, mapping=mapping)
+    return redirect("ledger:upload-list")
 
 
 @login_required

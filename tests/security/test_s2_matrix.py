@@ -114,6 +114,10 @@ POLICY: dict[str, tuple[str, str, str]] = {
     "disclosure:disclosure-overview": (WATCHER, "GET", "town"),
     "ledger:upload-detail": (IMPORTER, "GET", "upload"),
     "ledger:upload-errors": (IMPORTER, "GET", "upload"),
+    "ledger:upload-columns": (IMPORTER, "GET", "upload"),  # only while it waits for them
+    "ledger:upload-drop": (IMPORTER, "POST", "upload"),
+    # A mapping that is not the importer's is treated as gone: back to the upload page.
+    "ledger:mapping-forget": (IMPORTER, "POST", "absent"),
     "petitions:payout-dispute": (VERIFIED, "POST", "payout"),
     "policies:subsidyitem-list": (PUBLIC, "GET", ""),
     "policies:subsidyitem-detail": (PUBLIC, "GET", "policy"),

@@ -20,7 +20,10 @@ from lianyun.ledger.actions.notices import CHUNK, NOTICE, payment_notice, text_r
 from lianyun.ledger.actions.uploads import (
     STOPPED,
     IdempotencyConflict,
+    drop_waiting,
     error_report,
+    forget_mapping,
+    name_columns,
     receive_upload,
     run_upload,
 )
@@ -36,9 +39,12 @@ __all__ = [
     "IdempotencyConflict",
     "ImportSummary",
     "Progress",
+    "drop_waiting",
     "error_report",
+    "forget_mapping",
     "import_payouts",
     "in_order",
+    "name_columns",
     "payment_notice",
     "publish_board",
     "publish_boards",

@@ -5,10 +5,12 @@ import csv
 import gc
 import io
 import json
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
@@ -29,10 +31,18 @@ from lianyun.ledger.importer import (
     RowChecker,
     RowError,
     Source,
+    UnknownLayout,
     opened,
     sha256_and_lines,
 )
-from lianyun.ledger.models import QUARANTINE_CONTEXT, BatchStatus, Payout, PayoutBatch
+from lianyun.ledger.models import (
+    QUARANTINE_CONTEXT,
+    BatchStatus,
+    ColumnMapping,
+    Payout,
+    PayoutBatch,
+)
+from lianyun.ledger.reconcile import Totals, passed_over, rewritten
 
 
 def in_order(show: Progress) -> Progress:
@@ -67,6 +77,9 @@ class ImportSummary:
     already_imported: bool = False
     refused: bool = False
     private_use_rows: list[int] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)  # rows and sheets not read as payouts
+    rewritten: list[dict[str, Any]] = field(default_factory=list)  # values read in other forms
+    mapping: str = ""  # the department's column mapping the file was read with
     errors: list[RowError] = field(default_factory=list)
 
     def as_json(self) -> str:
@@ -79,9 +92,12 @@ class ImportSummary:
         """A CSV the importing official opens in Excel: row, column, value, reason."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([_("Row"), _("Column"), pgettext("cell", "Value"), _("What is wrong")])
+        sheets = any(error.sheet for error in self.errors)
+        heading = [_("Row"), _("Column"), pgettext("cell", "Value"), _("What is wrong")]
+        writer.writerow([_("Sheet"), *heading] if sheets else heading)
         for error in self.errors:
-            writer.writerow([error.row, error.column, escape_cell(error.value), error.reason])
+            cells = [error.row, error.column, escape_cell(error.value), error.reason]
+            writer.writerow([escape_cell(error.sheet), *cells] if sheets else cells)
         return "\ufeff".encode() + out.getvalue().encode()
 
 
@@ -99,9 +115,13 @@ def _check_all(
     months' rows to their load tables (PostgreSQL) and stashes the rest. Only what is wrong
     is kept in the clear. Returns the bad rows."""
     bad_rows: list[list[str]] = []
+    totals = Totals()
+    forms: Counter[tuple[str, str]] = Counter()
 
     def good_blocks() -> Iterator[pl.DataFrame]:
         for checked in reading.checked(checker):
+            totals.add(checked)
+            forms.update(checked.forms)
             summary.rows_read += checked.rows
             if summary.rows_read > MAX_ROWS:
                 raise ImportRefused(
@@ -126,6 +146,10 @@ def _check_all(
                 progress("writing", written)
         if records.height:
             stash.put(records)
+    if totals.problems:
+        raise totals.problems[0]
+    summary.passed_over = passed_over(reading.notes) + totals.said
+    summary.rewritten = rewritten(forms)
     if progress:
         if summary.rows_read > told:
             progress("checking", summary.rows_read - told)
@@ -157,10 +181,13 @@ def import_payouts(
     progress: Progress | None = None,
     actor: User | None = None,
     departments: set[int] | None = None,
+    mappings: Sequence[ColumnMapping | None] = (None,),
 ) -> ImportSummary:
     """Import one file, given as its bytes or as the file itself, opened for reading in binary
     (read in blocks, never whole, so that memory does not grow with the file). `departments`,
-    when given, limits the items to those departments'."""
+    when given, limits the items to those departments'. `mappings`: a department's stored
+    column mappings (None: the aliases that ship with the app alone), tried in order until
+    one finds the file's header."""
     data = opened(data)
     sha, _lines = sha256_and_lines(data)
     summary = ImportSummary(sha256=sha)
@@ -171,8 +198,9 @@ def import_payouts(
         summary.amount_total = batch.amount_total
         return summary
     with _cycle_collector_paused():
-        reading = columnar.Reading(data)
+        reading, mapping = _read_with(data, mappings)
         summary.encoding = reading.encoding
+        summary.mapping = mapping.name if mapping else ""
         checker = RowChecker(reading.columns, departments=departments)
         made = batch is None
         if batch is None:
@@ -199,6 +227,19 @@ def import_payouts(
             _write(stash, batch, progress, months)
     _reconcile(batch, summary, actor)
     return summary
+
+
+def _read_with(
+    data: Source, mappings: Sequence[ColumnMapping | None]
+) -> tuple[columnar.Reading, ColumnMapping | None]:
+    """The file read with the first mapping that finds its header."""
+    unknown: UnknownLayout | None = None
+    for mapping in mappings:
+        try:
+            return columnar.Reading(data, mapping.columns if mapping else None), mapping
+        except UnknownLayout as error:
+            unknown = unknown or error
+    raise unknown or UnknownLayout(["id_number"])
 
 
 def _refused(batch: PayoutBatch, months: _Months | None, made: bool) -> None:

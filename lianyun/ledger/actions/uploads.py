@@ -5,6 +5,7 @@ import json
 import logging
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -15,8 +16,20 @@ from lianyun.core.cli import LocalizedError, bilingual
 from lianyun.core.filestore import delete_files, open_encrypted, store_encrypted_stream
 from lianyun.ledger.access import access_payout_importer
 from lianyun.ledger.actions.imports import ImportSummary, import_payouts, in_order
-from lianyun.ledger.importer import ImportRefused, Source, opened, sha256_and_lines
-from lianyun.ledger.models import ERROR_REPORT_CONTEXT, PayoutBatch, PayoutUpload, UploadStatus
+from lianyun.ledger.importer import (
+    ImportRefused,
+    Source,
+    UnknownLayout,
+    opened,
+    sha256_and_lines,
+)
+from lianyun.ledger.models import (
+    ERROR_REPORT_CONTEXT,
+    ColumnMapping,
+    PayoutBatch,
+    PayoutUpload,
+    UploadStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +52,7 @@ def receive_upload(
     accept_valid: bool = False,
     notify: bool = False,
     idempotency_key: str | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> tuple[PayoutUpload, bool]:
     """Keep the file encrypted and queue its import. (upload, new?) The file is given as its
     bytes or as the file itself (read in blocks and sealed a segment at a time: never whole in
@@ -72,6 +86,7 @@ def receive_upload(
                 stored_name=stored,
                 accept_valid=accept_valid,
                 notify=notify,
+                mapping=mapping,
                 rows_expected=max(lines - 1, 0),
             )
             audit.record(
@@ -143,7 +158,14 @@ def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
             progress=progress,
             actor=upload.uploaded_by,
             departments=access_payout_importer(upload.uploaded_by),
+            mappings=[upload.mapping] if upload.mapping else [*unit_mappings(upload), None],
         )
+    except UnknownLayout as error:
+        if upload.source != "upload":  # a push has no one to ask: it is refused
+            _finish(upload, status=UploadStatus.REFUSED, message=bilingual(error))
+            return
+        _wait_for_columns(upload, error)
+        return
     except ImportRefused as error:
         _finish(upload, status=UploadStatus.REFUSED, message=bilingual(error))
         return
@@ -161,6 +183,84 @@ def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
         from lianyun.ledger.tasks import text_payout_recipients
 
         text_payout_recipients(batch.pk)
+
+
+def unit_mappings(upload: PayoutUpload) -> list[ColumnMapping]:
+    """The uploading department's column mappings, the last one named first."""
+    return list(ColumnMapping.of_unit(upload.uploaded_by.unit_id))
+
+
+def forget_mapping(*, actor: User, mapping: ColumnMapping) -> None:
+    """A department's column mapping is deleted; files already imported with it keep their
+    payouts, and its next files are read without it."""
+    audit.record(
+        action="mapping:forgotten",
+        actor=actor,
+        object_type="ledger.ColumnMapping",
+        object_id=mapping.pk,
+        detail={"name": mapping.name},
+    )
+    mapping.delete()
+
+
+WAITING = (
+    "文件的表头与已知的列名都不相符：请在本页为各列指定含义，之后同一格式的文件将直接导入。\n"
+    "The file's header matches none of the known column names: name its columns on this page, "
+    "and the next files laid out the same way are imported with no questions."
+)
+
+
+def _wait_for_columns(upload: PayoutUpload, error: UnknownLayout) -> None:
+    """The file is kept (encrypted) until its department names the columns or drops it."""
+    upload.status = UploadStatus.MAPPING
+    upload.message = f"{bilingual(error)}\n{WAITING}"[:500]
+    upload.columns_seen = error.header
+    upload.save(update_fields=["status", "message", "columns_seen"])
+
+
+def name_columns(
+    *, actor: User, upload: PayoutUpload, name: str, columns: dict[str, str]
+) -> ColumnMapping:
+    """Keep the department's names for its columns (under `name`, replacing a mapping of that
+    name) and import the waiting file again with them."""
+    if upload.status != UploadStatus.MAPPING or not upload.stored_name:
+        raise ValidationError(gettext_lazy("This file is not waiting for its columns."))
+    with transaction.atomic():
+        mapping, made = ColumnMapping.objects.update_or_create(
+            unit_id=actor.unit_id,
+            name=name,
+            defaults={"columns": columns, "made_by": actor},
+        )
+        PayoutUpload.objects.filter(pk=upload.pk).update(
+            status=UploadStatus.QUEUED, mapping=mapping, message="", rows_done=0
+        )
+        audit.record(
+            action="mapping:named" if made else "mapping:renamed",
+            actor=actor,
+            object_type="ledger.ColumnMapping",
+            object_id=mapping.pk,
+            detail={"name": name, "fields": sorted(columns), "upload": str(upload.public_id)},
+        )
+    from lianyun.ledger.tasks import run_payout_upload
+
+    transaction.on_commit(lambda: run_payout_upload(upload.pk))
+    return mapping
+
+
+def drop_waiting(*, actor: User, upload: PayoutUpload) -> None:
+    """A file waiting for its columns is given up: it is deleted and nothing is imported. (A
+    second tap finds it dropped already and does nothing.)"""
+    if upload.status != UploadStatus.MAPPING:
+        return
+    audit.record(
+        action="upload:dropped",
+        actor=actor,
+        object_type="ledger.PayoutUpload",
+        object_id=upload.pk,
+        detail={"sha256": upload.sha256},
+    )
+    message = "文件已放弃，未写入任何数据。\nThe file was dropped; nothing was written."
+    _finish(upload, status=UploadStatus.REFUSED, message=message)
 
 
 def _finish(

@@ -106,7 +106,7 @@ def test_bad_rows_write_nothing_and_come_back_as_a_report(county: Cast) -> None:
     assert summary.rows_rejected == 4
     assert not Payout.objects.exists()
     report = summary.error_report().decode("utf-8-sig")
-    assert "校验码" in report and "不是政策清单中的补贴项目" in report and "YYYYMM" in report
+    assert "校验码" in report and "不是政策清单中的补贴项目" in report and "202609" in report
     assert "3," in report and "4," in report  # row numbers (the header is row 1)
     assert rows[1][1] not in report  # ID numbers are masked in the report
     assert "'=HYPERLINK" in report  # formula neutralised
