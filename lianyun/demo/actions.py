@@ -31,6 +31,7 @@ from lianyun.demo.generator import (
     reset_sequences,
     totp_secret,
 )
+from lianyun.demo.handovers import seed_handovers
 from lianyun.demo.inquiries import seed_inquiries
 from lianyun.demo.inspections import seed_inspections
 from lianyun.demo.learning import seed_learning, seed_talks
@@ -52,7 +53,7 @@ from lianyun.inspections.models import (
 )
 from lianyun.learning.models import Article, ArticleRead, Media
 from lianyun.ledger.actions import publish_boards
-from lianyun.ledger.models import Payout, PayoutBatch
+from lianyun.ledger.models import ColumnMapping, Payout, PayoutBatch, PayoutUpload
 from lianyun.ledger.queries import period_range
 from lianyun.people.models import CARD_CONTEXT, ID_CONTEXT, Household, Post, Relative, Resident
 from lianyun.petitions.models import Petition
@@ -190,10 +191,12 @@ def load_demo(
     accounts = _demo_accounts(made, random.Random(seed))
     import_catalogue(json.loads(CATALOGUE.read_text(encoding="utf-8")))
     say("one-card payouts")
-    payouts = load_demo_payouts(random.Random(seed), today)
+    payouts, platform_file = load_demo_payouts(random.Random(seed), today)
     users = {
         u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])
     }
+    say("the civil affairs bureau's hand-overs")
+    seed_handovers(platform_file, users["department"])
     # Each part draws from its own generator of the seed, so what one part draws never moves
     # another part's story.
     say("petitions, leads and rectification items")
@@ -279,6 +282,10 @@ def reset_demo() -> None:
     Outcome.objects.all().delete()
     RectificationItem.objects.all().delete()
     Lead.objects.all().delete()
+    kept = [name for name in PayoutUpload.objects.values_list("stored_name", flat=True) if name]
+    PayoutUpload.objects.all().delete()
+    delete_files(kept)
+    ColumnMapping.objects.all().delete()
     Payout.objects.all().delete()
     PayoutBatch.objects.all().delete()
     _remove_disclosures()

@@ -99,5 +99,7 @@ def demo_payout_file(rng: random.Random, today: datetime.date, months: int = 3) 
     return ("\r\n".join(lines) + "\r\n").encode("gbk", errors="strict")
 
 
-def load_demo_payouts(rng: random.Random, today: datetime.date) -> ImportSummary:
-    return import_payouts(data=demo_payout_file(rng, today), source="cli", label="demo-payouts.csv")
+def load_demo_payouts(rng: random.Random, today: datetime.date) -> tuple[ImportSummary, bytes]:
+    """The platform's file for the demo months, imported; and the file itself."""
+    data = demo_payout_file(rng, today)
+    return import_payouts(data=data, source="cli", label="demo-payouts.csv"), data

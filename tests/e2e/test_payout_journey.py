@@ -2,11 +2,14 @@
 town commission sees it."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from lianyun.demo.devserver import DemoServer
+from lianyun.demo.handovers import own_layout_csv
+from lianyun.testing import payout_rows
 from tests.e2e.phones import PHONE, scan, sign_in
 
 pytestmark = pytest.mark.browser
@@ -59,3 +62,33 @@ def test_a_villager_scans_the_notice_looks_up_payouts_and_disputes_one(
     town.goto("/petitions/queue/")
     town.get_by_role("link", name=petition_number).click()
     expect(town.get_by_text("有异议的发放记录")).to_be_visible()
+
+
+def test_a_department_names_a_files_columns_once_and_its_next_file_imports(
+    browser: Browser, demo: DemoServer, tmp_path: Path
+) -> None:
+    desk = browser.new_context(base_url=demo.url, locale="zh-CN").new_page()
+    sign_in(desk, demo, "department")
+    desk.goto("/payouts/uploads/")
+    desk.get_by_role("link", name="民政局高龄津贴明细.csv").click()
+    status = desk.locator("[data-test=upload-status]")
+    expect(status).to_have_attribute("data-status", "mapping")
+    desk.locator("[data-test=name-columns]").click()
+    # The file's columns beside the fields, our guesses chosen; 钱数 is the one left to name.
+    expect(desk.get_by_label("身份证号", exact=True)).to_have_value("2")
+    expect(desk.get_by_label("业务流水号", exact=True)).to_have_value("0")
+    desk.get_by_label("金额", exact=True).select_option(label="F · 钱数")
+    desk.get_by_label("此格式的名称").fill("高龄津贴明细")
+    desk.get_by_role("button", name="保存列名对应并导入").click()
+    expect(status).to_have_attribute("data-status", "complete", timeout=60_000)
+    assert "高龄津贴明细" in desk.locator("[data-test=upload-summary]").inner_text()
+    # Next month's file in the same layout: imported with no questions.
+    rows = [[r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[9]] for r in payout_rows(3, start=900)]
+    file = tmp_path / "民政局高龄津贴明细（下月）.csv"
+    file.write_bytes(own_layout_csv(rows))
+    desk.goto("/payouts/uploads/")
+    desk.locator("[data-test=upload-form] input[type=file]").set_input_files(file)
+    desk.locator("[data-test=upload-form] button[type=submit]").click()
+    expect(status).to_have_attribute("data-status", "complete", timeout=60_000)
+    summary = desk.locator("[data-test=upload-summary]").inner_text()
+    assert "高龄津贴明细" in summary and "3" in summary
