@@ -223,17 +223,21 @@ def name_columns(
 ) -> ColumnMapping:
     """Keep the department's names for its columns (under `name`, replacing a mapping of that
     name) and import the waiting file again with them."""
+    not_waiting = ValidationError(gettext_lazy("This file is not waiting for its columns."))
     if upload.status != UploadStatus.MAPPING or not upload.stored_name:
-        raise ValidationError(gettext_lazy("This file is not waiting for its columns."))
+        raise not_waiting
     with transaction.atomic():
         mapping, made = ColumnMapping.objects.update_or_create(
             unit_id=actor.unit_id,
             name=name,
             defaults={"columns": columns, "made_by": actor},
         )
-        PayoutUpload.objects.filter(pk=upload.pk).update(
+        # Only the first of two posts that cross takes the file from waiting to queued.
+        taken = PayoutUpload.objects.filter(pk=upload.pk, status=UploadStatus.MAPPING).update(
             status=UploadStatus.QUEUED, mapping=mapping, message="", rows_done=0
         )
+        if not taken:
+            raise not_waiting
         audit.record(
             action="mapping:named" if made else "mapping:renamed",
             actor=actor,

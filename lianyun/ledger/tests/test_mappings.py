@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -16,6 +17,7 @@ from lianyun.accounts.actions import create_account, issue_api_token
 from lianyun.accounts.models import User
 from lianyun.core.once import FIELD, new_key
 from lianyun.core.roles import Role
+from lianyun.ledger.actions import name_columns
 from lianyun.ledger.models import ColumnMapping, Payout, PayoutUpload, UploadStatus
 from lianyun.regions.models import Unit
 from lianyun.testing import PASSWORD, Cast, payout_rows
@@ -219,3 +221,16 @@ def test_a_file_with_no_header_keeps_no_row_of_it_in_the_clear(county: Cast) -> 
     assert upload.columns_seen == [""] * len(OWN)  # the width only: its rows are people's
     page = client.get(reverse("ledger:upload-columns", args=[upload.public_id]))
     assert "彭运芳" not in page.content.decode()
+
+
+def test_two_crossing_posts_queue_the_file_once(county: Cast) -> None:
+    user = _department()
+    client = Client()
+    client.force_login(user)
+    upload = _hand_over(client, _own_file())
+    columns = {name: OWN[at] for name, at in NAMED.items()}
+    stale = PayoutUpload.objects.get(pk=upload.pk)  # as the second post read it
+    name_columns(actor=user, upload=upload, name="低保花名册", columns=columns)
+    with pytest.raises(ValidationError):
+        name_columns(actor=user, upload=stale, name="另一个", columns=columns)
+    assert list(ColumnMapping.objects.values_list("name", flat=True)) == ["低保花名册"]
