@@ -332,7 +332,7 @@ SHEET_LAYOUT = gettext_lazy(
     "Sheet %(sheet)s: unknown column layout: %(missing)s not found. Expected columns: "
     "%(expected)s; the 人社 codes (aac002, aac003, chi031, aae209, aae019 …) also work."
 )
-LONG_DIGITS = re.compile(r"[0-9]{6,}")
+LONG_DIGITS = re.compile(r"[0-9]{6,}")  # a run that may be a person's number: never kept
 
 
 def map_header(header: list[str], mapping: Mapping | None = None) -> dict[str, int]:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from lianyun.ledger.importer import (
+    LONG_DIGITS,
+    SPACES,
     ImportRefused,
     Mapping,
     UnknownLayout,
@@ -27,8 +29,6 @@ from lianyun.ledger.values import read_amount
 
 HEADER_SEARCH = 20  # rows of a sheet in which the header is looked for
 TITLE_TEXT = 60  # characters of a title row the summary repeats
-DIGITS = re.compile(r"[0-9]{6,}")  # a run that may be a person's number: never repeated
-SPACES = re.compile(r"\s+")
 TOTAL_WORDS = re.compile("合计|总计|小计|共计")
 FOOTER_WORDS = re.compile(
     "(制表|填表|审核|复核|审批|负责人|经办|分管领导|主要领导|说明|注[:：]|备注|盖章|签字|日期)"
@@ -65,7 +65,7 @@ def _above(rows: list[list[str]]) -> list[Above]:
             continue
         text = " ".join(cells)
         kind = "unit" if "单位" in text else "title" if len(cells) == 1 else "other"
-        safe = kind != "other" and not DIGITS.search(text)
+        safe = kind != "other" and not LONG_DIGITS.search(text)
         passed.append(Above(number, kind, text[:TITLE_TEXT] if safe else ""))
     return passed
 
