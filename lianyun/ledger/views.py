@@ -524,6 +524,7 @@ def board_pick(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@once
 def uploads(request: SignedInRequest) -> HttpResponse:
     """A department hands over a payout file; the task queue imports it."""
     access_payout_importer(request.user)

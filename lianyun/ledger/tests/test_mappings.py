@@ -234,3 +234,16 @@ def test_two_crossing_posts_queue_the_file_once(county: Cast) -> None:
     with pytest.raises(ValidationError):
         name_columns(actor=user, upload=stale, name="另一个", columns=columns)
     assert list(ColumnMapping.objects.values_list("name", flat=True)) == ["低保花名册"]
+
+
+def test_a_double_tap_on_the_upload_form_hands_the_file_over_once(county: Cast) -> None:
+    client = Client()
+    client.force_login(_department())
+    key = new_key()
+    sent = [
+        _post(client, LIST, {"file": SimpleUploadedFile("低保10月.csv", _own_file()), FIELD: key})
+        for _tap in range(2)
+    ]
+    assert [response.status_code for response in sent] == [302, 302]
+    assert sent[0]["Location"] == sent[1]["Location"]
+    assert PayoutUpload.objects.count() == 1
