@@ -69,6 +69,9 @@ from lianyun.ledger.importer import (
     failed_or_paid,
     opened,
 )
+from lianyun.ledger.importer import (
+    SCIENTIFIC as EXCEL_SCIENTIFIC,
+)
 from lianyun.ledger.layout import (
     HEADER_SEARCH,
     Layout,
@@ -93,7 +96,7 @@ LONGEST_LINE = 1 << 24  # bytes: a "line" longer than this is left to the csv mo
 STRIP_ONLY_IN_PYTHON = "[\x1c-\x1f]"
 ODD_BYTES = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")  # the same characters, as bytes
 BAD = "\x00"  # what a mapped check gives for a value that is present but wrong
-SCIENTIFIC = r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$"  # importer.excel_number, as Polars writes it
+SCIENTIFIC = f"^{EXCEL_SCIENTIFIC.pattern}$"  # importer.excel_number, for Polars
 
 # The good rows as the writer takes them, a column each, in this order.
 # A block's good rows: their number in the file, then the fields of a checked row in order.
@@ -188,7 +191,6 @@ class Reading:
         self.notes: list[Note] = []
         self.xlsx = self.source.read(4) == ZIP_MAGIC
         self.first = 2  # the number of the first record after the header
-        self.header_records = 1  # records the csv module passes over before the first payout
         self.tables: list[SheetTable] = []
         if self.xlsx:
             self.encoding, self.codec, self.skip = "XLSX", "", 0
@@ -226,7 +228,6 @@ class Reading:
         else:
             self.body = -1
         self.first = layout.header + 1
-        self.header_records = layout.header
         self.width = max(len(row) for row in rows[: layout.header])
         self.columns = layout.columns
 
@@ -337,7 +338,7 @@ class Reading:
         """Blocks cut after their last line feed and split by Polars, until a quote or a lone
         carriage return is seen; from there on the csv module reads the rest of the file."""
         if self.body < 0:
-            yield from self._csv_module_blocks(self.skip, self.first, self.header_records)
+            yield from self._csv_module_blocks(self.skip, self.first, self.first - 1)
             return
         offset = self.body  # where `pending` starts in the file
         self.source.seek(offset)

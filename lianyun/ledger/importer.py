@@ -265,10 +265,15 @@ def header_key(text: str) -> str:
 
 # Each alias's field and rank: where one header row has two columns for a field (姓名 and
 # 户主姓名), the one named by the earlier alias is taken.
-ALIASES: dict[str, tuple[str, int]] = {}
-for _field, _aliases in HEADERS.items():
-    for _rank, _alias in enumerate(_aliases):
-        ALIASES.setdefault(header_key(_alias), (_field, _rank))
+def _ranked_aliases() -> dict[str, tuple[str, int]]:
+    ranked: dict[str, tuple[str, int]] = {}
+    for field, aliases in HEADERS.items():
+        for rank, alias in enumerate(aliases):
+            ranked.setdefault(header_key(alias), (field, rank))
+    return ranked
+
+
+ALIASES = _ranked_aliases()
 Mapping = dict[str, str]  # field → the file's header text for it
 
 

@@ -296,10 +296,7 @@ def paying_departments() -> list[Unit]:
 
 def mapping_named(name: str, unit: Unit | None) -> ColumnMapping | None:
     """A department's column mapping by its name (the IT operator's: unit None)."""
-    mappings = ColumnMapping.objects.filter(name=name)
-    if unit is None:
-        return mappings.filter(unit__isnull=True).first()
-    return mappings.filter(unit=unit).first()
+    return ColumnMapping.of_unit(unit.pk if unit else None).filter(name=name).first()
 
 
 def mappings_named(name: str) -> list[ColumnMapping]:

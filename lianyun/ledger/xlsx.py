@@ -72,11 +72,7 @@ class Sheet:
     def rows(self) -> Iterator[list[str]]:
         """Its rows as text, the sheet's first row first; columns from the first one its cells
         start at (as `merged` counts them)."""
-        try:
-            for row in self.parsed.iter_rows():
-                yield [cell if type(cell) is str else _text(cell) for cell in row]
-        except Exception:  # calamine's own errors for a damaged sheet: the file is refused
-            raise _not_xlsx() from None
+        return _texts(self.parsed)
 
 
 def _workbook(data: bytes) -> Any:
@@ -114,10 +110,13 @@ def sheets(data: bytes) -> list[Sheet]:
 
 def read_xlsx(data: bytes) -> Iterator[list[str]]:
     """The first worksheet's rows as text."""
-    workbook = _workbook(data)
+    return _texts(_workbook(data).get_sheet_by_index(0))
+
+
+def _texts(parsed: Any) -> Iterator[list[str]]:
+    """A parsed sheet's rows, each cell as text."""
     try:
-        rows = workbook.get_sheet_by_index(0).iter_rows()
-        for row in rows:
+        for row in parsed.iter_rows():
             yield [cell if type(cell) is str else _text(cell) for cell in row]
     except Exception:  # calamine's own errors for a damaged sheet: the file is refused
         raise _not_xlsx() from None

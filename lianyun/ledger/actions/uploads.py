@@ -158,7 +158,9 @@ def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
             progress=progress,
             actor=upload.uploaded_by,
             departments=access_payout_importer(upload.uploaded_by),
-            mappings=[upload.mapping] if upload.mapping else [*unit_mappings(upload), None],
+            mappings=[upload.mapping]
+            if upload.mapping
+            else [*ColumnMapping.of_unit(upload.uploaded_by.unit_id), None],
         )
     except UnknownLayout as error:
         if upload.source != "upload":  # a push has no one to ask: it is refused
@@ -183,11 +185,6 @@ def _import_upload(upload: PayoutUpload, data: IO[bytes]) -> None:
         from lianyun.ledger.tasks import text_payout_recipients
 
         text_payout_recipients(batch.pk)
-
-
-def unit_mappings(upload: PayoutUpload) -> list[ColumnMapping]:
-    """The uploading department's column mappings, the last one named first."""
-    return list(ColumnMapping.of_unit(upload.uploaded_by.unit_id))
 
 
 def forget_mapping(*, actor: User, mapping: ColumnMapping) -> None:
